@@ -1,0 +1,3 @@
+from lawtasks.cli import main
+
+main()

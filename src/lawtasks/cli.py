@@ -1,0 +1,751 @@
+"""The command line: a thin typer app over the read model and the service layer.
+
+It holds no rules of its own. Each command parses its options, calls one service method or
+read function, and prints the result as a table, text, CSV or JSON. Errors a user can fix
+arrive as DomainError and leave as one line on stderr with exit code 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from lawtasks import __version__, i18n
+from lawtasks.errors import DomainError
+from lawtasks.i18n import t
+
+
+def _early_language(argv: list[str]) -> None:
+    """Help texts are built when this module loads, so `--lang` is read from argv first."""
+    for index, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value is not None:
+            # A bad value is reported properly when the option itself is parsed.
+            with contextlib.suppress(DomainError):
+                i18n.set_language(value)
+            return
+
+
+_early_language(sys.argv[1:])
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TextFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@dataclass
+class Settings:
+    """The global options, shared by every command through click's context."""
+
+    db: str | None = None
+    user: str | None = None
+    plan: str | None = None
+    today_text: str | None = None
+    debug: bool = False
+    _overrides: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def url(self) -> str:
+        from lawtasks.db import resolve_db_url
+
+        return resolve_db_url(self.db)
+
+    @cached_property
+    def engine(self) -> Any:
+        from lawtasks.db import make_engine
+        from lawtasks.seed import ensure_seeded
+
+        engine = make_engine(self.url)
+        # The default database is created and seeded on first use: nothing to set up.
+        ensure_seeded(engine, actor=self.user)
+        return engine
+
+    @cached_property
+    def today(self) -> date:
+        if self.today_text is None:
+            return date.today()
+        from lawtasks.dates import parse_date
+
+        return parse_date(self.today_text, year=date.today().year)
+
+    def ledger(self, plan: str | None = None) -> Any:
+        from lawtasks.services import Ledger
+
+        return Ledger(self.engine, actor=self.user, plan=plan or self.plan)
+
+    def view(self, plan: str | None = None) -> Any:
+        from lawtasks.readmodel import load_plan
+
+        return load_plan(self.engine, slug=plan or self.plan, today=self.today)
+
+
+class _Group(TyperGroup):
+    """Turns the errors a user can fix into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            return super().invoke(ctx)
+        except (DomainError, DBAPIError) as error:
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            if settings.debug:
+                raise
+            if isinstance(error, DBAPIError):
+                from lawtasks.db import display_url
+
+                reason = str(error.orig if error.orig is not None else error).splitlines()[0]
+                message = t("error.database", db=display_url(settings.url), reason=reason)
+            else:
+                message = str(error)
+            typer.echo(f"lawtasks: {message}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help=t("help.app"),
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lawtasks {__version__}")
+        raise typer.Exit
+
+
+def _set_lang(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            i18n.set_language(value)
+        except DomainError as error:
+            raise typer.BadParameter(str(error)) from None
+    return value
+
+
+def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of task and item IDs from the ledger; silent on any failure."""
+    try:
+        settings = ctx.find_root().obj or Settings()
+        view = settings.view(ctx.params.get("plan"))
+    except Exception:
+        return []
+    ids = [str(task.id) for task in view.tasks] + [item.id for item in view.items]
+    return [value for value in ids if value.startswith(incomplete)]
+
+
+IdsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help=t("help.ids"), autocompletion=complete_ids, show_default=False, metavar="ID"
+    ),
+]
+PlanOpt = Annotated[
+    str | None, typer.Option("--plan", help=t("help.plan"), show_default=False, metavar="SLUG")
+]
+NoteOpt = Annotated[
+    str | None, typer.Option("--note", help=t("help.note"), show_default=False, metavar="TEXT")
+]
+TextFormatOpt = Annotated[TextFormat, typer.Option("--format", "-f", help=t("help.format"))]
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", envvar="LAWTASKS_DB", help=t("help.db"), show_default=False, metavar="PATH|URL"
+        ),
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help=t("help.user"), show_default=False, metavar="NAME")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help=t("help.lang"), callback=_set_lang, show_default=False, metavar="zh|en"
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help=t("help.today"), show_default=False, metavar="DATE"),
+    ] = None,
+    plan: PlanOpt = None,
+    debug: Annotated[bool, typer.Option("--debug", help=t("help.debug"))] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help=t("help.version"), callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    ctx.obj = Settings(db=db, user=user, plan=plan, today_text=today, debug=debug)
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            _run_tui(ctx.obj, plan)
+        else:
+            summary(ctx)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    # Stored text is data: markup and emoji codes in it are never interpreted.
+    return Console(markup=False, emoji=False, highlight=False)
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    typer.echo(json.dumps({"schema": 1, **data}, ensure_ascii=False, indent=2))
+
+
+def _print_outcome(outcome: Any, fmt: TextFormat) -> None:
+    changes = [
+        {"id": change.ref, "field": change.field, "old": change.old, "new": change.new}
+        for change in outcome.changes
+    ]
+    if fmt is TextFormat.json:
+        from lawtasks.readmodel import iso
+
+        _print_json(
+            {
+                "batch": outcome.batch,
+                "actor": outcome.actor,
+                "at": iso(outcome.at),
+                "changes": changes,
+            }
+        )
+        return
+    if not outcome.changes:
+        typer.echo(t("out.unchanged"))
+        return
+    from lawtasks.readmodel import EventView
+    from lawtasks.render import describe_change
+
+    for change in outcome.changes:
+        event = EventView(
+            0,
+            change.ref,
+            outcome.actor,
+            outcome.at,
+            "set",
+            change.field,
+            change.old,
+            change.new,
+            "",
+        )
+        typer.echo(f"{change.ref}  {describe_change(event)}")
+    typer.echo(t("out.changed", count=len(outcome.changes)))
+
+
+# -- plans and seeding -----------------------------------------------------------------------
+
+
+@app.command(help=t("help.init"))
+def init(ctx: typer.Context) -> None:
+    from lawtasks.db import make_engine
+    from lawtasks.seed import SEED_SLUG, seed
+
+    settings = _settings(ctx)
+    engine = make_engine(settings.url)
+    outcome, added = seed(engine, actor=settings.user)
+    view = settings.view(SEED_SLUG)
+    if not outcome.changed:
+        typer.echo(t("seed.exists", plan=SEED_SLUG))
+    elif added == 1 + len(view.tasks) + len(view.items):
+        typer.echo(t("seed.created", plan=SEED_SLUG, tasks=len(view.tasks), items=len(view.items)))
+    else:
+        typer.echo(t("seed.updated", plan=SEED_SLUG, added=added))
+    from lawtasks.db import display_url
+
+    typer.echo(display_url(settings.url))
+
+
+@app.command("import", help=t("help.import"))
+def import_(
+    ctx: typer.Context,
+    report: Annotated[
+        str, typer.Argument(help=t("help.report"), show_default=False, metavar="REPORT")
+    ],
+    slug: Annotated[
+        str | None, typer.Option("--slug", help=t("help.slug"), show_default=False, metavar="SLUG")
+    ] = None,
+) -> None:
+    import re
+    from pathlib import Path
+
+    from lawtasks.parser import read_report
+    from lawtasks.readmodel import load_plan
+
+    settings = _settings(ctx)
+    parsed = read_report(Path(report))
+    name = slug or f"plan-{parsed.year}"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", name):
+        raise DomainError("error.slug", value=name)
+    from lawtasks.db import create_schema
+
+    create_schema(settings.engine)
+    from sqlmodel import Session, select
+
+    from lawtasks.models import Plan
+
+    with Session(settings.engine) as session:
+        if session.exec(select(Plan).where(Plan.slug == name)).first() is not None:
+            raise DomainError("error.plan_exists", value=name)
+    settings.ledger().import_plan(parsed, slug=name)
+    view = load_plan(settings.engine, slug=name, today=settings.today)
+    typer.echo(
+        t("out.imported", plan=name, title=view.title, tasks=len(view.tasks), items=len(view.items))
+    )
+
+
+@app.command(help=t("help.plans"))
+def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
+    from sqlmodel import Session, col, func, select
+
+    from lawtasks.models import Item, Plan, Task
+
+    settings = _settings(ctx)
+    with Session(settings.engine) as session:
+        rows = session.exec(
+            select(Plan.slug, Plan.title, Plan.year, func.count(col(Item.id)))
+            .join(Task, col(Task.plan_id) == Plan.id, isouter=True)
+            .join(Item, col(Item.task_id) == Task.id, isouter=True)
+            .group_by(col(Plan.id))
+            .order_by(col(Plan.year).desc(), col(Plan.id).desc())
+        ).all()
+    if fmt is TextFormat.json:
+        _print_json(
+            {"plans": [{"slug": s, "title": ti, "year": y, "items": n} for s, ti, y, n in rows]}
+        )
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from lawtasks.render import printable
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for label in ("label.slug", "label.year", "label.items", "label.plan"):
+        table.add_column(t(label), no_wrap=label != "label.plan", overflow="ellipsis")
+    for index, (slug, title, year, count) in enumerate(rows):
+        table.add_row(
+            ("* " if index == 0 else "  ") + slug, str(year), str(count), Text(printable(title))
+        )
+    _console().print(table)
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+@app.command("list", help=t("help.list"))
+def list_(
+    ctx: typer.Context,
+    task: Annotated[
+        list[int] | None,
+        typer.Option("--task", help=t("help.task"), show_default=False, metavar="N"),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status", help=t("help.status_filter"), show_default=False, metavar="STATUS"
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help=t("help.overdue"))] = False,
+    warning: Annotated[
+        list[str] | None,
+        typer.Option("--warning", help=t("help.warning"), show_default=False, metavar="COLOUR"),
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help=t("help.unit_filter"), show_default=False, metavar="UNIT"),
+    ] = None,
+    due_before: Annotated[
+        str | None,
+        typer.Option("--due-before", help=t("help.due_before"), show_default=False, metavar="DATE"),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help=t("help.search"), show_default=False, metavar="TEXT"),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=t("help.format"))] = Format.table,
+    plan: PlanOpt = None,
+) -> None:
+    from lawtasks.dates import parse_date
+    from lawtasks.domain import Status, Warning
+    from lawtasks.readmodel import ItemFilter, filter_plan
+
+    settings = _settings(ctx)
+    view = settings.view(plan)
+    item_filter = ItemFilter(
+        tasks=frozenset(task or ()),
+        statuses=frozenset(Status.parse(s) for s in status or ()),
+        warnings=frozenset(Warning.parse(w) for w in warning or ()),
+        overdue=overdue,
+        unit=unit,
+        due_before=parse_date(due_before, year=view.year) if due_before else None,
+        search=search,
+    )
+    if task:
+        known = {task_view.id for task_view in view.tasks}
+        for number in task:
+            if number not in known:
+                from lawtasks.readmodel import _range_text
+
+                raise DomainError(
+                    "error.no_task", value=number, plan=view.slug, valid=_range_text(sorted(known))
+                )
+    shown = filter_plan(view, item_filter)
+    if fmt is Format.json:
+        _print_json(
+            {"plan": view.summary_dict(), "tasks": [task.as_dict() for task in shown.tasks]}
+        )
+    elif fmt is Format.csv:
+        _write_csv(shown)
+    elif not shown.items:
+        typer.echo(t("out.no_items"))
+    else:
+        _console().print(__import__("lawtasks.render", fromlist=["items_table"]).items_table(shown))
+
+
+CSV_FIELDS = (
+    "id",
+    "task",
+    "title",
+    "text",
+    "status",
+    "progress",
+    "lead_unit",
+    "assisting_units",
+    "due",
+    "target",
+    "warning",
+    "updated_at",
+    "updated_by",
+)
+
+
+def _write_csv(view: Any) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for item in view.items:
+        row = item.as_dict()
+        writer.writerow(["" if row[name] is None else row[name] for name in CSV_FIELDS])
+
+
+@app.command(help=t("help.show"))
+def show(
+    ctx: typer.Context,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help=t("help.id"), autocompletion=complete_ids, show_default=False, metavar="ID"
+        ),
+    ],
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    from lawtasks.domain import ItemRef, parse_ref
+    from lawtasks.readmodel import load_history
+
+    settings = _settings(ctx)
+    parsed = parse_ref(ref)
+    view = settings.view(plan)
+    history = load_history(settings.engine, slug=view.slug, ref=ref, limit=20)
+    task = next((task for task in view.tasks if task.id == parsed.task), None)
+    if task is None or (isinstance(parsed, ItemRef) and parsed.item > len(task.items)):
+        # Resolving through the history query raised already for unknown IDs; this is a
+        # guard for a plan whose items are numbered with gaps.
+        raise DomainError("error.id", value=ref)
+    from lawtasks import render
+
+    if isinstance(parsed, ItemRef):
+        item = next(item for item in task.items if item.seq == parsed.item)
+        if fmt is TextFormat.json:
+            data = item.as_dict() | {"history": [event.as_dict() for event in history]}
+            _print_json({"plan": view.summary_dict(), "item": data})
+        else:
+            _console().print(render.item_detail(item, history))
+        return
+    if fmt is TextFormat.json:
+        data = task.as_dict() | {"history": [event.as_dict() for event in history]}
+        _print_json({"plan": view.summary_dict(), "task": data})
+    else:
+        _console().print(render.task_detail(task, history))
+
+
+@app.command(help=t("help.summary"))
+def summary(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text, plan: PlanOpt = None) -> None:
+    from lawtasks.domain import Warning
+
+    view = _settings(ctx).view(plan)
+    if fmt is TextFormat.json:
+        red = [item.id for item in view.items if item.warning is Warning.RED]
+        _print_json(
+            {
+                "plan": view.summary_dict(),
+                "tasks": [task.as_dict() for task in view.tasks],
+                "red": red,
+            }
+        )
+        return
+    from lawtasks.render import summary as render_summary
+
+    _console().print(render_summary(view))
+
+
+@app.command(help=t("help.log"))
+def log(
+    ctx: typer.Context,
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            help=t("help.id"), autocompletion=complete_ids, show_default=False, metavar="ID"
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help=t("help.since"), show_default=False, metavar="DATE"),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help=t("help.until"), show_default=False, metavar="DATE"),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help=t("help.format"))] = Format.table,
+    plan: PlanOpt = None,
+) -> None:
+    from lawtasks.dates import parse_date
+    from lawtasks.readmodel import load_history
+
+    settings = _settings(ctx)
+    year = settings.today.year
+    events = load_history(
+        settings.engine,
+        slug=plan or settings.plan,
+        ref=ref,
+        since=parse_date(since, year=year) if since else None,
+        until=parse_date(until, year=year) if until else None,
+    )
+    if fmt is Format.json:
+        _print_json({"events": [event.as_dict() for event in events]})
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", "at", "actor", "ref", "action", "field", "old", "new"])
+        for event in events:
+            row = event.as_dict()
+            writer.writerow(
+                [
+                    row[k] if row[k] is not None else ""
+                    for k in ("id", "at", "actor", "ref", "action", "field", "old", "new")
+                ]
+            )
+    elif not events:
+        typer.echo(t("out.no_history"))
+    else:
+        from lawtasks.render import history_table
+
+        _console().print(history_table(events))
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+@app.command("set", help=t("help.set"))
+def set_(
+    ctx: typer.Context,
+    ids: IdsArg,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help=t("help.status"), show_default=False, metavar="STATUS"),
+    ] = None,
+    progress: Annotated[
+        str | None,
+        typer.Option("--progress", help=t("help.progress"), show_default=False, metavar="N"),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help=t("help.unit"), show_default=False, metavar="UNIT")
+    ] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", help=t("help.due"), show_default=False, metavar="DATE")
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option("--target", help=t("help.target"), show_default=False, metavar="TEXT"),
+    ] = None,
+    note: NoteOpt = None,
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    from lawtasks.services import UNSET
+
+    outcome = (
+        _settings(ctx)
+        .ledger(plan)
+        .update(
+            ids,
+            status=status,
+            progress=progress,
+            lead_unit=UNSET if unit is None else unit,
+            due=UNSET if due is None else due,
+            target=UNSET if target is None else target,
+            note=_read_note(note) if note is not None else None,
+        )
+    )
+    _print_outcome(outcome, fmt)
+
+
+def _mark(ctx: typer.Context, ids: list[str], status: str, **fields: Any) -> None:
+    """The shorthands are `set --status S`: same rules, same events."""
+    plan = fields.pop("plan")
+    fmt = fields.pop("fmt")
+    note = fields.pop("note")
+    outcome = (
+        _settings(ctx)
+        .ledger(plan)
+        .update(ids, status=status, note=_read_note(note) if note is not None else None, **fields)
+    )
+    _print_outcome(outcome, fmt)
+
+
+@app.command(help=t("help.start"))
+def start(
+    ctx: typer.Context,
+    ids: IdsArg,
+    note: NoteOpt = None,
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    _mark(ctx, ids, "in_progress", note=note, fmt=fmt, plan=plan)
+
+
+@app.command(help=t("help.done"))
+def done(
+    ctx: typer.Context,
+    ids: IdsArg,
+    note: NoteOpt = None,
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    _mark(ctx, ids, "done", note=note, fmt=fmt, plan=plan)
+
+
+@app.command(help=t("help.block"))
+def block(
+    ctx: typer.Context,
+    ids: IdsArg,
+    note: NoteOpt = None,
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    _mark(ctx, ids, "blocked", note=note, fmt=fmt, plan=plan)
+
+
+@app.command(help=t("help.reopen"))
+def reopen(
+    ctx: typer.Context,
+    ids: IdsArg,
+    progress: Annotated[
+        str | None,
+        typer.Option("--progress", help=t("help.reopen_progress"), show_default=False, metavar="N"),
+    ] = None,
+    note: NoteOpt = None,
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    _mark(ctx, ids, "in_progress", progress=progress, note=note, fmt=fmt, plan=plan)
+
+
+def _read_note(text: str) -> str:
+    """`-` reads the note from stdin, which may hold several lines."""
+    return sys.stdin.read() if text == "-" else text
+
+
+@app.command(help=t("help.note_cmd"))
+def note(
+    ctx: typer.Context,
+    ref: Annotated[
+        str,
+        typer.Argument(
+            help=t("help.id"), autocompletion=complete_ids, show_default=False, metavar="ID"
+        ),
+    ],
+    text: Annotated[
+        str, typer.Argument(help=t("help.note_text"), show_default=False, metavar="TEXT")
+    ],
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    outcome = _settings(ctx).ledger(plan).add_note(ref, _read_note(text))
+    if fmt is TextFormat.json:
+        _print_outcome(outcome, fmt)
+    else:
+        typer.echo(t("out.note_added", ref=ref))
+
+
+@app.command(help=t("help.undo"))
+def undo(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
+    outcome = _settings(ctx).ledger().undo()
+    if fmt is TextFormat.text:
+        at = outcome.at.strftime("%Y-%m-%d %H:%M") if outcome.at else "?"
+        typer.echo(t("undo.reverted", actor=outcome.actor, at=at))
+    _print_outcome(outcome, fmt)
+
+
+# -- the TUI ---------------------------------------------------------------------------------
+
+
+def _run_tui(settings: Settings, plan: str | None) -> None:
+    from lawtasks.tui.app import make_app  # type: ignore[import-not-found,import-untyped,unused-ignore]  # TUI lands next
+
+    make_app(
+        settings.url,
+        actor=settings.user,
+        plan=plan or settings.plan,
+        today=settings.today if settings.today_text else None,
+    ).run()
+
+
+@app.command(help=t("help.tui"))
+def tui(ctx: typer.Context, plan: PlanOpt = None) -> None:
+    settings = _settings(ctx)
+    settings.engine  # noqa: B018 - create and seed before the screen opens, so errors print plainly
+    _run_tui(settings, plan)
+
+
+def main() -> NoReturn:
+    app(prog_name="lawtasks")
+    raise SystemExit(0)  # pragma: no cover - typer exits itself
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"lawtasks: {message}", err=True)
+    raise typer.Exit(1)

@@ -1,0 +1,133 @@
+"""Where the ledger lives and how to connect to it.
+
+This is the only module that knows one engine from another: SQLite gets WAL, foreign keys,
+a busy timeout and IMMEDIATE write transactions here, and everything above speaks plain
+SQLAlchemy so that PostgreSQL works unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlmodel import SQLModel
+
+from lawtasks.errors import DatabaseError
+
+BUSY_TIMEOUT_MS = 30_000
+# Execution option that marks a connection as a writer; see _begin below.
+WRITE = "lawtasks_write"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("lawtasks", appauthor=False) / "lawtasks.db"
+
+
+def resolve_db_url(db: str | None = None) -> str:
+    """`--db`, then LAWTASKS_DB, then the default file; a bare path becomes a SQLite URL."""
+    value = db or os.environ.get("LAWTASKS_DB") or str(default_db_path())
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be shown: a password is never printed."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """One engine per process; for a new SQLite file, its directory is created (mode 0700)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseError("error.database", db=url, reason=str(error)) from None
+    path = _sqlite_path(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                # Created here, not by SQLite, so that the ledger is private from the start.
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as error:
+            raise DatabaseError(
+                "error.database", db=str(path), reason=error.strerror or str(error)
+            ) from None
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (the pysqlite driver's own
+        # transaction handling would defer it and could not make it IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # A read-only file keeps its journal mode; reading still works.
+        with contextlib.suppress(sqlite3.OperationalError):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # A writer takes the write lock at BEGIN, so that it waits on the busy timeout
+        # instead of failing half-way when it upgrades a read lock.
+        if connection.get_execution_options().get(WRITE):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, marked so that its transactions begin as writers."""
+    return engine.execution_options(**{WRITE: True})
+
+
+def create_schema(engine: Engine) -> None:
+    """Create any missing tables; an existing database keeps its rows."""
+    from lawtasks import models  # noqa: F401 - registers the tables on SQLModel.metadata
+
+    try:
+        SQLModel.metadata.create_all(writer(engine))
+    except (OperationalError, SADatabaseError) as error:
+        raise DatabaseError(
+            "error.database", db=display_url(str(engine.url)), reason=_reason(error)
+        ) from None
+
+
+def has_schema(engine: Engine) -> bool:
+    try:
+        return inspect(engine).has_table("item")
+    except (OperationalError, SADatabaseError) as error:
+        raise DatabaseError(
+            "error.database", db=display_url(str(engine.url)), reason=_reason(error)
+        ) from None
+
+
+def _reason(error: Exception) -> str:
+    orig = getattr(error, "orig", None)
+    return str(orig if orig is not None else error).splitlines()[0]

@@ -1,0 +1,157 @@
+"""The vocabulary of the ledger: statuses, warning colours, IDs and value checks.
+
+Pure and light (stdlib only), so that every layer, including a lean read path, can share
+one definition of what a valid value is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from lawtasks.errors import DomainError
+from lawtasks.i18n import t
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+
+    @property
+    def label(self) -> str:
+        return t(f"status.{self.value}")
+
+    @classmethod
+    def parse(cls, value: str) -> Status:
+        """Accept the English code, a hyphenated or spaced variant, or either label."""
+        key = value.strip().lower().replace("-", "_").replace(" ", "_")
+        for status in cls:
+            if key == status.value or value.strip() in (
+                t(f"status.{status.value}", lang="zh"),
+                t(f"status.{status.value}", lang="en"),
+            ):
+                return status
+        raise DomainError("error.status", value=value, valid=", ".join(s.value for s in cls))
+
+
+class Warning(StrEnum):
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+    @property
+    def label(self) -> str:
+        return t(f"warning.{self.value}")
+
+    @classmethod
+    def parse(cls, value: str) -> Warning:
+        key = value.strip().lower()
+        for warning in cls:
+            if key in (warning.value, t(f"warning.{warning.value}", lang="zh")):
+                return warning
+        raise DomainError("error.warning", value=value)
+
+
+# How close a due date must be to turn an item yellow.
+YELLOW_DAYS = 7
+
+PROGRESS_STEP = 10
+NOTE_LIMIT = 100_000  # characters; a note is a paragraph or a page, not a file
+FIELD_LIMIT = 500  # lead unit, target and the like are one line
+
+
+@dataclass(frozen=True, order=True)
+class TaskRef:
+    task: int
+
+    def __str__(self) -> str:
+        return str(self.task)
+
+
+@dataclass(frozen=True, order=True)
+class ItemRef:
+    task: int
+    item: int
+
+    def __str__(self) -> str:
+        return f"{self.task}.{self.item}"
+
+
+Ref = TaskRef | ItemRef
+
+_REF = re.compile(r"(?P<task>[1-9][0-9]{0,5})(?:\.(?P<item>[1-9][0-9]{0,5}))?")
+
+
+def parse_ref(value: str) -> Ref:
+    """`2` is a task, `2.3` is item 3 of task 2; anything else is an error naming both forms."""
+    match = _REF.fullmatch(value.strip())
+    if match is None:
+        raise DomainError("error.id", value=value)
+    task = int(match["task"])
+    return TaskRef(task) if match["item"] is None else ItemRef(task, int(match["item"]))
+
+
+def parse_progress(value: str | int) -> int:
+    """An integer from 0 to 100; `50.5`, `abc` and `101` are refused, `50%` is accepted."""
+    if isinstance(value, bool):
+        raise DomainError("error.progress", value=value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
+        if not re.fullmatch(r"[+]?[0-9]{1,3}", text):
+            raise DomainError("error.progress", value=value)
+        number = int(text)
+    if not 0 <= number <= 100:
+        raise DomainError("error.progress", value=value)
+    return number
+
+
+# C0 controls but tab and newline, DEL, and C1 controls: none belongs in a ledger entry, and
+# NUL in particular is cut off or refused by some database drivers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str, *, field: str, limit: int, multiline: bool = False) -> str:
+    """Normalise a user's text: strip the edges, refuse control characters and overlong text.
+
+    Escape sequences are refused rather than stored because ESC is a control character; a
+    note is for people to read, and an ANSI sequence in it could only ever be noise or attack.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not multiline:
+        text = " ".join(text.split())
+    if _CONTROL.search(text):
+        raise DomainError("error.control_chars", field=t(f"field.{field}"))
+    if len(text) > limit:
+        key = "error.note_too_long" if field == "note" else "error.text_too_long"
+        raise DomainError(key, field=t(f"field.{field}"), length=len(text), limit=limit)
+    return text
+
+
+def warning_for(
+    *, status: Status, progress: int, due: date | None, start: date, today: date
+) -> Warning:
+    """The 红黄绿灯 colour of an item on `today`.
+
+    Red: overdue and not done. Yellow: due within YELLOW_DAYS, or behind schedule, meaning
+    progress below the share of the time between the plan's start and the due date that has
+    already passed. Green otherwise, and always once done.
+    """
+    if status is Status.DONE or due is None:
+        return Warning.GREEN
+    if due < today:
+        return Warning.RED
+    if (due - today).days <= YELLOW_DAYS:
+        return Warning.YELLOW
+    span = (due - start).days
+    if span > 0 and today > start:
+        elapsed_share = (today - start).days / span
+        if progress < elapsed_share * 100:
+            return Warning.YELLOW
+    return Warning.GREEN

@@ -1,0 +1,409 @@
+"""The translation layer: every string a user sees comes from here.
+
+The catalogue is a plain dict so that a test can check that each message exists in both
+languages with the same placeholders; a gettext toolchain would be heavier than two
+languages need.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+# key -> (Chinese, English). Placeholders use str.format syntax.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # statuses
+    "status.not_started": ("未开始", "not started"),
+    "status.in_progress": ("进行中", "in progress"),
+    "status.done": ("已完成", "done"),
+    "status.blocked": ("受阻", "blocked"),
+    # warning colours (红黄绿灯)
+    "warning.red": ("红灯", "red"),
+    "warning.yellow": ("黄灯", "yellow"),
+    "warning.green": ("绿灯", "green"),
+    # field names, used in history lines and previews
+    "field.status": ("状态", "status"),
+    "field.progress": ("进度", "progress"),
+    "field.lead_unit": ("责任单位", "lead unit"),
+    "field.assisting_units": ("配合单位", "assisting units"),
+    "field.responsible_person": ("责任人", "responsible person"),
+    "field.due": ("完成时限", "due"),
+    "field.target": ("目标", "target"),
+    "field.note": ("备注", "note"),
+    # labels shared by the CLI, the TUI and the exports
+    "label.id": ("编号", "ID"),
+    "label.task": ("工作任务", "Task"),
+    "label.item": ("具体事项", "Item"),
+    "label.title": ("事项", "Title"),
+    "label.text": ("全文", "Full text"),
+    "label.status": ("状态", "Status"),
+    "label.progress": ("进度", "Progress"),
+    "label.lead_unit": ("责任单位", "Lead unit"),
+    "label.assisting_units": ("配合单位", "Assisting units"),
+    "label.responsible_person": ("责任人", "Responsible"),
+    "label.due": ("完成时限", "Due"),
+    "label.target": ("目标", "Target"),
+    "label.warning": ("预警", "Warning"),
+    "label.updated": ("更新时间", "Updated"),
+    "label.updated_by": ("更新人", "Updated by"),
+    "label.version": ("版本", "Version"),
+    "label.notes": ("备注", "Notes"),
+    "label.latest_note": ("最新进展", "Latest note"),
+    "label.history": ("最近记录", "Recent history"),
+    "label.time": ("时间", "Time"),
+    "label.actor": ("操作人", "By"),
+    "label.action": ("操作", "Action"),
+    "label.change": ("变更", "Change"),
+    "label.plan": ("计划", "Plan"),
+    "label.plans": ("计划", "Plans"),
+    "label.slug": ("名称", "Name"),
+    "label.year": ("年度", "Year"),
+    "label.items": ("事项数", "Items"),
+    "label.overall": ("总体进度", "Overall progress"),
+    "label.as_of": ("截至", "As of"),
+    "label.done_total": ("完成", "Done"),
+    "label.red_items": ("红灯事项", "Red items"),
+    "label.none": ("无", "none"),
+    "label.exported_by": ("导出人", "Exported by"),
+    "action.import": ("导入", "import"),
+    "action.set": ("修改", "set"),
+    "action.note": ("备注", "note"),
+    "action.undo": ("撤销", "undo"),
+    "out.changed": ("已修改 {count} 处。", "{count} changes made."),
+    "out.unchanged": (
+        "没有变化:各项已是所给的值。",
+        "Nothing changed: every field already had that value.",
+    ),
+    "out.note_added": ("已为 {ref} 添加备注。", "Note added to {ref}."),
+    "out.no_items": ("没有符合条件的事项。", "No items match."),
+    "out.no_history": ("没有记录。", "No history."),
+    "out.imported": (
+        "已导入计划 {plan}({title}):{tasks} 项任务,{items} 个事项。",
+        "Imported plan {plan} ({title}): {tasks} tasks, {items} items.",
+    ),
+    # command-line help
+    "help.app": (
+        "lawtasks:法治政府建设工作任务台账。不带子命令时,在终端中打开界面,否则打印汇总。",
+        "lawtasks: the ledger of a rule-of-law government work plan. With no command it opens "
+        "the TUI in a terminal, and prints the summary otherwise.",
+    ),
+    "help.db": (
+        "数据库文件路径或 SQLAlchemy URL(默认在用户数据目录)。",
+        "Database file path or SQLAlchemy URL (default: in the user data directory).",
+    ),
+    "help.user": (
+        "记入审计记录的操作人(默认 LAWTASKS_USER 或登录名)。",
+        "Actor recorded in the audit trail (default: LAWTASKS_USER or the login name).",
+    ),
+    "help.lang": ("界面语言:zh 或 en。", "Language: zh or en."),
+    "help.today": (
+        "以此日期计算预警(用于报告和测试),如 2022-06-30。",
+        "Compute warnings as of this date (for reports and tests), e.g. 2022-06-30.",
+    ),
+    "help.plan": ("要使用的计划名称(默认最新的计划)。", "The plan to use (default: the newest)."),
+    "help.debug": ("出错时显示完整的错误追踪。", "Show the full traceback on errors."),
+    "help.version": ("显示版本并退出。", "Show the version and exit."),
+    "help.init": (
+        "创建数据库并载入 2022 年工作任务;可重复运行,不会重复或覆盖。",
+        "Create the database and seed the 2022 plan; safe to run again, it never duplicates "
+        "or overwrites.",
+    ),
+    "help.import": (
+        "从另一年度的报告文本导入新计划。",
+        "Import a new plan from another year's report text.",
+    ),
+    "help.report": ("报告文本文件(UTF-8 或 GBK)。", "The report text file (UTF-8 or GBK)."),
+    "help.slug": (
+        "新计划的名称(小写字母、数字、连字符;默认 plan-年度)。",
+        "Name of the new plan (lower-case letters, digits, hyphens; default plan-YEAR).",
+    ),
+    "help.plans": ("列出数据库中的计划。", "List the plans in the database."),
+    "help.list": (
+        "按任务分组列出事项,可筛选。",
+        "List the items grouped under their tasks, with filters.",
+    ),
+    "help.task": ("只看该任务(可重复)。", "Only this task (repeatable)."),
+    "help.status_filter": (
+        "只看该状态:not_started、in_progress、done、blocked(可重复)。",
+        "Only this status: not_started, in_progress, done, blocked (repeatable).",
+    ),
+    "help.overdue": ("只看已逾期的事项。", "Only overdue items."),
+    "help.warning": (
+        "只看该预警:red、yellow、green(可重复)。",
+        "Only this warning: red, yellow, green (repeatable).",
+    ),
+    "help.unit_filter": (
+        "只看责任单位或配合单位包含此文字的事项。",
+        "Only items whose lead or assisting unit contains this text.",
+    ),
+    "help.due_before": ("只看完成时限早于此日期的事项。", "Only items due before this date."),
+    "help.search": ("在标题、全文和备注中查找。", "Search titles, texts and notes."),
+    "help.format": ("输出格式。", "Output format."),
+    "help.show": (
+        "显示一项任务(如 2)或事项(如 2.3)的全部信息、备注和记录。",
+        "Show a task or an item, with every field, its notes and its history.",
+    ),
+    "help.id": (
+        "任务编号(如 2)或事项编号(如 2.3)。",
+        "A task ID (e.g. 2) or an item ID (e.g. 2.3).",
+    ),
+    "help.ids": (
+        "一个或多个编号;任务编号代表其全部事项。",
+        "One or more IDs; a task ID stands for all of its items.",
+    ),
+    "help.summary": (
+        "总体进度、各任务进度和红灯事项。",
+        "Overall progress, progress per task and the red items.",
+    ),
+    "help.log": ("审计记录(留痕)。", "The audit trail."),
+    "help.since": ("从此日期起(含)。", "From this date (inclusive)."),
+    "help.until": ("到此日期止(含)。", "Up to this date (inclusive)."),
+    "help.set": (
+        "修改事项;一次调用是一个事务,要么全部生效,要么都不生效。",
+        "Change items; one call is one transaction: all of it applies, or none.",
+    ),
+    "help.status": (
+        "状态:not_started、in_progress、done、blocked(也可用中文)。",
+        "Status: not_started, in_progress, done, blocked (or its Chinese label).",
+    ),
+    "help.progress": ("进度,0 到 100 的整数。", "Progress, a whole number from 0 to 100."),
+    "help.unit": ("责任单位(空字符串表示清除)。", "Lead unit (an empty string clears it)."),
+    "help.due": (
+        "完成时限:2022-06-30、2022/6/30、2022年6月30日、6月底、年底、第三季度、上半年(空字符串清除)。",
+        "Due date: 2022-06-30, 2022/6/30, 2022年6月30日, 6月底, 年底, 第三季度, 上半年 "
+        "(an empty string clears it).",
+    ),
+    "help.target": ("目标(空字符串表示清除)。", "Target (an empty string clears it)."),
+    "help.note": (
+        "同时添加一条备注;- 表示从标准输入读取。",
+        "Also add a note; - reads it from stdin.",
+    ),
+    "help.start": ("标记为进行中。", "Mark as in progress."),
+    "help.done": ("标记为已完成(进度 100)。", "Mark as done (progress 100)."),
+    "help.block": ("标记为受阻。", "Mark as blocked."),
+    "help.reopen": (
+        "重新打开:恢复为进行中,进度回到完成前的值,或用 --progress 指定。",
+        "Reopen: back to in progress, with the progress it had before it was done, or --progress.",
+    ),
+    "help.reopen_progress": ("重新打开后的进度。", "Progress after reopening."),
+    "help.note_cmd": ("为任务或事项添加备注。", "Add a note to a task or an item."),
+    "help.note_text": (
+        "备注内容;- 表示从标准输入读取(可多行)。",
+        "The note; - reads it from stdin (several lines allowed).",
+    ),
+    "help.undo": (
+        "撤销你最近一次操作;撤销本身也会记入审计记录。",
+        "Undo your last change; the undo is itself recorded in the audit trail.",
+    ),
+    "help.tui": ("打开终端界面。", "Open the terminal interface."),
+    # report parser
+    "parse.empty": ("报告 {source} 是空的。", "Report {source} is empty."),
+    "parse.undecodable": (
+        "无法读取报告 {source}:它不是 UTF-8 或 GBK 编码的文本文件。",
+        "Cannot read report {source}: it is not a UTF-8 or GBK text file.",
+    ),
+    "parse.no_section": (
+        "报告 {source} 中找不到工作任务部分:需要一个形如 {looked_for} 的标题。",
+        "No work-plan section found in report {source}: looked for a heading such as {looked_for}.",
+    ),
+    "parse.no_tasks": (
+        "报告 {source} 的“{heading}”部分中找不到编号的工作任务,例如 (一)…… 或 （一）……。",
+        "The section “{heading}” of report {source} holds no numbered tasks such as "
+        "(一)… or （一）….",
+    ),
+    "parse.unreadable": (
+        "无法打开报告 {source}:{reason}",
+        "Cannot open report {source}: {reason}",
+    ),
+    # values
+    "error.progress": (
+        "进度 {value} 无效:应为 0 到 100 之间的整数。",
+        "Invalid progress {value}: it must be a whole number from 0 to 100.",
+    ),
+    "error.status": (
+        "状态 {value} 无效:可用的状态有 {valid}。",
+        "Invalid status {value}: valid statuses are {valid}.",
+    ),
+    "error.warning": (
+        "预警 {value} 无效:可用的有 red、yellow、green。",
+        "Invalid warning {value}: valid colours are red, yellow and green.",
+    ),
+    "error.date": (
+        "日期 {value} 无效:可写作 2022-06-30、2022/6/30、2022年6月30日、"
+        "6月底、年底、第三季度、上半年。",
+        "Invalid date {value}: write it as 2022-06-30, 2022/6/30, 2022年6月30日, 6月底, 年底, "
+        "第三季度 or 上半年.",
+    ),
+    "error.id": (
+        "编号 {value} 无效:任务编号形如 2,事项编号形如 2.3。",
+        "Invalid ID {value}: a task ID looks like 2 and an item ID like 2.3.",
+    ),
+    "error.no_task": (
+        "没有任务 {value}:计划 {plan} 的任务编号为 {valid}。",
+        "No task {value}: plan {plan} has tasks {valid}.",
+    ),
+    "error.no_item": (
+        "没有事项 {value}:计划 {plan} 的任务 {task} 有事项 {valid}。",
+        "No item {value}: task {task} of plan {plan} has items {valid}.",
+    ),
+    "error.no_item_task": (
+        "没有事项 {value}:计划 {plan} 的任务编号为 {valid}。",
+        "No item {value}: plan {plan} has tasks {valid}.",
+    ),
+    "error.no_plan": (
+        "没有计划 {value}:可用的计划有 {valid}。",
+        "No plan {value}: the plans are {valid}.",
+    ),
+    "error.no_plans": (
+        "数据库中还没有计划:先运行 lawtasks init。",
+        "The database holds no plan yet: run lawtasks init first.",
+    ),
+    "error.plan_exists": (
+        "计划 {value} 已存在:用 --slug 另取一个名称。",
+        "Plan {value} exists already: choose another name with --slug.",
+    ),
+    "error.slug": (
+        "计划名称 {value} 无效:只能使用小写字母、数字和连字符。",
+        "Invalid plan name {value}: use lower-case letters, digits and hyphens only.",
+    ),
+    "error.status_progress": (
+        "状态 {status} 与进度 {progress} 矛盾:已完成即进度 100,进度 100 即已完成。",
+        "Status {status} contradicts progress {progress}: done means progress 100, "
+        "and progress 100 means done.",
+    ),
+    "error.not_started_progress": (
+        "状态“未开始”与进度 {progress} 矛盾:未开始的事项进度为 0。",
+        "Status not started contradicts progress {progress}: an item not started has progress 0.",
+    ),
+    "error.reopen_progress": (
+        "重新打开的事项进度应低于 100,而不是 {progress}。",
+        "A reopened item needs a progress below 100, not {progress}.",
+    ),
+    "error.empty_note": ("备注不能为空。", "A note cannot be empty."),
+    "error.note_too_long": (
+        "备注过长({length} 个字符):最多 {limit} 个字符。",
+        "The note is too long ({length} characters): the limit is {limit}.",
+    ),
+    "error.text_too_long": (
+        "{field}过长({length} 个字符):最多 {limit} 个字符。",
+        "The {field} is too long ({length} characters): the limit is {limit}.",
+    ),
+    "error.control_chars": (
+        "{field}中含有控制字符(如 NUL):请删去后重试。",
+        "The {field} holds control characters (such as NUL): remove them and try again.",
+    ),
+    "error.nothing_to_set": (
+        "没有要修改的内容:请给出 --status、--progress、--unit、--due、--target 或 --note。",
+        "Nothing to change: give --status, --progress, --unit, --due, --target or --note.",
+    ),
+    "error.conflict": (
+        "事项 {ref} 已由 {actor} 于 {at} 修改:请重新加载后再试。",
+        "Item {ref} was changed by {actor} at {at}; reload and try again.",
+    ),
+    "error.undo_conflict": (
+        "无法撤销:事项 {ref} 的{field}此后已由 {actor} 于 {at} 修改。",
+        "Cannot undo: the {field} of item {ref} was changed since, by {actor} at {at}.",
+    ),
+    "error.nothing_to_undo": (
+        "{actor} 没有可撤销的操作。",
+        "{actor} has nothing to undo.",
+    ),
+    "error.no_ids": ("请至少给出一个编号。", "Give at least one ID."),
+    "error.lang": (
+        "语言 {value} 无效:可用的有 zh、en。",
+        "Invalid language {value}: valid languages are zh and en.",
+    ),
+    "error.database": (
+        "无法使用数据库 {db}:{reason}",
+        "Cannot use the database {db}: {reason}",
+    ),
+    # service results
+    "undo.reverted": (
+        "已撤销 {actor} 于 {at} 的操作:",
+        "Reverted the change {actor} made at {at}:",
+    ),
+    "seed.created": (
+        "已创建计划 {plan}:{tasks} 项任务,{items} 个事项。",
+        "Created plan {plan}: {tasks} tasks, {items} items.",
+    ),
+    "seed.exists": (
+        "计划 {plan} 已存在,未作改动。",
+        "Plan {plan} exists already; nothing was changed.",
+    ),
+    "seed.updated": (
+        "计划 {plan} 已存在,补充了 {added} 个缺失的条目。",
+        "Plan {plan} exists already; {added} missing entries were added.",
+    ),
+}
+
+
+# Front ends and exporters keep their own messages beside their code; each of these modules
+# holds a MESSAGES dict of the same shape, merged in here so that one test sees them all.
+# They are plain dicts: loading them imports nothing heavy.
+CATALOGS = ("lawtasks.exporters.messages", "lawtasks.tui.messages")
+
+
+def _merge_catalogs() -> None:
+    import importlib
+
+    for name in CATALOGS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name is not None and name.startswith(error.name):
+                continue  # that front end is not part of this build
+            raise
+        for key, value in module.MESSAGES.items():
+            if key in MESSAGES:
+                raise ValueError(f"message {key} is defined twice")
+            MESSAGES[key] = value
+
+
+def detect_language(env: Mapping[str, str] | None = None) -> Lang:
+    """Pick the language: LAWTASKS_LANG, then the POSIX locale variables, then English."""
+    env = os.environ if env is None else env
+    explicit = env.get("LAWTASKS_LANG", "").strip().lower()
+    if explicit in LANGS:
+        return "zh" if explicit == "zh" else "en"
+    # POSIX precedence: LC_ALL overrides LC_MESSAGES, which overrides LANG.
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+_current: Lang | None = None
+
+
+def set_language(lang: str | None) -> Lang:
+    """Fix the language for this process; None goes back to detection."""
+    global _current
+    if lang is None:
+        _current = None
+        return get_language()
+    code = lang.strip().lower()
+    if code not in LANGS:
+        from lawtasks.errors import DomainError
+
+        raise DomainError("error.lang", value=lang)
+    _current = "zh" if code == "zh" else "en"
+    return _current
+
+
+def get_language() -> Lang:
+    return _current if _current is not None else detect_language()
+
+
+def t(key: str, /, *, lang: Lang | None = None, **params: object) -> str:
+    """The message `key` in the current (or given) language, formatted with `params`."""
+    zh, en = MESSAGES[key]
+    template = zh if (lang or get_language()) == "zh" else en
+    return template.format(**params) if params else template
+
+
+_merge_catalogs()

@@ -1,0 +1,104 @@
+"""The tables: plan, task, item, note and event (the append-only audit trail).
+
+Times are aware UTC datetimes. SQLModel's UTCDateTime column refuses naive values and hands
+times back in UTC on SQLite (which has no time zone type) and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from lawtasks.domain import Status
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    title: str
+    year: int
+    goal: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    heading: str = ""
+    source_name: str = ""
+    published: date | None = None
+    # Behind-schedule warnings measure elapsed time from here; 1 January of the plan year.
+    start_date: date
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    seq: int
+    numeral: str
+    title: str
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    lead_unit: str | None = None
+    assisting_units: str | None = None
+
+
+class Item(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("task_id", "seq"),
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s.value}'" for s in Status) + ")", name="status_known"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    seq: int
+    title: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Status.NOT_STARTED.value
+    progress: int = 0
+    lead_unit: str | None = None
+    assisting_units: str | None = None
+    responsible_person: str | None = None
+    due: date | None = None
+    target: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    # Bumped on every change, so that a write based on stale data can be detected.
+    version: int = 1
+
+
+class Note(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author: str
+    created_at: datetime = Field(default_factory=utcnow)
+    # Undo retracts a note rather than deleting it, so the trail keeps what was said.
+    retracted: bool = False
+
+
+class Event(SQLModel, table=True):
+    """One changed field, or one note, or one plan import: never updated, never deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    note_id: int | None = Field(default=None, foreign_key="note.id")
+    # All events written by one service call share a batch, which is what undo reverts.
+    batch: str = Field(index=True)
+    actor: str = Field(index=True)
+    at: datetime
+    action: str  # "import", "set", "note" or "undo"
+    field: str | None = None
+    old: str | None = Field(default=None, sa_column=Column(Text))
+    new: str | None = Field(default=None, sa_column=Column(Text))
+    # For undo events: the batch they revert.
+    reverts: str | None = Field(default=None, index=True)

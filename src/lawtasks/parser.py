@@ -1,0 +1,919 @@
+"""Turn a county's rule-of-law report (法治政府建设情况报告) or plan (工作要点) into a plan.
+
+The parser is pure: text in, frozen dataclasses out, no I/O except in `read_report`.
+
+Algorithm
+---------
+1. **Decode** (`decode_report`): UTF-8 (with or without BOM), UTF-16 with a BOM, else
+   GB18030 (a superset of GBK). NUL bytes, undecodable bytes or a text full of control
+   characters mean a binary file.
+2. **Normalise lines**: unify line ends, strip whitespace (including U+00A0 and U+3000)
+   at both edges of every line, drop control characters. The inside of a line is kept
+   verbatim.
+3. **Drop web-page noise**: metadata lines (发布日期:, 访问次数:, 信息来源: ...), font
+   switches (【字体：大 中 小】), breadcrumbs. Footer lines (打印本页 关闭窗口, 版权所有,
+   ICP备 ...) are kept as *terminators*: a section ends at the first one.
+4. **Title**: the first short line near the top that ends like a document title
+   (报告, 要点, 安排 ...); a title split over two lines is rejoined.
+5. **Find the forward section**: a heading is a *whole line*, numbered 三、 (top level),
+   （三） (sub level, e.g. under 存在问题和下一步打算) or un-numbered. A candidate names
+   a plan (任务, 打算, 思路, 计划, 安排, 重点, 举措, 方向 ...); it scores higher when it
+   looks forward (下一步, 今后, 明年, or a year not before the plan year) and when it
+   holds nothing but such words; a backward word (成效, 不足, 情况 ...) disqualifies it
+   unless it also looks forward. So "下一步,我们将……" inside a 存在不足 paragraph is never
+   a heading. Candidates are tried best first; the section runs to the next heading of
+   the same or a higher level, a footer line or the end of text. A plan document
+   (工作要点, 工作安排 ...) without such a heading is its own section: its whole body.
+6. **Tasks**: the highest-ranked numbering present at line start below the heading's
+   own level is the task level: 一、 > （一）/(一) > 1. / 1、 > （1）/(1) > ①. Lines before
+   the first task form the goal. A task title is the text of its first line up to the
+   first 。 (or the whole line when it has none, its body then following below).
+7. **Items** of a task, from the text after the title:
+   - if lower-level numbered sub-points exist (at line start, or inline after 。；：),
+     each sub-point is one item; its ``text`` is the sub-point *without its number
+     marker* (1. / （1） / ① / （一） ...), otherwise verbatim, its continuation lines
+     joined with a newline;
+   - else a paragraph holding an inline run 一是……二是…… gives one item per 是-clause,
+     again without the 一是 marker, with the clause's own closing punctuation (；or 。);
+   - else each sentence (split at 。, outside brackets and quotes) is an item, 。 kept.
+   Text before sub-points or 是-clauses yields sentence items too, except a fragment
+   ending in a colon (an introduction such as 重点抓好以下工作：).
+8. **Units**: lines 牵头单位:/责任单位:/配合单位: (ASCII or full-width colon, optionally in
+   brackets) and bracketed notes at the end of an item (（牵头单位：县司法局；配合单位：县府
+   办）) are recorded as ``lead_unit``/``assisting_units``. A unit line after a sub-point
+   belongs to that item; after ordinary prose it belongs to the task, unless several prose
+   paragraphs of one task each carry their own unit lines (then each belongs to the items
+   of its paragraph). Unit notes never become items and are cut from item text; a task's
+   ``body`` keeps its paragraphs verbatim but without its own number marker and without
+   stand-alone unit lines.
+9. **Targets** (`extract_target`): the first clause (between , ， ； ; 。) holding a
+   figure — a percentage (100%, ９５％, 百分之百), an Arabic count with a unit (3个, 10家,
+   200人次; never a year, month or day), or 全覆盖 / 零突破 — with leading verbs such as
+   推动/推进/确保/力争 stripped.
+10. **Year**: a year in the heading; else the title's year (+1 for a 报告/总结 of year N,
+    the same year for a plan); else the publication year; else the current year.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+from pathlib import Path
+
+from lawtasks.errors import ReportParseError
+
+__all__ = [
+    "ParsedItem",
+    "ParsedPlan",
+    "ParsedTask",
+    "decode_report",
+    "extract_target",
+    "parse_report",
+    "read_report",
+    "short_title",
+]
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """One work item of a task: a sentence, a sub-point or a 是-clause."""
+
+    seq: int
+    title: str
+    text: str
+    target: str | None
+    lead_unit: str | None = None
+    assisting_units: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedTask:
+    """One numbered task; ``body`` is its text without its number marker."""
+
+    seq: int
+    numeral: str
+    title: str
+    body: str
+    items: tuple[ParsedItem, ...]
+    lead_unit: str | None = None
+    assisting_units: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedPlan:
+    """The forward-looking part of a report, or a whole plan document."""
+
+    title: str
+    year: int
+    goal: str
+    heading: str
+    source_name: str
+    published: date | None
+    tasks: tuple[ParsedTask, ...]
+
+
+# Shown in parse.no_section so that the user knows what a heading should look like.
+LOOKED_FOR = "三、2022年主要工作任务 / 三、下一步工作计划 / 四、2024年工作思路"
+
+
+# --------------------------------------------------------------------------- regexes
+
+_CN_NUM = "[一二三四五六七八九十]{1,3}"
+_DIGIT = "[0-9０-９]"
+
+# Numbering families, highest rank first. A task level is one of these; items use a
+# lower one.
+
+
+class Level(IntEnum):
+    """A numbering family; a smaller value ranks higher in the document outline."""
+
+    TOP = 0  # 一、
+    CN_PAREN = 1  # （一） or (一)
+    ARABIC = 2  # 1. or 1、
+    AR_PAREN = 3  # （1） or (1)
+    CIRCLED = 4  # ①
+
+
+# Line-start markers of each family; group "num" is the numeral as written. The ARABIC
+# marker refuses a digit after the dot so that "2.0 数字化平台" is not a sub-point.
+_MARKER_BODY: dict[Level, str] = {
+    Level.TOP: rf"(?P<num>{_CN_NUM})\s*[、.．]",
+    Level.CN_PAREN: rf"[（(]\s*(?P<num>{_CN_NUM})\s*[）)]",
+    Level.ARABIC: rf"(?P<num>{_DIGIT}{{1,2}})\s*[.．、](?!{_DIGIT})",
+    Level.AR_PAREN: rf"[（(]\s*(?P<num>{_DIGIT}{{1,2}})\s*[）)]",
+    Level.CIRCLED: r"(?P<num>[①-⑳])",
+}
+_LINE_MARKER_RE: dict[Level, re.Pattern[str]] = {
+    level: re.compile(rf"^{body}\s*") for level, body in _MARKER_BODY.items()
+}
+# Sub-points may also run inline, right after a full stop, semicolon or colon:
+# "……。1.加强……；2.完善……". Top-level and (一) markers are never taken inline.
+_INLINE_MARKER_RE: dict[Level, re.Pattern[str]] = {
+    level: re.compile(rf"(?:(?<=[。；;：:])|^)\s*{_MARKER_BODY[level]}\s*")
+    for level in (Level.ARABIC, Level.AR_PAREN, Level.CIRCLED)
+}
+
+# Inline enumeration 一是……二是……; the marker must follow punctuation or start the text
+# so that 统一是 or 这是 never splits.
+_SHI_RE = re.compile(rf"(?:(?<=[。；;，,：:\s])|^)(?P<num>{_CN_NUM})是")
+_CN_ORDINALS = [
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    *(f"十{d}" for d in "一二三四五六七八九"),
+    "二十",
+]
+
+# Web-page metadata lines: dropped wherever they are.
+_META_RE = re.compile(
+    r"^(?:发布日期|发布时间|发文日期|成文日期|更新时间|访问次数|浏览次数|阅读次数|点击次数|"
+    r"点击数|访问量|信息来源|文章来源|来源|作者|编辑|责任编辑|审核|索引号|发布机构|发文机关|"
+    r"发布单位|主题分类|文号|发文字号|有效性|字号|字体)\s*[:：]"
+)
+# A line made only of page controls (字体 大 中 小, 打印, 收藏, 分享 ...) and punctuation.
+_NOISE_LINE_RE = re.compile(
+    r"(?:字体|字号|打印本页|打印|关闭窗口|关闭|收藏本页|加入收藏|收藏|分享到|分享|扫一扫|"
+    r"返回顶部|返回首页|默认|无障碍|繁体|简体|[大中小]|[^\w])+"
+)
+# Breadcrumbs such as "首页 > 政务公开 > 法治政府建设".
+_BREADCRUMB_RE = re.compile(r"^(?:当前位置|您的位置|您现在的位置|所在位置)|首页\s*[>＞»›/]")
+# Footer lines: a section never runs past them.
+_FOOTER_RE = re.compile(
+    r"打印本页|打印此页|关闭窗口|【打印】|【关闭】|版权所有|Copyright|©|ICP备|公网安备|"
+    r"网站标识码|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]|上一篇|下一篇|相关链接|相关文章"
+)
+_FOOTER_MAX_LEN = 80
+
+# 发布日期: 2022- 02- 28 (the odd spaces come from the web page) or 2022年2月28日.
+_PUBLISHED_RE = re.compile(
+    r"(?:发布|发文|成文)(?:日期|时间)\s*[:：]?\s*(?P<y>[0-9]{4})\s*[-/.年]\s*(?P<m>[0-9]{1,2})"
+    r"\s*[-/.月]\s*(?P<d>[0-9]{1,2})"
+)
+
+# A year as written in titles and headings: 2022年 or 二〇二二年.
+_YEAR_RE = re.compile(r"(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})\s*年")
+_MIN_YEAR, _MAX_YEAR = 1949, 2200
+_CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+# What a document title ends with (optionally followed by a closing bracket).
+_TITLE_END_RE = re.compile(r"(?:报告|要点|安排|计划|总结|方案|打算|思路|清单|意见|通知)[)）」”]?$")
+_REPORT_TITLE_RE = re.compile(r"报告|总结")
+_PLAN_TITLE_RE = re.compile(r"要点|安排|计划|方案|清单|打算|思路")
+_TITLE_FRAGMENT_MAX = 12
+_TITLE_MAX = 60
+
+# Heading vocabulary (see step 5 of the module docstring).
+_PLAN_WORD_RE = re.compile(r"任务|打算|思路|计划|安排|重点|举措|方向|要点|部署|目标|展望|谋划")
+_FORWARD_WORD_RE = re.compile(r"下一步|下步|今后|明年|来年|新的一年|未来")
+_BACKWARD_WORD_RE = re.compile(r"成效|成绩|情况|做法|经验|不足|问题|回顾|进展|亮点|成果|完成|总结")
+# Everything a "pure" heading may consist of; anything left over makes it a task title.
+_HEADING_FILLER_RE = re.compile(
+    r"^[\u4e00-\u9fff]{1,4}[县市区](?=[0-9〇零一二三四五六七八九]{4})|"
+    r"[0-9]{4}\s*年度?|[〇零一二三四五六七八九]{4}年度?|下一步|下步|今后|明年|来年|新的一年|"
+    r"未来|近期|今年|主要|重点|工作|法治政府|法治|政府|建设|全县|我县|本县|的|和|及|与|以及|"
+    r"任务|打算|思路|计划|安排|举措|方向|努力|要点|部署|目标|具体|展望|谋划|几点|建议|[、，,：:\s]"
+)
+_SUB_HEADING_MAX = 20
+
+# Plan documents often open with a general-requirements block before the real tasks.
+_GOAL_BLOCK_RE = re.compile(r"(?:总体要求|指导思想|总体目标|工作目标|基本原则|目标要求)[。：:]?")
+
+# A signature at the end of a web page: an office name, then a date line.
+_DATE_LINE_RE = re.compile(
+    r"^(?:[0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|"
+    r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$"
+)
+_ORG_LINE_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|办公室|委员会|局|办)$")
+
+# Responsible units. 主办单位 is deliberately absent: it is a web-page footer label.
+_LEAD_LABELS = "牵头单位|责任单位|主责单位|牵头部门|责任部门"
+_ASSIST_LABELS = "配合单位|配合部门|协办单位|协同单位|参与单位"
+_UNIT_LABEL_RE = re.compile(rf"(?P<label>{_LEAD_LABELS}|{_ASSIST_LABELS})\s*[:：]")
+_UNIT_LINE_RE = re.compile(rf"^[（(]?\s*(?:{_LEAD_LABELS}|{_ASSIST_LABELS})\s*[:：]")
+_UNIT_NOTE_RE = re.compile(
+    rf"\s*[（(]\s*(?:{_LEAD_LABELS}|{_ASSIST_LABELS})\s*[:：][^（）()]*[）)]"
+)
+_UNIT_VALUE_STRIP = " \t；;，,。.、）)（("
+
+# Brackets and quotes inside which 。 and commas do not end a sentence or a short title.
+_OPENERS = "（(《“‘「『【〔"
+_CLOSERS = "）)》”’」』】〕"
+_CLOSING_AFTER_STOP = "”’」』）)"
+
+# Short titles stop at the first of these outside brackets.
+_TITLE_STOPS = ",，;；。:：!！?？\n"
+# Targets live in one clause: the text between two of these (or two lines).
+_CLAUSE_SPLIT_RE = re.compile(r"[,，;；。\n]")
+# Figures. Counts need an Arabic number and a unit; 年/月/日 are not units, so 2022年 and
+# 6月底 are never targets. 分钟 precedes 分 so that 15分钟 is read whole.
+# The look-behinds start a number at its first digit, which keeps long digit runs linear.
+_PERCENT = (
+    rf"(?<![0-9０-９.．]){_DIGIT}+(?:[.．]{_DIGIT}+)?\s*[%％‰]"
+    r"|百分之[零〇一二三四五六七八九十百两点]+"
+)
+_UNITS = (
+    "个工作日|工作日|人次|万元|亿元|小时|分钟|平方米|公里|千米|课时|学时|"
+    "个|家|件|项|人|名|场|次|批|所|条|篇|份|期|户|起|套|类|处|支|座|村|部|本|元|天|"
+    "台|辆|张|册|轮|届|位|种|例|宗|亩|吨|堂|分"
+)
+_COUNT = (
+    rf"(?<![0-9０-９.．]){_DIGIT}+(?:[.．]{_DIGIT}+)?\s*(?:万|亿|千)?\s*(?:余|多)?\s*(?:{_UNITS})"
+)
+_FIGURE_RE = re.compile(rf"{_PERCENT}|{_COUNT}|全覆盖|零突破")
+# Leading verbs and connectives that are not part of the measured thing.
+_TARGET_LEAD_RE = re.compile(
+    r"^(?:推动|推进|确保|力争|争取|努力|促进|保证|保持|实现|做到|全力|着力|进一步|并且|并|同时)"
+)
+
+# Control characters other than tab and newline are dropped: nothing downstream wants them.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# Decoded text with more control characters than this share is taken for binary.
+_BINARY_CONTROL_SHARE = 200
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_report(data: bytes, *, source_name: str = "") -> str:
+    """Decode the bytes of a report: UTF-8 (BOM or not), UTF-16 with BOM, GBK/GB18030."""
+    source = source_name or "<text>"
+    text: str | None = None
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            text = _try_decode(data[len(bom) :], encoding)
+            break
+    else:
+        if b"\x00" not in data:
+            text = _try_decode(data, "utf-8") or _try_decode(data, "gb18030")
+    if text is None or "\x00" in text or _looks_binary(text):
+        raise ReportParseError("parse.undecodable", source=source)
+    return text
+
+
+def _try_decode(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f")
+    return controls > len(text) // _BINARY_CONTROL_SHARE
+
+
+def read_report(path: Path) -> ParsedPlan:
+    """Read, decode and parse the report at ``path``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportParseError(
+            "parse.unreadable", source=str(path), reason=exc.strerror or str(exc)
+        ) from exc
+    text = decode_report(data, source_name=path.name)
+    return parse_report(text, source_name=path.name)
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    footer: bool
+
+
+def _normalise(text: str) -> list[str]:
+    """Split into lines stripped at both edges; control characters dropped."""
+    return [_CONTROL_RE.sub("", line).strip() for line in text.splitlines()]
+
+
+def _is_noise(line: str) -> bool:
+    return bool(
+        _META_RE.match(line) or _NOISE_LINE_RE.fullmatch(line) or _BREADCRUMB_RE.search(line)
+    )
+
+
+def _is_footer(line: str) -> bool:
+    return len(line) <= _FOOTER_MAX_LEN and "。" not in line and bool(_FOOTER_RE.search(line))
+
+
+def _content_lines(lines: list[str]) -> list[_Line]:
+    """Non-empty lines without noise; footer lines kept but flagged."""
+    result: list[_Line] = []
+    for line in lines:
+        if not line:
+            continue
+        if _is_footer(line):
+            result.append(_Line(line, footer=True))
+        elif not _is_noise(line):
+            result.append(_Line(line, footer=False))
+    return result
+
+
+def _line_marker(line: str) -> tuple[Level, str, int] | None:
+    """The numbering marker opening ``line``: (family, numeral, end of marker)."""
+    for level, pattern in _LINE_MARKER_RE.items():
+        match = pattern.match(line)
+        if match:
+            return level, match.group("num"), match.end()
+    return None
+
+
+# --------------------------------------------------------------------------- title, dates
+
+
+def _published(text: str) -> date | None:
+    match = _PUBLISHED_RE.search(text)
+    if match is None:
+        return None
+    try:
+        return date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+def _year_value(written: str) -> int | None:
+    year = int(written.translate(_CN_YEAR_DIGITS))
+    return year if _MIN_YEAR <= year <= _MAX_YEAR else None
+
+
+def _first_year(text: str) -> int | None:
+    for match in _YEAR_RE.finditer(text):
+        year = _year_value(match["y"])
+        if year is not None:
+            return year
+    return None
+
+
+def _is_body_line(line: str) -> bool:
+    return len(line) > _TITLE_MAX or "。" in line or _line_marker(line) is not None
+
+
+def _find_title(lines: list[_Line]) -> tuple[str, int]:
+    """The document title and the index of the line after it (0 if there is none)."""
+    window: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if _is_body_line(line.text):
+            break
+        if not line.footer:
+            window.append((index, line.text))
+    for pos, (index, text) in enumerate(window):
+        if _TITLE_END_RE.search(text):
+            if pos > 0 and _is_title_start(window[pos - 1][1], text):
+                return window[pos - 1][1] + text, index + 1
+            return text, index + 1
+    if window:
+        index, text = window[0]
+        return text, index + 1
+    return "", 0
+
+
+def _is_title_start(previous: str, line: str) -> bool:
+    """Whether ``previous`` is the first half of a title whose end is ``line``."""
+    return (
+        len(line) <= _TITLE_FRAGMENT_MAX
+        and _first_year(line) is None
+        and _TITLE_END_RE.search(previous) is None
+        and not any(ch in previous for ch in "，,。；;：:")
+        and (_first_year(previous) is not None or previous.startswith("关于"))
+    )
+
+
+def _plan_year_from_title(title: str) -> int | None:
+    year = _first_year(title)
+    if year is None:
+        return None
+    return year + 1 if _REPORT_TITLE_RE.search(title) else year
+
+
+def _is_plan_document(title: str) -> bool:
+    return bool(_PLAN_TITLE_RE.search(title)) and not _REPORT_TITLE_RE.search(title)
+
+
+# --------------------------------------------------------------------------- headings
+
+
+@dataclass(frozen=True)
+class _Heading:
+    index: int
+    text: str
+    level: Level | None  # None: an un-numbered heading line
+    score: int
+
+
+def _heading_score(words: str, plan_year: int | None) -> int | None:
+    """Score heading text (its marker removed), or None if it names no forward section."""
+    if not _PLAN_WORD_RE.search(words):
+        return None
+    year = _first_year(words)
+    forward = bool(_FORWARD_WORD_RE.search(words)) or (
+        year is not None and (plan_year is None or year >= plan_year)
+    )
+    backward = bool(_BACKWARD_WORD_RE.search(words))
+    pure = _HEADING_FILLER_RE.sub("", words) == ""
+    if (backward and not forward) or not (pure or forward):
+        return None
+    return 1 + 2 * pure + 2 * forward - 2 * backward
+
+
+def _heading_candidates(lines: list[_Line], start: int, plan_year: int | None) -> list[_Heading]:
+    """Possible forward-section headings, best first."""
+    found: list[_Heading] = []
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.footer:
+            continue
+        marker = _line_marker(line.text)
+        level = marker[0] if marker else None
+        if level is not None and level > Level.CN_PAREN:
+            continue
+        words = line.text[marker[2] :] if marker else line.text
+        score = _heading_score(words, plan_year)
+        if score is None:
+            continue
+        if level is not Level.TOP:
+            # Sub-level and un-numbered headings must be short, plain and clearly forward.
+            if len(words) > _SUB_HEADING_MAX or any(ch in words for ch in "。，,；;"):
+                continue
+            if score < 5:
+                continue
+        found.append(_Heading(index, line.text, level, score))
+    rank = {Level.TOP: 2, Level.CN_PAREN: 1, None: 0}
+    return sorted(found, key=lambda h: (h.score, rank[h.level], h.index), reverse=True)
+
+
+def _section(lines: list[_Line], start: int, level: Level | None) -> list[str]:
+    """The lines from ``start`` to the next heading of ``level`` or higher, or a footer."""
+    result: list[str] = []
+    for line in lines[start:]:
+        if line.footer:
+            if result:
+                break
+            continue
+        marker = _line_marker(line.text)
+        if level is not None and marker is not None and marker[0] <= level:
+            break
+        result.append(line.text)
+    return _trim_signature(result)
+
+
+def _trim_signature(lines: list[str]) -> list[str]:
+    """Drop a trailing office name and date (the signature of the document)."""
+    end = len(lines)
+    while end > 0 and (_DATE_LINE_RE.match(lines[end - 1]) or _ORG_LINE_RE.match(lines[end - 1])):
+        end -= 1
+    return lines[:end]
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass
+class _Units:
+    lead: list[str] = field(default_factory=list)
+    assisting: list[str] = field(default_factory=list)
+
+    def add(self, other: _Units) -> None:
+        self.lead.extend(u for u in other.lead if u not in self.lead)
+        self.assisting.extend(u for u in other.assisting if u not in self.assisting)
+
+    def lead_text(self) -> str | None:
+        return "、".join(self.lead) or None
+
+    def assisting_text(self) -> str | None:
+        return "、".join(self.assisting) or None
+
+
+def _parse_units(note: str) -> _Units:
+    """Read 牵头单位：A；配合单位：B (any order, any separators) into units."""
+    units = _Units()
+    matches = list(_UNIT_LABEL_RE.finditer(note))
+    for pos, match in enumerate(matches):
+        end = matches[pos + 1].start() if pos + 1 < len(matches) else len(note)
+        value = note[match.end() : end].strip(_UNIT_VALUE_STRIP)
+        if not value:
+            continue
+        target = units.lead if re.fullmatch(_LEAD_LABELS, match["label"]) else units.assisting
+        if value not in target:
+            target.append(value)
+    return units
+
+
+def _unit_line(line: str) -> _Units | None:
+    """The units of a stand-alone 牵头单位:/配合单位: line, or None for other lines."""
+    return _parse_units(line) if _UNIT_LINE_RE.match(line) else None
+
+
+def _strip_unit_notes(text: str) -> tuple[str, _Units]:
+    """Cut bracketed unit notes out of ``text``; return the rest and the units."""
+    units = _Units()
+    for match in _UNIT_NOTE_RE.finditer(text):
+        units.add(_parse_units(match.group()))
+    return _UNIT_NOTE_RE.sub("", text).strip(), units
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _split_sentences(text: str) -> list[str]:
+    """Split at 。 outside brackets and quotes; each piece keeps its 。 (and a closing
+    quote right after it). Unbalanced brackets fall back to a plain split."""
+    pieces = _split_at_stops(text, respect_brackets=True)
+    if pieces is None:
+        pieces = _split_at_stops(text, respect_brackets=False) or []
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def _split_at_stops(text: str, *, respect_brackets: bool) -> list[str] | None:
+    pieces: list[str] = []
+    depth = 0
+    start = 0
+    pos = 0
+    while pos < len(text):
+        ch = text[pos]
+        if respect_brackets and ch in _OPENERS:
+            depth += 1
+        elif respect_brackets and ch in _CLOSERS and depth > 0:
+            depth -= 1
+        elif ch == "。" and depth == 0:
+            end = pos + 1
+            while end < len(text) and text[end] in _CLOSING_AFTER_STOP:
+                end += 1
+            pieces.append(text[start:end])
+            start = pos = end
+            continue
+        pos += 1
+    if depth:
+        return None
+    pieces.append(text[start:])
+    return pieces
+
+
+def short_title(sentence: str) -> str:
+    """The short title of an item: its text up to the first comma (or a stronger stop:
+    semicolon, colon, full stop), outside brackets and quotes; no trailing 。."""
+    text = sentence.strip()
+    depth = 0
+    for pos, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS and depth > 0:
+            depth -= 1
+        elif ch in _TITLE_STOPS and depth == 0 and pos > 0:
+            return text[:pos].strip()
+    return text.rstrip("。；;，,：:").strip() or text
+
+
+def extract_target(sentence: str) -> str | None:
+    """The clause of ``sentence`` holding a quantitative figure, leading verbs stripped.
+
+    >>> extract_target("加强机制建设,推动涉法事项合法性审查达到100%。")
+    '涉法事项合法性审查达到100%'
+    """
+    for raw_clause in _CLAUSE_SPLIT_RE.split(sentence):
+        clause = raw_clause.strip()
+        if not _FIGURE_RE.search(clause):
+            continue
+        while (match := _TARGET_LEAD_RE.match(clause)) and _FIGURE_RE.search(clause[match.end() :]):
+            clause = clause[match.end() :].strip()
+        return clause
+    return None
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass
+class _Block:
+    """A stretch of a task's body: a numbered sub-point or a plain paragraph."""
+
+    sub: bool
+    parts: list[str] = field(default_factory=list)
+    units: _Units = field(default_factory=_Units)
+    has_unit_line: bool = False
+
+
+@dataclass
+class _Draft:
+    text: str
+    units: _Units
+
+
+def _split_subpoints(text: str, level: Level) -> list[tuple[bool, str]]:
+    """Split a paragraph at sub-point markers of ``level``: [(starts_sub_point, text)].
+
+    A marker at line start always counts; an inline one only while the numbers run on
+    (first one any number, then each one more than the last)."""
+    pieces: list[tuple[bool, str]] = []
+    cuts: list[tuple[int, int]] = []
+    previous: int | None = None
+    pattern = _INLINE_MARKER_RE.get(level, _LINE_MARKER_RE[level])
+    for match in pattern.finditer(text):
+        number = _marker_number(match["num"])
+        if match.start() == 0 or previous is None or number == previous + 1:
+            cuts.append((match.start(), match.end()))
+            previous = number
+    if not cuts:
+        return [(False, text)]
+    if cuts[0][0] > 0:
+        pieces.append((False, text[: cuts[0][0]]))
+    for pos, (_, end) in enumerate(cuts):
+        stop = cuts[pos + 1][0] if pos + 1 < len(cuts) else len(text)
+        pieces.append((True, text[end:stop]))
+    return pieces
+
+
+def _marker_number(numeral: str) -> int:
+    if "①" <= numeral <= "⑳":
+        return ord(numeral) - ord("①") + 1
+    if numeral in _CN_ORDINALS:
+        return _CN_ORDINALS.index(numeral) + 1
+    try:
+        return int(numeral)
+    except ValueError:
+        return 0
+
+
+def _item_level(paras: list[str], task_level: Level) -> Level | None:
+    """The numbering family of a task's sub-points, if it has any."""
+    lower = [level for level in Level if level > task_level]
+    for level in lower:
+        if any(_LINE_MARKER_RE[level].match(p) for p in paras if _unit_line(p) is None):
+            return level
+    for level in lower:
+        inline = _INLINE_MARKER_RE.get(level)
+        if inline is None:
+            continue
+        for para in paras:
+            if sum(1 for is_sub, _ in _split_subpoints(para, level) if is_sub) >= 2:
+                return level
+    return None
+
+
+def _blocks(paras: list[str], level: Level | None) -> list[_Block]:
+    """Group a task's paragraphs (the first being the rest of the title line) into blocks."""
+    blocks: list[_Block] = []
+    for index, para in enumerate(paras):
+        units = _unit_line(para) if index else None
+        if units is not None:
+            if not blocks:
+                blocks.append(_Block(sub=False))
+            blocks[-1].units.add(units)
+            blocks[-1].has_unit_line = True
+            continue
+        pieces = [(False, para)] if level is None else _split_subpoints(para, level)
+        for pos, (is_sub, text) in enumerate(pieces):
+            last = blocks[-1] if blocks else None
+            if is_sub:
+                blocks.append(_Block(sub=True, parts=[text]))
+            elif pos == 0 and index and last and last.sub and not last.has_unit_line:
+                last.parts.append(text)  # a continuation line of the sub-point above
+            else:
+                blocks.append(_Block(sub=False, parts=[text]))
+    return blocks
+
+
+def _shi_clauses(text: str) -> list[str] | None:
+    """Split an inline 一是……二是…… run; None unless there are two clauses or more.
+
+    The text before 一是 comes first in the result (it may be empty)."""
+    cuts: list[tuple[int, int]] = []
+    for match in _SHI_RE.finditer(text):
+        if len(cuts) < len(_CN_ORDINALS) and match["num"] == _CN_ORDINALS[len(cuts)]:
+            cuts.append((match.start(), match.end()))
+    if len(cuts) < 2:
+        return None
+    clauses = [text[: cuts[0][0]]]
+    for pos, (_, end) in enumerate(cuts):
+        stop = cuts[pos + 1][0] if pos + 1 < len(cuts) else len(text)
+        clauses.append(text[end:stop])
+    return clauses
+
+
+def _prose_fragments(text: str) -> list[str]:
+    """The item texts of a plain paragraph: 是-clauses if present, else sentences."""
+    clauses = _shi_clauses(text)
+    if clauses is None:
+        return _split_sentences(text)
+    return [*_split_sentences(clauses[0]), *(c.strip() for c in clauses[1:] if c.strip())]
+
+
+def _drafts(block: _Block, owner: _Units) -> list[_Draft]:
+    """Items of one block; unit notes standing alone go to the previous item or ``owner``."""
+    texts = (
+        ["\n".join(p.strip() for p in block.parts).strip()]
+        if block.sub
+        else [fragment for part in block.parts for fragment in _prose_fragments(part)]
+    )
+    drafts: list[_Draft] = []
+    for raw in texts:
+        text, units = _strip_unit_notes(raw)
+        if not any(ch.isalnum() for ch in text):  # nothing but punctuation left
+            (drafts[-1].units if drafts else owner).add(units)
+        elif not block.sub and text[-1] in "：:":
+            continue  # an introduction such as 重点抓好以下工作：
+        else:
+            drafts.append(_Draft(text, units))
+    return drafts
+
+
+def _items_and_units(paras: list[str], task_level: Level) -> tuple[list[_Draft], _Units]:
+    """Items of a task and the units that belong to the task itself."""
+    task_units = _Units()
+    blocks = _blocks(paras, _item_level(paras, task_level))
+    per_paragraph = sum(1 for b in blocks if not b.sub and b.has_unit_line) >= 2
+    drafts: list[_Draft] = []
+    for block in blocks:
+        block_drafts = _drafts(block, task_units)
+        if block.sub and block_drafts:
+            block_drafts[-1].units.add(block.units)
+        elif block.sub and drafts:
+            drafts[-1].units.add(block.units)
+        elif not block.sub and per_paragraph and block_drafts:
+            for draft in block_drafts:
+                draft.units.add(block.units)
+        else:
+            task_units.add(block.units)
+        drafts.extend(block_drafts)
+    return drafts, task_units
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def _split_title(line: str) -> tuple[str, str]:
+    """(title sentence without its 。, rest of the line)."""
+    pieces = _split_at_stops(line, respect_brackets=True) or _split_at_stops(
+        line, respect_brackets=False
+    )
+    first = pieces[0] if pieces else line
+    rest = line[len(first) :]
+    return first.strip().rstrip("。：:；;").strip(), rest.strip()
+
+
+def _build_task(seq: int, numeral: str, lines: list[str], level: Level) -> ParsedTask:
+    """A task from its lines; the first line has its number marker removed already."""
+    if not lines[0] and len(lines) > 1:
+        lines = lines[1:]  # "（一）" alone on its line, the title below it
+    title_sentence, rest = _split_title(lines[0])
+    title, title_units = _strip_unit_notes(title_sentence)
+    drafts, units = _items_and_units([rest, *lines[1:]], level)
+    units.add(title_units)
+    items = tuple(
+        ParsedItem(
+            seq=index,
+            title=short_title(draft.text),
+            text=draft.text,
+            target=extract_target(draft.text),
+            lead_unit=draft.units.lead_text(),
+            assisting_units=draft.units.assisting_text(),
+        )
+        for index, draft in enumerate(drafts, start=1)
+    )
+    body = "\n".join(line for pos, line in enumerate(lines) if pos == 0 or not _unit_line(line))
+    return ParsedTask(
+        seq=seq,
+        numeral=numeral,
+        title=title or title_sentence,
+        body=body,
+        items=items,
+        lead_unit=units.lead_text(),
+        assisting_units=units.assisting_text(),
+    )
+
+
+def _task_level(lines: list[str], heading_level: Level | None) -> Level | None:
+    for level in Level:
+        if heading_level is not None and level <= heading_level:
+            continue
+        if any(_LINE_MARKER_RE[level].match(line) for line in lines):
+            return level
+    return None
+
+
+def _parse_tasks(
+    lines: list[str], heading_level: Level | None, *, skip_goal_blocks: bool = False
+) -> tuple[str, tuple[ParsedTask, ...]]:
+    """The goal and the tasks of a section."""
+    level = _task_level(lines, heading_level)
+    if level is None:
+        return "\n".join(lines), ()
+    goal: list[str] = []
+    # (numeral, heading line as written, lines with the marker cut from the first)
+    blocks: list[tuple[str, str, list[str]]] = []
+    for line in lines:
+        marker = _line_marker(line)
+        if marker is not None and marker[0] == level:
+            blocks.append((marker[1], line, [line[marker[2] :]]))
+        elif blocks:
+            blocks[-1][2].append(line)
+        else:
+            goal.append(line)
+    if skip_goal_blocks:
+        while len(blocks) > 1 and _GOAL_BLOCK_RE.fullmatch(blocks[0][2][0]):
+            _, written, block_lines = blocks.pop(0)
+            goal.extend([written, *block_lines[1:]])
+    tasks = tuple(
+        _build_task(seq, numeral, block, level)
+        for seq, (numeral, _, block) in enumerate(blocks, start=1)
+    )
+    return "\n".join(goal), tasks
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse_report(text: str, *, source_name: str = "") -> ParsedPlan:
+    """Parse a report or plan text; see the module docstring for the algorithm."""
+    source = source_name or "<text>"
+    raw_lines = _normalise(text)
+    if not any(raw_lines):
+        raise ReportParseError("parse.empty", source=source)
+    lines = _content_lines(raw_lines)
+    published = _published("\n".join(raw_lines))
+    title, body_start = _find_title(lines)
+    plan_year = _plan_year_from_title(title)
+    forward_from = plan_year or (published.year if published else None)
+
+    candidates = _heading_candidates(lines, body_start, forward_from)
+    for heading in candidates:
+        section = _section(lines, heading.index + 1, heading.level)
+        goal, tasks = _parse_tasks(section, heading.level)
+        if tasks:
+            year = _first_year(heading.text) or _fallback_year(plan_year, published)
+            return ParsedPlan(title, year, goal, heading.text, source_name, published, tasks)
+
+    if _is_plan_document(title):
+        section = _section(lines, body_start, None)
+        goal, tasks = _parse_tasks(section, None, skip_goal_blocks=True)
+        if tasks:
+            year = _fallback_year(plan_year, published)
+            return ParsedPlan(title, year, goal, title, source_name, published, tasks)
+        raise ReportParseError("parse.no_tasks", source=source, heading=title)
+    if candidates:
+        raise ReportParseError("parse.no_tasks", source=source, heading=candidates[0].text)
+    raise ReportParseError("parse.no_section", source=source, looked_for=LOOKED_FOR)
+
+
+def _fallback_year(plan_year: int | None, published: date | None) -> int:
+    if plan_year is not None:
+        return plan_year
+    if published is not None:
+        return published.year
+    return date.today().year

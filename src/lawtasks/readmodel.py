@@ -1,0 +1,485 @@
+"""The read model: a plan as the front ends and exporters see it, with its roll-ups.
+
+Everything here is computed for a given `today`, so that a report for 30 June reads the same
+whenever it is run. The views are plain frozen dataclasses: exporters and front ends never
+touch a database session.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, or_
+from sqlmodel import Session, col, select
+
+from lawtasks.domain import ItemRef, Ref, Status, TaskRef, Warning, parse_ref, warning_for
+from lawtasks.errors import DomainError
+from lawtasks.models import Event, Item, Note, Plan, Task
+
+JSON_SCHEMA_VERSION = 1
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class NoteView:
+    text: str
+    author: str
+    created_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "author": self.author, "created_at": iso(self.created_at)}
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    ref: str | None
+    actor: str
+    at: datetime
+    action: str
+    field: str | None
+    old: str | None
+    new: str | None
+    batch: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "ref": self.ref,
+            "actor": self.actor,
+            "at": iso(self.at),
+            "action": self.action,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+        }
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    task: int
+    seq: int
+    title: str
+    text: str
+    status: Status
+    progress: int
+    lead_unit: str | None
+    assisting_units: str | None
+    responsible_person: str | None
+    due: date | None
+    target: str | None
+    warning: Warning
+    updated_at: datetime | None
+    updated_by: str | None
+    version: int
+    notes: tuple[NoteView, ...] = ()  # newest first
+
+    @property
+    def latest_note(self) -> NoteView | None:
+        return self.notes[0] if self.notes else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "task": self.task,
+            "title": self.title,
+            "text": self.text,
+            "status": self.status.value,
+            "status_label": self.status.label,
+            "progress": self.progress,
+            "lead_unit": self.lead_unit,
+            "assisting_units": self.assisting_units,
+            "responsible_person": self.responsible_person,
+            "due": self.due.isoformat() if self.due else None,
+            "target": self.target,
+            "warning": self.warning.value,
+            "updated_at": iso(self.updated_at),
+            "updated_by": self.updated_by,
+            "version": self.version,
+            "notes": [note.as_dict() for note in self.notes],
+        }
+
+
+def mean_progress(items: Iterable[ItemView]) -> float:
+    values = [item.progress for item in items]
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    numeral: str
+    title: str
+    body: str
+    lead_unit: str | None
+    assisting_units: str | None
+    # Roll-ups over all the task's items; a filtered view keeps them and narrows `items`.
+    progress: float
+    done: int
+    total: int
+    red: int
+    yellow: int
+    items: tuple[ItemView, ...]
+    notes: tuple[NoteView, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "numeral": self.numeral,
+            "title": self.title,
+            "body": self.body,
+            "lead_unit": self.lead_unit,
+            "progress": self.progress,
+            "done": self.done,
+            "total": self.total,
+            "red": self.red,
+            "yellow": self.yellow,
+            "notes": [note.as_dict() for note in self.notes],
+            "items": [item.as_dict() for item in self.items],
+        }
+
+
+@dataclass(frozen=True)
+class PlanView:
+    slug: str
+    title: str
+    year: int
+    goal: str
+    source_name: str
+    published: date | None
+    start_date: date
+    today: date
+    tasks: tuple[TaskView, ...]
+    # Roll-ups over the whole plan, kept when a view is filtered.
+    progress: float = 0.0
+    status_counts: dict[str, int] = field(default_factory=dict)
+    warning_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def items(self) -> list[ItemView]:
+        return [item for task in self.tasks for item in task.items]
+
+    def summary_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "year": self.year,
+            "today": self.today.isoformat(),
+            "progress": self.progress,
+            "status_counts": self.status_counts,
+            "warning_counts": self.warning_counts,
+        }
+
+
+def newest_plan_slug(session: Session) -> str | None:
+    plan = session.exec(select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
+    return plan.slug if plan else None
+
+
+def resolve_plan(session: Session, slug: str | None) -> Plan:
+    """The plan named `slug`, or the newest one."""
+    if slug is None:
+        plan = session.exec(
+            select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())
+        ).first()
+        if plan is None:
+            raise DomainError("error.no_plans")
+        return plan
+    plan = session.exec(select(Plan).where(Plan.slug == slug)).first()
+    if plan is None:
+        slugs = session.exec(select(Plan.slug).order_by(Plan.slug)).all()
+        raise DomainError("error.no_plan", value=slug, valid=", ".join(slugs) or "-")
+    return plan
+
+
+def _range_text(numbers: Sequence[int]) -> str:
+    """1–6 for a run, 1, 3, 4 otherwise: how the error messages name valid IDs."""
+    if not numbers:
+        return "-"
+    if list(numbers) == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 2:
+        return f"{numbers[0]}–{numbers[-1]}"
+    return ", ".join(str(n) for n in numbers)
+
+
+def resolve_refs(
+    session: Session, plan: Plan, refs: Sequence[str]
+) -> list[tuple[Ref, Task, list[Item]]]:
+    """Each ref with its task and the items it stands for (a task stands for all of its items).
+
+    The first bad ref raises an error naming it and what is valid; nothing is half-resolved.
+    """
+    if not refs:
+        raise DomainError("error.no_ids")
+    tasks = {
+        task.seq: task
+        for task in session.exec(
+            select(Task).where(Task.plan_id == plan.id).order_by(col(Task.seq))
+        )
+    }
+    resolved: list[tuple[Ref, Task, list[Item]]] = []
+    for text in refs:
+        ref = parse_ref(text)
+        task = tasks.get(ref.task)
+        if task is None:
+            key = "error.no_task" if isinstance(ref, TaskRef) else "error.no_item_task"
+            raise DomainError(
+                key, value=text.strip(), plan=plan.slug, valid=_range_text(list(tasks))
+            )
+        items = list(
+            session.exec(select(Item).where(Item.task_id == task.id).order_by(col(Item.seq)))
+        )
+        if isinstance(ref, ItemRef):
+            chosen = [item for item in items if item.seq == ref.item]
+            if not chosen:
+                raise DomainError(
+                    "error.no_item",
+                    value=text.strip(),
+                    plan=plan.slug,
+                    task=task.seq,
+                    valid=", ".join(f"{task.seq}.{item.seq}" for item in items) or "-",
+                )
+            items = chosen
+        resolved.append((ref, task, items))
+    return resolved
+
+
+def _note_views(notes: Iterable[Note]) -> tuple[NoteView, ...]:
+    ordered = sorted(notes, key=lambda note: (note.created_at, note.id or 0), reverse=True)
+    return tuple(
+        NoteView(text=note.text, author=note.author, created_at=note.created_at) for note in ordered
+    )
+
+
+def build_plan_view(
+    plan: Plan,
+    tasks: Sequence[Task],
+    items: Sequence[Item],
+    notes: Sequence[Note],
+    *,
+    today: date,
+) -> PlanView:
+    """Assemble the view and its roll-ups from rows; pure, so it is tested without a database."""
+    notes_by_item: dict[int, list[Note]] = {}
+    notes_by_task: dict[int, list[Note]] = {}
+    for note in notes:
+        if note.retracted:
+            continue
+        if note.item_id is not None:
+            notes_by_item.setdefault(note.item_id, []).append(note)
+        elif note.task_id is not None:
+            notes_by_task.setdefault(note.task_id, []).append(note)
+    items_by_task: dict[int, list[Item]] = {}
+    for item in items:
+        items_by_task.setdefault(item.task_id, []).append(item)
+
+    task_views: list[TaskView] = []
+    for task in sorted(tasks, key=lambda row: row.seq):
+        item_views = tuple(
+            ItemView(
+                id=f"{task.seq}.{item.seq}",
+                task=task.seq,
+                seq=item.seq,
+                title=item.title,
+                text=item.text,
+                status=Status(item.status),
+                progress=item.progress,
+                lead_unit=item.lead_unit,
+                assisting_units=item.assisting_units,
+                responsible_person=item.responsible_person,
+                due=item.due,
+                target=item.target,
+                warning=warning_for(
+                    status=Status(item.status),
+                    progress=item.progress,
+                    due=item.due,
+                    start=plan.start_date,
+                    today=today,
+                ),
+                updated_at=item.updated_at,
+                updated_by=item.updated_by,
+                version=item.version,
+                notes=_note_views(notes_by_item.get(item.id or 0, [])),
+            )
+            for item in sorted(items_by_task.get(task.id or 0, []), key=lambda row: row.seq)
+        )
+        task_views.append(
+            TaskView(
+                id=task.seq,
+                numeral=task.numeral,
+                title=task.title,
+                body=task.body,
+                lead_unit=task.lead_unit,
+                assisting_units=task.assisting_units,
+                progress=mean_progress(item_views),
+                done=sum(item.status is Status.DONE for item in item_views),
+                total=len(item_views),
+                red=sum(item.warning is Warning.RED for item in item_views),
+                yellow=sum(item.warning is Warning.YELLOW for item in item_views),
+                items=item_views,
+                notes=_note_views(notes_by_task.get(task.id or 0, [])),
+            )
+        )
+    all_items = [item for task in task_views for item in task.items]
+    statuses = Counter(item.status.value for item in all_items)
+    warnings = Counter(item.warning.value for item in all_items)
+    return PlanView(
+        slug=plan.slug,
+        title=plan.title,
+        year=plan.year,
+        goal=plan.goal,
+        source_name=plan.source_name,
+        published=plan.published,
+        start_date=plan.start_date,
+        today=today,
+        tasks=tuple(task_views),
+        progress=mean_progress(all_items),
+        status_counts={status.value: statuses.get(status.value, 0) for status in Status},
+        warning_counts={warning.value: warnings.get(warning.value, 0) for warning in Warning},
+    )
+
+
+def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
+    with Session(engine) as session:
+        plan = resolve_plan(session, slug)
+        tasks = list(session.exec(select(Task).where(Task.plan_id == plan.id)))
+        task_ids = [task.id for task in tasks]
+        items = list(session.exec(select(Item).where(col(Item.task_id).in_(task_ids))))
+        notes = list(
+            session.exec(
+                select(Note).where(Note.plan_id == plan.id, col(Note.retracted).is_(False))
+            )
+        )
+        return build_plan_view(plan, tasks, items, notes, today=today)
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What `list`, the TUI and exports may narrow a plan to; empty fields match everything."""
+
+    tasks: frozenset[int] = frozenset()
+    statuses: frozenset[Status] = frozenset()
+    warnings: frozenset[Warning] = frozenset()
+    overdue: bool = False
+    unit: str | None = None
+    due_before: date | None = None
+    search: str | None = None
+
+    def matches(self, item: ItemView) -> bool:
+        if self.tasks and item.task not in self.tasks:
+            return False
+        if self.statuses and item.status not in self.statuses:
+            return False
+        if self.warnings and item.warning not in self.warnings:
+            return False
+        if self.overdue and item.warning is not Warning.RED:
+            return False
+        if (
+            self.unit
+            and self.unit.casefold()
+            not in " ".join(filter(None, [item.lead_unit, item.assisting_units])).casefold()
+        ):
+            return False
+        if self.due_before and (item.due is None or item.due >= self.due_before):
+            return False
+        if self.search:
+            needle = self.search.casefold()
+            haystack = [item.id, item.title, item.text, item.target or ""]
+            haystack += [note.text for note in item.notes]
+            if not any(needle in text.casefold() for text in haystack):
+                return False
+        return True
+
+
+def filter_plan(view: PlanView, item_filter: ItemFilter) -> PlanView:
+    """The plan with only matching items; tasks left empty by a filter are dropped."""
+    tasks = []
+    for task in view.tasks:
+        if item_filter.tasks and task.id not in item_filter.tasks:
+            continue
+        items = tuple(item for item in task.items if item_filter.matches(item))
+        if items or item_filter == ItemFilter():
+            tasks.append(replace(task, items=items))
+    return replace(view, tasks=tuple(tasks))
+
+
+def load_history(
+    engine: Engine,
+    *,
+    slug: str | None,
+    ref: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+) -> list[EventView]:
+    """The audit trail, oldest first, optionally for one task or item and a date window."""
+    with Session(engine) as session:
+        plan = resolve_plan(session, slug)
+        tasks = {
+            task.id: task for task in session.exec(select(Task).where(Task.plan_id == plan.id))
+        }
+        items = {
+            item.id: item
+            for item in session.exec(select(Item).where(col(Item.task_id).in_(list(tasks))))
+        }
+        query = select(Event).where(Event.plan_id == plan.id)
+        if ref is not None:
+            ((parsed, task, chosen),) = resolve_refs(session, plan, [ref])
+            if isinstance(parsed, ItemRef):
+                query = query.where(Event.item_id == chosen[0].id)
+            else:
+                query = query.where(
+                    or_(
+                        col(Event.task_id) == task.id,
+                        col(Event.item_id).in_([i.id for i in chosen]),
+                    )
+                )
+        if since is not None:
+            query = query.where(col(Event.at) >= _local_midnight(since))
+        if until is not None:
+            query = query.where(col(Event.at) < _local_midnight(until + timedelta(days=1)))
+        if limit is not None:
+            newest = list(session.exec(query.order_by(col(Event.id).desc()).limit(limit)))
+            events = list(reversed(newest))
+        else:
+            events = list(session.exec(query.order_by(col(Event.id))))
+        views = []
+        for event in events:
+            if event.item_id is not None and event.item_id in items:
+                item = items[event.item_id]
+                ref_text: str | None = f"{tasks[item.task_id].seq}.{item.seq}"
+            elif event.task_id is not None and event.task_id in tasks:
+                ref_text = str(tasks[event.task_id].seq)
+            else:
+                ref_text = None
+            views.append(
+                EventView(
+                    id=event.id or 0,
+                    ref=ref_text,
+                    actor=event.actor,
+                    at=event.at,
+                    action=event.action,
+                    field=event.field,
+                    old=event.old,
+                    new=event.new,
+                    batch=event.batch,
+                )
+            )
+        return views
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of `day` on this machine's clock: officers mean their own calendar days."""
+    return datetime.combine(day, time.min).astimezone()
+
+
+def event_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Event)).one()

@@ -1,0 +1,269 @@
+"""Plain-terminal renderings of the read model, shared by the CLI and the text exports.
+
+Stored text is data, never markup: everything here builds `rich.text.Text` objects (which
+do not parse markup) from `printable()` strings (which show control characters literally).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from lawtasks.domain import Status, Warning
+from lawtasks.i18n import t
+from lawtasks.readmodel import EventView, ItemView, NoteView, PlanView, TaskView
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+STATUS_GLYPH = {
+    Status.NOT_STARTED: "○",
+    Status.IN_PROGRESS: "◐",
+    Status.DONE: "●",
+    Status.BLOCKED: "✖",
+}
+WARNING_STYLE = {Warning.RED: "bold red", Warning.YELLOW: "yellow", Warning.GREEN: "green"}
+
+
+def printable(text: str | None) -> str:
+    """`text` with control characters (ESC, NUL, BEL…) shown as \\x1b and the like.
+
+    A note holding an escape sequence must not repaint, retitle or hyperlink the officer's
+    terminal; it is shown as the characters it is.
+    """
+    if not text:
+        return ""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def bar(percent: float, width: int = 20) -> str:
+    """A progress bar in block characters, eighths included, so 43.3% looks like 43%."""
+    eighths = round(max(0.0, min(100.0, percent)) / 100 * width * 8)
+    full, part = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[part] if part else ""
+    return ("█" * full + partial).ljust(width, "·")
+
+
+def percent(value: float) -> str:
+    return f"{value:.0f}%" if float(value).is_integer() else f"{value:.1f}%"
+
+
+def counts_text(view: PlanView) -> str:
+    statuses = "  ".join(
+        f"{Status(code).label} {count}" for code, count in view.status_counts.items()
+    )
+    warnings = "  ".join(
+        f"{Warning(code).label} {count}" for code, count in view.warning_counts.items()
+    )
+    return f"{statuses}   |   {warnings}"
+
+
+def status_text(item: ItemView) -> Text:
+    return Text(f"{STATUS_GLYPH[item.status]} {item.status.label}")
+
+
+def warning_text(warning: Warning) -> Text:
+    return Text(f"● {warning.label}", style=WARNING_STYLE[warning])
+
+
+def items_table(view: PlanView) -> Table:
+    """One row per item, grouped under a row for its task; long text is cut with an ellipsis."""
+    table = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
+    table.add_column(t("label.id"), no_wrap=True)
+    table.add_column(t("label.title"), no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+    table.add_column(t("label.status"), no_wrap=True)
+    table.add_column(t("label.progress"), no_wrap=True, justify="right")
+    table.add_column(t("label.lead_unit"), no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column(t("label.due"), no_wrap=True)
+    table.add_column(t("label.warning"), no_wrap=True)
+    for task in view.tasks:
+        table.add_row(
+            Text(str(task.id), style="bold"),
+            Text(f"({task.numeral}){printable(task.title)}", style="bold"),
+            Text(f"[{task.done}/{task.total}]", style="bold"),
+            Text(percent(task.progress), style="bold"),
+            "",
+            "",
+            "",
+        )
+        for item in task.items:
+            table.add_row(
+                item.id,
+                Text(printable(item.title)),
+                status_text(item),
+                f"{item.progress}%",
+                Text(printable(item.lead_unit)),
+                item.due.isoformat() if item.due else "",
+                warning_text(item.warning),
+            )
+    return table
+
+
+def summary(view: PlanView) -> RenderableType:
+    lines: list[RenderableType] = [
+        Text(printable(view.title), style="bold"),
+        Text(f"{t('label.as_of')} {view.today.isoformat()}   {view.slug}"),
+        Text(f"{t('label.overall')} {bar(view.progress)} {percent(view.progress)}"),
+        Text(counts_text(view)),
+        Text(""),
+    ]
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, justify="right")
+    table.add_column(no_wrap=True, justify="right")
+    table.add_column(no_wrap=True)
+    for task in view.tasks:
+        table.add_row(
+            f"({task.numeral})",
+            Text(printable(task.title)),
+            bar(task.progress, 12),
+            percent(task.progress),
+            f"[{task.done}/{task.total}]",
+            _warning_counts(task),
+        )
+    lines.append(table)
+    red = [item for item in view.items if item.warning is Warning.RED]
+    lines.append(Text(""))
+    lines.append(Text(f"{t('label.red_items')} ({len(red)})", style="bold red" if red else "bold"))
+    for item in red:
+        due = item.due.isoformat() if item.due else ""
+        lines.append(
+            Text(f"  {item.id} {printable(item.title)}  {due}  {printable(item.lead_unit)}")
+        )
+    if not red:
+        lines.append(Text(f"  {t('label.none')}"))
+    return Group(*lines)
+
+
+def _warning_counts(task: TaskView) -> Text:
+    text = Text()
+    if task.red:
+        text.append(f"{Warning.RED.label} {task.red} ", style=WARNING_STYLE[Warning.RED])
+    if task.yellow:
+        text.append(f"{Warning.YELLOW.label} {task.yellow}", style=WARNING_STYLE[Warning.YELLOW])
+    return text
+
+
+def _fields(rows: Sequence[tuple[str, str | Text]]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value if isinstance(value, Text) else Text(printable(value)))
+    return table
+
+
+def _notes(notes: Sequence[NoteView]) -> list[RenderableType]:
+    rendered: list[RenderableType] = [Text(t("label.notes"), style="bold")]
+    for note in notes:
+        created = note.created_at.strftime("%Y-%m-%d %H:%M")
+        rendered.append(Text(f"  {created}  {printable(note.author)}", style="dim"))
+        rendered.append(Text("    " + printable(note.text).replace("\n", "\n    ")))
+    if not notes:
+        rendered.append(Text(f"  {t('label.none')}"))
+    return rendered
+
+
+def history_table(events: Sequence[EventView]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column(t("label.time"), no_wrap=True)
+    table.add_column(t("label.actor"), no_wrap=True)
+    table.add_column(t("label.id"), no_wrap=True)
+    table.add_column(t("label.action"), no_wrap=True)
+    table.add_column(t("label.change"), overflow="ellipsis", no_wrap=True, ratio=1)
+    for event in events:
+        table.add_row(
+            event.at.strftime("%Y-%m-%d %H:%M:%S"),
+            Text(printable(event.actor)),
+            event.ref or "",
+            t(f"action.{event.action}"),
+            Text(describe_change(event)),
+        )
+    return table
+
+
+def describe_change(event: EventView) -> str:
+    """`进度 30 → 60`: a field's label, with status codes shown as their labels."""
+    if event.field is None:
+        return printable(event.new)
+
+    def show(value: str | None) -> str:
+        if value is None:
+            return "∅"
+        if event.field == "status":
+            return Status(value).label
+        return printable(value).replace("\n", " ⏎ ")
+
+    label = t(f"field.{event.field}")
+    if event.field == "note":
+        return f"{label}: {show(event.new if event.new is not None else event.old)}" + (
+            " ✗" if event.new is None else ""
+        )
+    return f"{label} {show(event.old)} → {show(event.new)}"
+
+
+def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
+    rows: list[tuple[str, str | Text]] = [
+        (t("label.id"), item.id),
+        (t("label.title"), item.title),
+        (t("label.status"), status_text(item)),
+        (t("label.progress"), f"{bar(item.progress)} {item.progress}%"),
+        (t("label.lead_unit"), item.lead_unit or "—"),
+        (t("label.assisting_units"), item.assisting_units or "—"),
+        (t("label.responsible_person"), item.responsible_person or "—"),
+        (t("label.due"), item.due.isoformat() if item.due else "—"),
+        (t("label.target"), item.target or "—"),
+        (t("label.warning"), warning_text(item.warning)),
+        (
+            t("label.updated"),
+            f"{item.updated_at:%Y-%m-%d %H:%M} UTC  {item.updated_by}" if item.updated_at else "—",
+        ),
+        (t("label.version"), str(item.version)),
+    ]
+    return Group(
+        Text(printable(item.text)),
+        Text(""),
+        _fields(rows),
+        Text(""),
+        *_notes(item.notes),
+        Text(""),
+        Text(t("label.history"), style="bold"),
+        history_table(history) if history else Text(f"  {t('label.none')}"),
+    )
+
+
+def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
+    rows: list[tuple[str, str | Text]] = [
+        (t("label.id"), str(task.id)),
+        (t("label.task"), f"({task.numeral}){task.title}"),
+        (t("label.progress"), f"{bar(task.progress)} {percent(task.progress)}"),
+        (t("label.done_total"), f"[{task.done}/{task.total}]"),
+        (t("label.lead_unit"), task.lead_unit or "—"),
+        (t("label.warning"), _warning_counts(task)),
+    ]
+    item_rows = Table(box=None, pad_edge=False, show_header=False)
+    item_rows.add_column(no_wrap=True)
+    item_rows.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    item_rows.add_column(no_wrap=True)
+    item_rows.add_column(no_wrap=True, justify="right")
+    for item in task.items:
+        item_rows.add_row(
+            item.id, Text(printable(item.title)), status_text(item), f"{item.progress}%"
+        )
+    return Group(
+        Text(printable(task.body)),
+        Text(""),
+        _fields(rows),
+        Text(""),
+        item_rows,
+        Text(""),
+        *_notes(task.notes),
+        Text(""),
+        Text(t("label.history"), style="bold"),
+        history_table(history) if history else Text(f"  {t('label.none')}"),
+    )

@@ -1,0 +1,557 @@
+"""The service layer: the only code that writes to the ledger.
+
+Every public method is one transaction: it validates everything first, applies the change,
+writes one audit event per changed field (or note) in the same transaction, and commits.
+An error leaves the database exactly as it was. The CLI, the TUI and the importers all come
+through here, so they leave the same history.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from lawtasks.dates import parse_date
+from lawtasks.db import writer
+from lawtasks.domain import (
+    FIELD_LIMIT,
+    NOTE_LIMIT,
+    ItemRef,
+    Status,
+    clean_text,
+    parse_progress,
+)
+from lawtasks.errors import DomainError
+from lawtasks.i18n import t
+from lawtasks.models import Event, Item, Note, Plan, Task, utcnow
+from lawtasks.parser import ParsedPlan
+from lawtasks.readmodel import resolve_plan, resolve_refs
+
+
+class _Unset:
+    """Marks an optional field the caller did not mention (None means: clear it)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+
+
+def default_actor() -> str:
+    """--user is passed in by the front end; then LAWTASKS_USER, then the OS login name."""
+    explicit = os.environ.get("LAWTASKS_USER", "").strip()
+    if explicit:
+        return explicit
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one task or item, as it was and as it became."""
+
+    ref: str
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a service call did: its batch (for undo) and its changes, in order."""
+
+    batch: str | None
+    at: datetime | None
+    changes: tuple[Change, ...]
+    actor: str
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def _value(value: object) -> str | None:
+    """How a field's value is written in the audit trail."""
+    if value is None:
+        return None
+    if isinstance(value, Status):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# Item fields the officers set directly; status and progress go through _next_state.
+_PLAIN_FIELDS = ("lead_unit", "assisting_units", "responsible_person", "due", "target")
+
+
+@dataclass
+class _Batch:
+    """The events of one service call, written with the change they record."""
+
+    session: Session
+    plan_id: int
+    actor: str
+    action: str
+    id: str
+    at: datetime
+
+    def record(
+        self,
+        *,
+        field: str | None,
+        old: object = None,
+        new: object = None,
+        task_id: int | None = None,
+        item_id: int | None = None,
+        note_id: int | None = None,
+        reverts: str | None = None,
+        action: str | None = None,
+    ) -> None:
+        self.session.add(
+            Event(
+                plan_id=self.plan_id,
+                task_id=task_id,
+                item_id=item_id,
+                note_id=note_id,
+                batch=self.id,
+                actor=self.actor,
+                at=self.at,
+                action=action or self.action,
+                field=field,
+                old=_value(old),
+                new=_value(new),
+                reverts=reverts,
+            )
+        )
+
+
+class Ledger:
+    """Writes to one plan of one database on behalf of one actor."""
+
+    def __init__(self, engine: Engine, *, actor: str | None = None, plan: str | None = None):
+        self.engine = engine
+        self.actor = actor or default_actor()
+        self.plan_slug = plan
+
+    # -- transactions -------------------------------------------------------------------
+
+    def _session(self) -> Session:
+        # expire_on_commit=False: outcomes are read after the commit, without a new query.
+        return Session(writer(self.engine), expire_on_commit=False)
+
+    def _batch(self, session: Session, plan: Plan, action: str) -> _Batch:
+        assert plan.id is not None
+        return _Batch(session, plan.id, self.actor, action, uuid.uuid4().hex, utcnow())
+
+    # -- changes to items ---------------------------------------------------------------
+
+    def update(
+        self,
+        refs: Sequence[str],
+        *,
+        status: Status | str | None = None,
+        progress: int | str | None = None,
+        lead_unit: str | _Unset | None = UNSET,
+        assisting_units: str | _Unset | None = UNSET,
+        responsible_person: str | _Unset | None = UNSET,
+        due: date | str | _Unset | None = UNSET,
+        target: str | _Unset | None = UNSET,
+        note: str | None = None,
+        expected_versions: Mapping[str, int] | None = None,
+    ) -> Outcome:
+        """Set fields on items; a task ref stands for all of its items. All or nothing.
+
+        `expected_versions` maps item IDs to the version the caller saw; an item changed since
+        is a conflict, so that nobody overwrites a colleague's update without seeing it.
+        """
+        wanted_status = Status.parse(status) if isinstance(status, str) else status
+        wanted_progress = None if progress is None else parse_progress(progress)
+        plain: dict[str, object] = {}
+        for name, value in (
+            ("lead_unit", lead_unit),
+            ("assisting_units", assisting_units),
+            ("responsible_person", responsible_person),
+            ("target", target),
+        ):
+            if not isinstance(value, _Unset):
+                text = clean_text(value or "", field=name, limit=FIELD_LIMIT)
+                plain[name] = text or None
+        note_text = None if note is None else self._clean_note(note)
+        if (
+            wanted_status is None
+            and wanted_progress is None
+            and not plain
+            and isinstance(due, _Unset)
+            and note_text is None
+        ):
+            raise DomainError("error.nothing_to_set")
+        if wanted_status is not None and wanted_progress is not None:
+            _check_consistent(wanted_status, wanted_progress)
+
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            if isinstance(due, str):
+                # Officers write 6月底 or 第三季度; those mean the plan's year.
+                plain["due"] = parse_date(due, year=plan.year) if due.strip() else None
+            elif not isinstance(due, _Unset):
+                plain["due"] = due
+            resolved = resolve_refs(session, plan, refs)
+            batch = self._batch(session, plan, "set")
+            changes: list[Change] = []
+            seen: set[int] = set()
+            for _ref, task, items in resolved:
+                for item in items:
+                    assert item.id is not None
+                    if item.id in seen:
+                        continue
+                    seen.add(item.id)
+                    ref = f"{task.seq}.{item.seq}"
+                    if expected_versions and ref in expected_versions:
+                        _check_version(item, ref, expected_versions[ref])
+                    changes += self._apply_item(
+                        session, batch, item, ref, wanted_status, wanted_progress, plain
+                    )
+            if note_text is not None:
+                for ref_obj, task, items in resolved:
+                    target_item = items[0] if isinstance(ref_obj, ItemRef) else None
+                    changes.append(self._add_note(session, batch, task, target_item, note_text))
+            session.commit()
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+    def _apply_item(
+        self,
+        session: Session,
+        batch: _Batch,
+        item: Item,
+        ref: str,
+        status: Status | None,
+        progress: int | None,
+        plain: Mapping[str, object],
+    ) -> list[Change]:
+        changes: list[Change] = []
+        new_status, new_progress = _next_state(
+            Status(item.status),
+            item.progress,
+            status,
+            progress,
+            reopen_progress=lambda: self._progress_before_done(session, item),
+        )
+        updates: dict[str, object] = dict(plain)
+        updates["status"] = new_status.value
+        updates["progress"] = new_progress
+        for name in ("status", "progress", *_PLAIN_FIELDS):
+            if name not in updates:
+                continue
+            old, new = getattr(item, name), updates[name]
+            if old == new:
+                continue
+            setattr(item, name, new)
+            batch.record(field=name, old=old, new=new, task_id=item.task_id, item_id=item.id)
+            changes.append(Change(ref, name, _value(old), _value(new)))
+        if changes:
+            _touch(item, batch)
+            session.add(item)
+        return changes
+
+    @staticmethod
+    def _progress_before_done(session: Session, item: Item) -> int:
+        """What a done item's progress was before it reached 100, read from the trail."""
+        event = session.exec(
+            select(Event)
+            .where(Event.item_id == item.id, Event.field == "progress", Event.new == "100")
+            .order_by(col(Event.id).desc())
+        ).first()
+        if event is None or event.old is None:
+            return 0
+        previous = int(event.old)
+        return previous if previous < 100 else 0
+
+    # -- notes --------------------------------------------------------------------------
+
+    @staticmethod
+    def _clean_note(text: str) -> str:
+        cleaned = clean_text(text, field="note", limit=NOTE_LIMIT, multiline=True)
+        if not cleaned:
+            raise DomainError("error.empty_note")
+        return cleaned
+
+    def add_note(self, ref: str, text: str) -> Outcome:
+        """Attach a note to a task (`2`) or an item (`2.3`). Notes are append-only."""
+        cleaned = self._clean_note(text)
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            ((ref_obj, task, items),) = resolve_refs(session, plan, [ref])
+            batch = self._batch(session, plan, "note")
+            item = items[0] if isinstance(ref_obj, ItemRef) else None
+            change = self._add_note(session, batch, task, item, cleaned)
+            session.commit()
+            return Outcome(batch.id, batch.at, (change,), self.actor)
+
+    def _add_note(
+        self, session: Session, batch: _Batch, task: Task, item: Item | None, text: str
+    ) -> Change:
+        note = Note(
+            plan_id=batch.plan_id,
+            task_id=task.id,
+            item_id=item.id if item else None,
+            text=text,
+            author=self.actor,
+            created_at=batch.at,
+        )
+        session.add(note)
+        session.flush()  # the event names the note by its id
+        batch.record(
+            field="note",
+            new=text,
+            task_id=task.id,
+            item_id=note.item_id,
+            note_id=note.id,
+            action="note",
+        )
+        ref = f"{task.seq}.{item.seq}" if item else str(task.seq)
+        return Change(ref, "note", None, text)
+
+    # -- undo ---------------------------------------------------------------------------
+
+    def undo(self) -> Outcome:
+        """Revert this actor's last call that has not been reverted yet, as new events.
+
+        Nothing is deleted: fields are set back and notes retracted, and each reversal is
+        recorded. A field that someone else changed since is a conflict, not overwritten.
+        """
+        with self._session() as session:
+            reverted = select(Event.reverts).where(col(Event.reverts).is_not(None))
+            last = session.exec(
+                select(Event)
+                .where(
+                    Event.actor == self.actor,
+                    col(Event.action).in_(["set", "note"]),
+                    col(Event.batch).not_in(reverted),
+                )
+                .order_by(col(Event.id).desc())
+            ).first()
+            if last is None:
+                raise DomainError("error.nothing_to_undo", actor=self.actor)
+            events = list(
+                session.exec(
+                    select(Event).where(Event.batch == last.batch).order_by(col(Event.id).desc())
+                )
+            )
+            plan = session.get(Plan, last.plan_id)
+            assert plan is not None
+            batch = self._batch(session, plan, "undo")
+            changes: list[Change] = []
+            touched: dict[int, Item] = {}
+            for event in events:
+                if event.field == "note" and event.note_id is not None:
+                    note = session.get(Note, event.note_id)
+                    if note is None or note.retracted:
+                        continue
+                    note.retracted = True
+                    session.add(note)
+                    batch.record(
+                        field="note",
+                        old=note.text,
+                        task_id=event.task_id,
+                        item_id=event.item_id,
+                        note_id=note.id,
+                        reverts=event.batch,
+                    )
+                    changes.append(Change(_ref_of(session, event), "note", note.text, None))
+                    continue
+                if event.item_id is None or event.field is None:
+                    continue
+                item = touched.get(event.item_id) or session.get(Item, event.item_id)
+                assert item is not None
+                ref = _ref_of(session, event)
+                current = _value(getattr(item, event.field))
+                if current != event.new:
+                    # Someone changed the field after this call; putting the old value back
+                    # would silently undo their work.
+                    raise DomainError(
+                        "error.undo_conflict",
+                        ref=ref,
+                        field=t(f"field.{event.field}"),
+                        actor=item.updated_by or "?",
+                        at=_when(item.updated_at),
+                    )
+                restored = _parse_field(event.field, event.old)
+                setattr(item, event.field, restored)
+                touched[event.item_id] = item
+                batch.record(
+                    field=event.field,
+                    old=current,
+                    new=event.old,
+                    task_id=event.task_id,
+                    item_id=event.item_id,
+                    reverts=event.batch,
+                )
+                changes.append(Change(ref, event.field, current, event.old))
+            for item in touched.values():
+                _touch(item, batch)
+                session.add(item)
+            session.commit()
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+    # -- plans --------------------------------------------------------------------------
+
+    def import_plan(self, parsed: ParsedPlan, *, slug: str) -> tuple[Outcome, int]:
+        """Create the plan `slug` from a parsed report, or add what an existing one lacks.
+
+        Idempotent: a task or item already present (by sequence) is never touched, so an
+        officer's status, progress, units, dates and notes survive a second seeding.
+        Returns the outcome and the number of rows added.
+        """
+        with self._session() as session:
+            plan = session.exec(select(Plan).where(Plan.slug == slug)).first()
+            if plan is None:
+                plan = Plan(
+                    slug=slug,
+                    title=parsed.title,
+                    year=parsed.year,
+                    goal=parsed.goal,
+                    heading=parsed.heading,
+                    source_name=parsed.source_name,
+                    published=parsed.published,
+                    start_date=date(parsed.year, 1, 1),
+                )
+                session.add(plan)
+                session.flush()
+                added = 1
+            else:
+                added = 0
+            batch = self._batch(session, plan, "import")
+            tasks = {
+                task.seq: task for task in session.exec(select(Task).where(Task.plan_id == plan.id))
+            }
+            for parsed_task in parsed.tasks:
+                task = tasks.get(parsed_task.seq)
+                if task is None:
+                    task = Task(
+                        plan_id=batch.plan_id,
+                        seq=parsed_task.seq,
+                        numeral=parsed_task.numeral,
+                        title=parsed_task.title,
+                        body=parsed_task.body,
+                        lead_unit=parsed_task.lead_unit,
+                        assisting_units=parsed_task.assisting_units,
+                    )
+                    session.add(task)
+                    session.flush()
+                    added += 1
+                existing = set(session.exec(select(Item.seq).where(Item.task_id == task.id)))
+                for parsed_item in parsed_task.items:
+                    if parsed_item.seq in existing:
+                        continue
+                    session.add(
+                        Item(
+                            task_id=task.id or 0,
+                            seq=parsed_item.seq,
+                            title=parsed_item.title,
+                            text=parsed_item.text,
+                            target=parsed_item.target,
+                            lead_unit=parsed_item.lead_unit or parsed_task.lead_unit,
+                            assisting_units=parsed_item.assisting_units
+                            or parsed_task.assisting_units,
+                        )
+                    )
+                    added += 1
+            if not added:
+                session.rollback()
+                return Outcome(None, None, (), self.actor), 0
+            batch.record(field=None, new=f"{parsed.source_name} (+{added})")
+            session.commit()
+            change = Change(slug, "import", None, parsed.source_name)
+            return Outcome(batch.id, batch.at, (change,), self.actor), added
+
+
+def _check_consistent(status: Status, progress: int) -> None:
+    if status is Status.NOT_STARTED and progress > 0:
+        raise DomainError("error.not_started_progress", progress=progress)
+    if (status is Status.DONE) != (progress == 100):
+        raise DomainError("error.status_progress", status=status.label, progress=progress)
+
+
+def _next_state(
+    status: Status,
+    progress: int,
+    wanted_status: Status | None,
+    wanted_progress: int | None,
+    *,
+    reopen_progress: Callable[[], int],
+) -> tuple[Status, int]:
+    """The status and progress an item ends with, by the ledger's rules.
+
+    - done means progress 100, and progress 100 means done;
+    - progress above 0 on an item not started makes it in progress;
+    - reopening a done item makes it in progress (or blocked, if asked) with the progress
+      given, or else the progress it had before it was marked done;
+    - not started means progress 0.
+    """
+    if wanted_status is not None and wanted_progress is not None:
+        return wanted_status, wanted_progress
+    if wanted_status is not None:
+        if wanted_status is Status.DONE:
+            return Status.DONE, 100
+        if wanted_status is Status.NOT_STARTED:
+            return Status.NOT_STARTED, 0
+        if status is Status.DONE:
+            return wanted_status, reopen_progress()
+        return wanted_status, progress
+    if wanted_progress is not None:
+        if wanted_progress == 100:
+            return Status.DONE, 100
+        if status is Status.DONE or (status is Status.NOT_STARTED and wanted_progress > 0):
+            return Status.IN_PROGRESS, wanted_progress
+        return status, wanted_progress
+    return status, progress
+
+
+def _check_version(item: Item, ref: str, expected: int) -> None:
+    if item.version != expected:
+        raise DomainError(
+            "error.conflict", ref=ref, actor=item.updated_by or "?", at=_when(item.updated_at)
+        )
+
+
+def _touch(item: Item, batch: _Batch) -> None:
+    item.version += 1
+    item.updated_at = batch.at
+    item.updated_by = batch.actor
+
+
+def _when(moment: datetime | None) -> str:
+    return "?" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _ref_of(session: Session, event: Event) -> str:
+    task = session.get(Task, event.task_id) if event.task_id is not None else None
+    item = session.get(Item, event.item_id) if event.item_id is not None else None
+    if task is None and item is not None:
+        task = session.get(Task, item.task_id)
+    if task is None:
+        return "?"
+    return f"{task.seq}.{item.seq}" if item else str(task.seq)
+
+
+def _parse_field(field: str, value: str | None) -> object:
+    """An audit-trail value back as the column's type."""
+    if value is None:
+        return None
+    if field == "progress":
+        return int(value)
+    if field == "due":
+        return date.fromisoformat(value)
+    return value

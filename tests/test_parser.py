@@ -1,0 +1,754 @@
+"""Tests of the report parser: a golden test on the real report, then one test per variant."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lawtasks.errors import ReportParseError
+from lawtasks.parser import (
+    ParsedItem,
+    ParsedPlan,
+    ParsedTask,
+    decode_report,
+    extract_target,
+    parse_report,
+    read_report,
+    short_title,
+)
+
+SEED = Path(__file__).parents[1] / "seed" / "tonglu-2021-report.txt"
+FIXTURES = Path(__file__).parent / "fixtures" / "reports"
+
+
+def fixture(name: str) -> ParsedPlan:
+    return read_report(FIXTURES / name)
+
+
+def item_texts(task: ParsedTask) -> list[str]:
+    return [item.text for item in task.items]
+
+
+# --------------------------------------------------------------------------- golden
+
+SEED_GOAL = (
+    "2022年是新一轮法治政府建设纲要实施“落实年”,我们将坚持以习近平法治思想为指引,"
+    "以打造“县域法治首善之区”为目标,乘势而上、接续奋斗,全面建设职能科学、权责法定、执法严明、"
+    "公开公正、智能高效、廉洁诚信、人民满意的现代法治政府,为我县奋力打造高质量发展建设共同富裕"
+    "示范区县域标杆提供有力法治保障。重点抓好以下几方面的工作:"
+)
+
+SEED_TASKS: list[tuple[str, list[str]]] = [
+    (
+        "持续强化党对法治政府建设的领导",
+        [
+            "笃学践行习近平法治思想,把《习近平法治思想学习纲要》纳入各乡镇(街道)、部门学习计划,"
+            "切实将学习成效转化为建设法治政府的生动实践。",
+            "全面落实党政主要负责人履行法治建设第一责任人职责工作制度,深化领导干部述职述法制度,"
+            "严格抓好行政机关负责人出庭应诉、旁听庭审、司法建议反馈等工作,提升领导干部法治意识。",
+        ],
+    ),
+    (
+        "持续提升行政决策和制度建设质量",
+        [
+            "严格落实重大行政决策程序,重大行政决策目录化管理实现100%覆盖。",
+            "加强重大行政决策执行和后评估工作。",
+            "深化县、乡两级重大行政决策、规范性文件、行政合同合法性审查数字化网络建设,"
+            "高质量推进全省首批合法性审查培育试点工作,推动县域决策事项一网运行,数据一网归集。",
+        ],
+    ),
+    (
+        "持续深化“大综合一体化”行政执法改革",
+        [
+            "加强乡镇(街道)统筹能力、部门监管能力、综合行政执法人员专业能力提升,"
+            "更大范围推进跨领域跨部门综合执法,打造既有力度又有温度的桐庐执法品牌。",
+            "加强数字化执法监督,推进执法协调监督组织体系、实施体系、保障体系建设,"
+            "高标准完成司法部行政执法协调监督工作体系试点工作,促进严格规范公正文明执法。",
+        ],
+    ),
+    (
+        "持续完善行政权力运行监督机制",
+        [
+            "自觉接受人大监督、民主监督、监察监督、司法监督,完善审计、财会、统计等专门监督,"
+            "推动各类监督有机贯通、相互协调。",
+            "适应数字时代新形势,畅通和规范群众投诉举报、权益保障通道。",
+            "建立健全涉法网络舆情监测、收集、研判、处置机制。",
+            "全面推进政务公开,拓展主动公开深度广度,强化政策发布解读回应工作。",
+        ],
+    ),
+    (
+        "持续加大矛盾纠纷化解力度",
+        [
+            "深化“只反映一次”试点改革,实施社会矛盾纠纷综合治理效能评价。",
+            "加快推进人民调解、行政调解、司法调解协调联动,加强行业主管部门、行业协会和商会"
+            "对相关行业领域纠纷调解力度,抓好拆迁、违建治理、物业纠纷等矛盾纠纷多发领域源头治理。",
+            "持续释放行政复议体制改革“红利”,完善府院、府检联动机制,推动行政争议实质性化解。",
+        ],
+    ),
+    (
+        "持续加强法治工作队伍建设",
+        [
+            "严格落实政府常务会议前学法、公务员学法用法、领导干部任前法律知识测试等制度。",
+            "建强执法人才队伍,开展行政执法人员公共法律知识、专门法律知识、新法律法规等专题培训。",
+            "加强乡镇(街道)合法性审查力量和机制建设,推动涉法事项合法性审查达到100%。",
+            "扩大公职律师队伍,完善法律顾问作用发挥机制。",
+        ],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def seed_plan() -> ParsedPlan:
+    return read_report(SEED)
+
+
+def test_seed_plan_header(seed_plan: ParsedPlan) -> None:
+    assert seed_plan.title == "桐庐县2021年度法治政府建设情况报告"
+    assert seed_plan.year == 2022
+    assert seed_plan.published == date(2022, 2, 28)
+    assert seed_plan.heading == "三、2022年主要工作任务"
+    assert seed_plan.source_name == "tonglu-2021-report.txt"
+    assert seed_plan.goal == SEED_GOAL
+
+
+def test_seed_tasks_and_items(seed_plan: ParsedPlan) -> None:
+    assert [t.numeral for t in seed_plan.tasks] == ["一", "二", "三", "四", "五", "六"]
+    assert [t.seq for t in seed_plan.tasks] == [1, 2, 3, 4, 5, 6]
+    assert [len(t.items) for t in seed_plan.tasks] == [2, 3, 2, 4, 3, 4]
+    assert sum(len(t.items) for t in seed_plan.tasks) == 18
+    for task, (title, texts) in zip(seed_plan.tasks, SEED_TASKS, strict=True):
+        assert task.title == title
+        assert item_texts(task) == texts
+        assert [item.seq for item in task.items] == list(range(1, len(texts) + 1))
+        assert task.body == title + "。" + "".join(texts)
+        assert task.lead_unit is None
+        assert task.assisting_units is None
+
+
+def test_seed_targets(seed_plan: ParsedPlan) -> None:
+    assert seed_plan.tasks[1].items[0].target == "重大行政决策目录化管理实现100%覆盖"
+    assert seed_plan.tasks[5].items[2].target == "涉法事项合法性审查达到100%"
+    with_target = [(t.seq, i.seq) for t in seed_plan.tasks for i in t.items if i.target]
+    assert with_target == [(2, 1), (6, 3)]
+
+
+def test_seed_item_titles(seed_plan: ParsedPlan) -> None:
+    assert seed_plan.tasks[1].items[0].title == "严格落实重大行政决策程序"
+    assert seed_plan.tasks[1].items[1].title == "加强重大行政决策执行和后评估工作"
+    assert seed_plan.tasks[4].items[0].title == "深化“只反映一次”试点改革"
+
+
+def test_seed_parses_the_same_from_text() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert parse_report(text, source_name="tonglu-2021-report.txt") == read_report(SEED)
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+def test_full_width_numerals_up_to_twelve() -> None:
+    plan = fixture("fullwidth-twelve.txt")
+    assert plan.heading == "四、2024年工作思路"
+    assert plan.year == 2024
+    assert [t.numeral for t in plan.tasks] == [
+        *"一二三四五六七八九十",
+        "十一",
+        "十二",
+    ]
+    assert plan.tasks[10].title == "强化监督问责"
+    assert plan.tasks[11].items[0].text == "培训执法人员200人次。"
+    assert plan.goal == "2024年，我镇将紧扣“法治分水”建设目标，重点做好以下工作："
+
+
+def test_full_width_figures_are_targets() -> None:
+    plan = fixture("fullwidth-twelve.txt")
+    assert plan.tasks[1].items[0].target == "重大行政决策合法性审查率达到１００％"
+    assert plan.tasks[4].items[0].target == "调解成功率达到９５．５％以上"
+    assert plan.tasks[5].items[0].target is None
+
+
+def test_section_ends_at_next_top_level_heading() -> None:
+    plan = fixture("fullwidth-twelve.txt")
+    assert len(plan.tasks) == 12
+    assert all("无。" not in t.body for t in plan.tasks)
+
+
+def test_ascii_and_full_width_parentheses_mix() -> None:
+    text = "三、下一步工作打算\n(一)甲任务。做甲事。\n（二）乙任务。做乙事。\n"
+    plan = parse_report(text)
+    assert [t.title for t in plan.tasks] == ["甲任务", "乙任务"]
+    assert [item_texts(t) for t in plan.tasks] == [["做甲事。"], ["做乙事。"]]
+
+
+# --------------------------------------------------------------------------- headings
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "三、2022年主要工作任务",
+        "三、2023年工作打算",
+        "三、下一步工作计划",
+        "四、2024年工作思路",
+        "三、2023年工作安排",
+        "三、2023年工作重点",
+        "三、下一步工作举措",
+        "三、今后主要任务",
+        "三、下一步努力方向",
+        "五、2023年法治政府建设重点任务",
+    ],
+)
+def test_forward_headings(heading: str) -> None:
+    text = (
+        "某县2022年度法治政府建设情况报告\n\n一、主要举措和成效\n\n（一）强化领导。开展工作。\n\n"
+        f"{heading}\n\n（一）持续强化党的领导。深化述法制度。\n"
+    )
+    plan = parse_report(text)
+    assert plan.heading == heading
+    assert [t.title for t in plan.tasks] == ["持续强化党的领导"]
+
+
+def test_heading_year_beats_title_year() -> None:
+    text = "某县2021年度法治政府建设情况报告\n四、2024年工作思路\n（一）甲。乙。\n"
+    assert parse_report(text).year == 2024
+
+
+def test_next_step_inside_an_earlier_section_is_not_a_heading() -> None:
+    plan = fixture("next-step-plan.txt")
+    assert plan.heading == "三、下一步工作计划"
+    assert plan.goal == "围绕2023年法治政府建设目标，重点抓好以下工作："
+    assert plan.year == 2023  # 工作总结 of 2022: the plan is for the following year
+
+
+def test_section_ends_at_footer_noise() -> None:
+    plan = fixture("web-noise.txt")
+    assert [t.title for t in plan.tasks] == ["持续强化党的领导", "持续优化营商环境"]
+
+
+def test_forward_sub_heading_under_problems_and_plans() -> None:
+    text = (
+        "某县2022年度法治政府建设情况报告\n"
+        "一、主要工作\n（一）强化领导。开展工作。\n"
+        "二、存在问题和下一步打算\n"
+        "（一）存在问题\n法治队伍力量不足。\n"
+        "（二）下一步打算\n"
+        "1.加强法治队伍建设。充实执法力量。\n"
+        "2.深化普法宣传。开展宣讲50场。\n"
+    )
+    plan = parse_report(text)
+    assert plan.heading == "（二）下一步打算"
+    assert [t.numeral for t in plan.tasks] == ["1", "2"]
+    assert [t.title for t in plan.tasks] == ["加强法治队伍建设", "深化普法宣传"]
+    assert plan.tasks[1].items[0].target == "开展宣讲50场"
+
+
+def test_unnumbered_heading_with_top_level_tasks() -> None:
+    text = (
+        "某县2022年度法治政府建设情况报告\n"
+        "2022年，我县法治建设成效明显。\n"
+        "2023年工作计划\n"
+        "一、强化党的领导。落实第一责任人职责。\n"
+        "二、推进依法行政。规范行政执法行为。\n"
+    )
+    plan = parse_report(text)
+    assert plan.heading == "2023年工作计划"
+    assert [t.title for t in plan.tasks] == ["强化党的领导", "推进依法行政"]
+
+
+def test_backward_heading_with_plan_words_is_ignored() -> None:
+    text = "某县报告\n一、主要举措和成效\n（一）甲。乙。\n"
+    with pytest.raises(ReportParseError) as caught:
+        parse_report(text)
+    assert caught.value.key == "parse.no_section"
+
+
+# --------------------------------------------------------------------------- titles on own line
+
+
+def test_task_title_on_its_own_line_with_several_paragraphs() -> None:
+    text = (
+        "三、2023年工作打算\n"
+        "（一）持续强化党的领导\n"
+        "深化领导干部述法制度。健全议事协调机制。\n"
+        "加强法治督察，完成专项督察3个。\n"
+        "（二）推进依法行政\n"
+        "规范行政执法。\n"
+    )
+    plan = parse_report(text)
+    first = plan.tasks[0]
+    assert first.title == "持续强化党的领导"
+    assert item_texts(first) == [
+        "深化领导干部述法制度。",
+        "健全议事协调机制。",
+        "加强法治督察，完成专项督察3个。",
+    ]
+    assert first.body == (
+        "持续强化党的领导\n深化领导干部述法制度。健全议事协调机制。\n加强法治督察，完成专项督察3个。"
+    )
+    assert first.items[2].target == "完成专项督察3个"
+
+
+def test_marker_alone_on_its_line() -> None:
+    plan = parse_report("三、下一步工作计划\n（一）\n强化领导。深化述法。\n")
+    assert plan.tasks[0].title == "强化领导"
+    assert item_texts(plan.tasks[0]) == ["深化述法。"]
+
+
+# --------------------------------------------------------------------------- sub-points
+
+
+def test_numbered_sub_points_run_on_across_tasks() -> None:
+    plan = fixture("next-step-plan.txt")
+    first, second = plan.tasks
+    assert first.title == "持续强化党的领导"
+    assert item_texts(first) == [
+        "认真落实党政主要负责人履行推进法治建设第一责任人职责。",
+        "完善领导干部述法制度，述法覆盖率达到100%。",
+        "健全法治建设议事协调机制。",
+    ]
+    assert second.title == "深化依法行政"
+    assert item_texts(second) == [
+        "严格落实重大行政决策程序。",
+        "加强行政规范性文件管理，\n实现备案审查率100%。",
+        "规范行政执法行为。",
+    ]
+    assert [i.seq for i in second.items] == [1, 2, 3]
+    assert second.items[1].title == "加强行政规范性文件管理"
+    assert second.items[1].target == "备案审查率100%"
+
+
+def test_parenthesised_and_circled_sub_points() -> None:
+    plan = fixture("inline-shi.txt")
+    assert item_texts(plan.tasks[1]) == [
+        "推行涉企行政执法“综合查一次”，减少入企检查30%。",
+        "开展“法治体检”服务企业50家。",
+        "建立涉企纠纷快速调处机制。",
+    ]
+    assert item_texts(plan.tasks[2]) == [
+        "推进村级合法性审查全覆盖。",
+        "培育“法律明白人”100名。",
+    ]
+    assert plan.tasks[2].items[1].target == "培育“法律明白人”100名"
+
+
+def test_inline_numbered_sub_points() -> None:
+    text = "三、下一步工作计划\n（一）强化领导。1.深化述法；2.健全机制；3、开展督察5次。\n"
+    plan = parse_report(text)
+    assert item_texts(plan.tasks[0]) == ["深化述法；", "健全机制；", "开展督察5次。"]
+
+
+def test_version_numbers_are_not_sub_points() -> None:
+    text = "三、下一步工作计划\n（一）强化数字赋能。建成2.0版平台。推广应用。\n"
+    plan = parse_report(text)
+    assert item_texts(plan.tasks[0]) == ["建成2.0版平台。", "推广应用。"]
+
+
+def test_inline_shi_clauses() -> None:
+    plan = fixture("inline-shi.txt")
+    task = plan.tasks[0]
+    assert task.title == "提升依法行政能力"
+    assert item_texts(task) == [
+        "加强学法用法，全年组织集中学法6次；",
+        "推进“述法”全覆盖；",
+        "落实行政机关负责人出庭应诉制度。",
+    ]
+    assert task.items[0].target == "全年组织集中学法6次"
+
+
+def test_shi_inside_a_word_does_not_split() -> None:
+    text = "三、下一步工作计划\n（一）统一标准。坚持统一是前提，二是不成立。\n"
+    plan = parse_report(text)
+    assert item_texts(plan.tasks[0]) == ["坚持统一是前提，二是不成立。"]
+
+
+def test_shi_clauses_keep_a_leading_sentence() -> None:
+    text = "三、下一步工作计划\n（一）强化领导。深化述法。一是抓学习；二是抓落实。\n"
+    plan = parse_report(text)
+    assert item_texts(plan.tasks[0]) == ["深化述法。", "抓学习；", "抓落实。"]
+
+
+# --------------------------------------------------------------------------- plan documents
+
+
+def test_plan_document_with_top_level_tasks() -> None:
+    plan = fixture("plan-2023-points.txt")
+    assert plan.title == "桐庐县2023年法治政府建设工作要点"
+    assert plan.year == 2023
+    assert plan.heading == plan.title
+    assert plan.goal == (
+        "为深入学习贯彻党的二十大精神，全面推进法治桐庐建设，制定本工作要点。\n"
+        "一、总体要求\n"
+        "坚持以习近平法治思想为指导，奋力打造“县域法治首善之区”。"
+    )
+    assert [(t.seq, t.numeral, t.title) for t in plan.tasks] == [
+        (1, "二", "深入学习贯彻习近平法治思想"),
+        (2, "三", "持续提升行政决策水平"),
+        (3, "四", "深化行政执法改革"),
+    ]
+    assert item_texts(plan.tasks[0]) == [
+        "健全学习机制。把习近平法治思想纳入县委理论学习中心组年度学习计划。",
+        "抓好领导干部述法。实现述法对象全覆盖。",
+    ]
+    assert [i.title for i in plan.tasks[0].items] == ["健全学习机制", "抓好领导干部述法"]
+    assert item_texts(plan.tasks[1])[1] == (
+        "加强规范性文件管理\n推进行政规范性文件合法性审核率达到100%。"
+    )
+    assert plan.tasks[1].items[1].title == "加强规范性文件管理"
+    assert plan.tasks[1].items[1].target == "行政规范性文件合法性审核率达到100%"
+    assert item_texts(plan.tasks[2]) == [
+        "全面推进“大综合一体化”行政执法改革，新增综合执法事项10项。"
+    ]
+
+
+def test_plan_document_with_paren_tasks() -> None:
+    text = (
+        "某县2024年法治政府建设工作安排\n"
+        "为推进法治政府建设，现将有关工作安排如下：\n"
+        "（一）强化领导。深化述法。\n"
+        "（二）规范执法。开展评查3次。\n"
+    )
+    plan = parse_report(text)
+    assert plan.year == 2024
+    assert plan.goal == "为推进法治政府建设，现将有关工作安排如下："
+    assert [t.title for t in plan.tasks] == ["强化领导", "规范执法"]
+
+
+def test_plan_document_with_a_task_section() -> None:
+    text = (
+        "某县2024年法治政府建设工作要点\n"
+        "一、总体要求\n坚持依法行政。\n"
+        "二、重点任务\n（一）强化领导。深化述法。\n（二）规范执法。开展评查。\n"
+        "三、保障措施\n加强组织保障。\n"
+    )
+    plan = parse_report(text)
+    assert plan.heading == "二、重点任务"
+    assert [t.title for t in plan.tasks] == ["强化领导", "规范执法"]
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_unit_lines_under_items() -> None:
+    plan = fixture("next-step-plan.txt")
+    first, second = plan.tasks
+    assert (first.items[0].lead_unit, first.items[0].assisting_units) == ("镇党政办", "各村社")
+    assert (first.items[1].lead_unit, first.items[1].assisting_units) == (None, None)
+    assert second.items[0].lead_unit == "镇司法所"
+    assert first.lead_unit is None
+    assert all("单位" not in text for t in plan.tasks for text in item_texts(t))
+
+
+def test_bracketed_units_at_item_end() -> None:
+    plan = fixture("next-step-plan.txt")
+    item = plan.tasks[1].items[2]
+    assert item.text == "规范行政执法行为。"
+    assert (item.lead_unit, item.assisting_units) == ("镇综合行政执法队", "镇派出所")
+
+
+def test_bracketed_units_after_the_full_stop() -> None:
+    plan = fixture("plan-2023-points.txt")
+    first, second = plan.tasks[0].items
+    assert (first.lead_unit, first.assisting_units) == ("县委宣传部", "县委依法治县办")
+    assert (second.lead_unit, second.assisting_units) == ("县委组织部", None)
+    assert len(plan.tasks[0].items) == 2
+
+
+def test_unit_lines_under_a_task() -> None:
+    plan = fixture("inline-shi.txt")
+    assert plan.tasks[0].lead_unit == "镇党政办"
+    assert plan.tasks[0].items[0].lead_unit is None
+    assert "牵头单位" not in plan.tasks[0].body
+    plan = fixture("plan-2023-points.txt")
+    assert plan.tasks[2].lead_unit == "县综合行政执法局"
+
+
+def test_unit_lines_under_several_paragraphs_of_one_task() -> None:
+    task = fixture("inline-shi.txt").tasks[3]
+    assert [(i.lead_unit, i.assisting_units) for i in task.items] == [
+        ("镇司法所", None),
+        ("镇司法所", None),
+        (None, "镇综合行政执法队"),
+    ]
+    assert task.lead_unit is None
+
+
+def test_unit_line_with_ascii_colon_in_brackets() -> None:
+    text = (
+        "三、下一步工作计划\n(一)强化领导。深化述法。\n"
+        "(牵头单位:县司法局;配合单位:县府办、县委办)\n"
+    )
+    task = parse_report(text).tasks[0]
+    assert (task.lead_unit, task.assisting_units) == ("县司法局", "县府办、县委办")
+    assert item_texts(task) == ["深化述法。"]
+
+
+def test_units_in_a_task_title() -> None:
+    text = "三、下一步工作计划\n（一）强化领导（牵头单位：县委办）\n深化述法。\n"
+    task = parse_report(text).tasks[0]
+    assert task.title == "强化领导"
+    assert task.lead_unit == "县委办"
+
+
+# --------------------------------------------------------------------------- web noise
+
+
+def test_web_page_noise() -> None:
+    plan = fixture("web-noise.txt")
+    assert plan.title == "桐庐县2022年度法治政府建设情况报告"
+    assert plan.published == date(2023, 1, 31)
+    assert plan.year == 2023
+    assert plan.heading == "二、2023年主要工作任务"
+    assert plan.goal == "2023年，我们将坚持以习近平法治思想为指引，推进法治政府建设。"
+    first = plan.tasks[0]
+    assert first.title == "持续强化党的领导"
+    # whitespace is cut at line edges only; inside an item it is kept verbatim
+    assert item_texts(first) == [
+        "深化领导干部述法制度。",
+        "加强法治督察，\u3000完成重点部门专项督察5个。",
+    ]
+    assert first.items[1].target == "完成重点部门专项督察5个"
+
+
+def test_publication_year_when_title_has_none() -> None:
+    text = "法治政府建设情况\n发布日期：2021-03-05\n三、下一步工作计划\n（一）甲。乙。\n"
+    plan = parse_report(text)
+    assert plan.published == date(2021, 3, 5)
+    assert plan.year == 2021
+
+
+def test_invalid_publication_date_is_ignored() -> None:
+    text = "发布日期：2021-13-45\n三、下一步工作计划\n（一）甲。乙。\n"
+    assert parse_report(text).published is None
+
+
+def test_crlf_line_ends() -> None:
+    text = "三、下一步工作计划\r\n（一）甲。乙。\r\n（二）丙。丁。\r\n"
+    assert [item_texts(t) for t in parse_report(text).tasks] == [["乙。"], ["丁。"]]
+
+
+def test_signature_is_not_an_item() -> None:
+    text = "三、下一步工作计划\n（一）甲。乙。\n\n某县人民政府\n2023年1月30日\n"
+    assert item_texts(parse_report(text).tasks[0]) == ["乙。"]
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def test_utf8_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + SEED.read_bytes())
+    plan = read_report(path)
+    assert plan.title == "桐庐县2021年度法治政府建设情况报告"
+    assert plan.source_name == "bom.txt"
+
+
+def test_gbk_file(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.txt"
+    path.write_bytes((FIXTURES / "inline-shi.txt").read_text(encoding="utf-8").encode("gbk"))
+    assert read_report(path) == replace(fixture("inline-shi.txt"), source_name="gbk.txt")
+
+
+def test_gbk_seed_decodes() -> None:
+    data = SEED.read_text(encoding="utf-8").encode("gb18030")
+    assert decode_report(data) == SEED.read_text(encoding="utf-8")
+
+
+def test_utf16_with_bom() -> None:
+    assert decode_report("三、下一步".encode("utf-16")) == "三、下一步"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"\xef\xbb\xbf\xff\xfe", bytes(range(1, 40)) * 3],
+)
+def test_binary_is_undecodable(data: bytes) -> None:
+    with pytest.raises(ReportParseError) as caught:
+        decode_report(data, source_name="x.bin")
+    assert caught.value.key == "parse.undecodable"
+    assert caught.value.params == {"source": "x.bin"}
+
+
+def test_binary_file_is_undecodable(tmp_path: Path) -> None:
+    path = tmp_path / "report.docx"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00")
+    with pytest.raises(ReportParseError) as caught:
+        read_report(path)
+    assert caught.value.key == "parse.undecodable"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_no_section() -> None:
+    with pytest.raises(ReportParseError) as caught:
+        fixture("no-section.txt")
+    error = caught.value
+    assert error.key == "parse.no_section"
+    assert error.params["source"] == "no-section.txt"
+    assert "三、2022年主要工作任务" in str(error.params["looked_for"])
+    assert "三、下一步工作计划" in str(error)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\u3000\n\u00a0\n", "\ufeff"])
+def test_empty(text: str) -> None:
+    with pytest.raises(ReportParseError) as caught:
+        parse_report(text)
+    assert caught.value.key == "parse.empty"
+    assert caught.value.params == {"source": "<text>"}
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(ReportParseError) as caught:
+        read_report(path)
+    assert caught.value.params == {"source": "empty.txt"}
+
+
+def test_section_without_tasks() -> None:
+    with pytest.raises(ReportParseError) as caught:
+        parse_report("三、下一步工作计划\n继续努力，做好各项工作。\n", source_name="a.txt")
+    assert caught.value.key == "parse.no_tasks"
+    assert caught.value.params == {"source": "a.txt", "heading": "三、下一步工作计划"}
+
+
+def test_unreadable(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    with pytest.raises(ReportParseError) as caught:
+        read_report(missing)
+    assert caught.value.key == "parse.unreadable"
+    assert caught.value.params["source"] == str(missing)
+    assert caught.value.params["reason"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_arbitrary_text_parses_or_raises_a_parse_error(text: str) -> None:
+    try:
+        plan = parse_report(text)
+    except ReportParseError:
+        return
+    assert isinstance(plan, ParsedPlan)
+
+
+_PIECES = st.sampled_from(
+    [
+        "三、2022年主要工作任务",
+        "四、下一步工作计划",
+        "（一）",
+        "(二)",
+        "一、",
+        "1.",
+        "2、",
+        "（1）",
+        "①",
+        "一是",
+        "二是",
+        "。",
+        "，",
+        "；",
+        "：",
+        "\n",
+        "（",
+        "）",
+        "“",
+        "牵头单位：",
+        "配合单位:",
+        "县司法局",
+        "100%",
+        "3个",
+        "工作要点",
+        "情况报告",
+        "发布日期: 2022- 02- 28",
+        "打印本页",
+        "加强",
+        "2023年",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_report_like_text_parses_or_raises_a_parse_error(text: str) -> None:
+    try:
+        plan = parse_report(text)
+    except ReportParseError:
+        return
+    for task in plan.tasks:
+        assert [item.seq for item in task.items] == list(range(1, len(task.items) + 1))
+        for item in task.items:
+            assert isinstance(item, ParsedItem)
+            assert item.text.strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary())
+def test_arbitrary_bytes_decode_or_raise_a_parse_error(data: bytes) -> None:
+    keys: set[str] = set()
+    try:
+        decode_report(data)
+    except ReportParseError as error:
+        keys.add(error.key)
+    assert keys <= {"parse.undecodable"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        (
+            "严格落实重大行政决策程序,重大行政决策目录化管理实现100%覆盖。",
+            "严格落实重大行政决策程序",
+        ),
+        ("加强重大行政决策执行和后评估工作。", "加强重大行政决策执行和后评估工作"),
+        ("深化县、乡两级合法性审查，推动一网运行。", "深化县、乡两级合法性审查"),
+        (
+            "把《纲要》纳入学习计划（含乡镇，街道），抓好落实。",
+            "把《纲要》纳入学习计划（含乡镇，街道）",
+        ),
+        ("抓学习；抓落实。", "抓学习"),
+        ("健全学习机制。把思想纳入计划。", "健全学习机制"),
+        ("加强规范性文件管理\n推进审核。", "加强规范性文件管理"),
+        ("无标点的句子", "无标点的句子"),
+    ],
+)
+def test_short_title(sentence: str, title: str) -> None:
+    assert short_title(sentence) == title
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        (
+            "严格落实重大行政决策程序,重大行政决策目录化管理实现100%覆盖。",
+            "重大行政决策目录化管理实现100%覆盖",
+        ),
+        ("加强机制建设,推动涉法事项合法性审查达到100%。", "涉法事项合法性审查达到100%"),
+        ("确保行政复议纠错率不低于百分之十五。", "行政复议纠错率不低于百分之十五"),
+        ("力争创建省级民主法治村3个。", "创建省级民主法治村3个"),
+        ("开展法治体检，服务企业20余家。", "服务企业20余家"),
+        ("培训执法人员200人次。", "培训执法人员200人次"),
+        ("打造15分钟到场机制。", "打造15分钟到场机制"),
+        ("实现乡镇合法性审查全覆盖。", "乡镇合法性审查全覆盖"),
+        ("实现国家级创建零突破。", "国家级创建零突破"),
+        ("2022年是落实年。", None),
+        ("6月底前完成清理工作。", None),
+        ("深化“八五”普法，建成2.0版平台。", None),
+        ("加强重大行政决策执行和后评估工作。", None),
+    ],
+)
+def test_extract_target(sentence: str, target: str | None) -> None:
+    assert extract_target(sentence) == target
+
+
+def test_dataclasses_are_frozen(seed_plan: ParsedPlan) -> None:
+    with pytest.raises(AttributeError):
+        seed_plan.tasks[0].items[0].title = "x"  # type: ignore[misc]
