@@ -89,6 +89,12 @@ class Settings:
 
         return parse_date(self.today_text, year=date.today().year)
 
+    @cached_property
+    def actor(self) -> str:
+        from lawtasks.services import default_actor
+
+        return self.user or default_actor()
+
     def ledger(self, plan: str | None = None) -> Any:
         from lawtasks.services import Ledger
 
@@ -249,22 +255,10 @@ def _print_outcome(outcome: Any, fmt: TextFormat) -> None:
     if not outcome.changes:
         typer.echo(t("out.unchanged"))
         return
-    from lawtasks.readmodel import EventView
-    from lawtasks.render import describe_change
+    from lawtasks.render import describe
 
     for change in outcome.changes:
-        event = EventView(
-            0,
-            change.ref,
-            outcome.actor,
-            outcome.at,
-            "set",
-            change.field,
-            change.old,
-            change.new,
-            "",
-        )
-        typer.echo(f"{change.ref}  {describe_change(event)}")
+        typer.echo(f"{change.ref}  {describe(change.field, change.old, change.new)}")
     typer.echo(t("out.changed", count=len(outcome.changes)))
 
 
@@ -415,51 +409,21 @@ def list_(
         due_before=parse_date(due_before, year=view.year) if due_before else None,
         search=search,
     )
-    if task:
-        known = {task_view.id for task_view in view.tasks}
-        for number in task:
-            if number not in known:
-                from lawtasks.readmodel import _range_text
-
-                raise DomainError(
-                    "error.no_task", value=number, plan=view.slug, valid=_range_text(sorted(known))
-                )
+    _check_tasks(view, task)
     shown = filter_plan(view, item_filter)
     if fmt is Format.json:
         _print_json(
             {"plan": view.summary_dict(), "tasks": [task.as_dict() for task in shown.tasks]}
         )
     elif fmt is Format.csv:
-        _write_csv(shown)
+        # The same columns as `export --format csv`, without the BOM, for scripts.
+        from lawtasks.exporters import ExportRequest, render_text
+
+        sys.stdout.write(render_text("csv", ExportRequest(view=shown, exported_by=settings.actor)))
     elif not shown.items:
         typer.echo(t("out.no_items"))
     else:
         _console().print(__import__("lawtasks.render", fromlist=["items_table"]).items_table(shown))
-
-
-CSV_FIELDS = (
-    "id",
-    "task",
-    "title",
-    "text",
-    "status",
-    "progress",
-    "lead_unit",
-    "assisting_units",
-    "due",
-    "target",
-    "warning",
-    "updated_at",
-    "updated_by",
-)
-
-
-def _write_csv(view: Any) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for item in view.items:
-        row = item.as_dict()
-        writer.writerow(["" if row[name] is None else row[name] for name in CSV_FIELDS])
 
 
 @app.command(help=t("help.show"))
@@ -480,12 +444,9 @@ def show(
     settings = _settings(ctx)
     parsed = parse_ref(ref)
     view = settings.view(plan)
-    history = load_history(settings.engine, slug=view.slug, ref=ref, limit=20)
-    task = next((task for task in view.tasks if task.id == parsed.task), None)
-    if task is None or (isinstance(parsed, ItemRef) and parsed.item > len(task.items)):
-        # Resolving through the history query raised already for unknown IDs; this is a
-        # guard for a plan whose items are numbered with gaps.
-        raise DomainError("error.id", value=ref)
+    # load_history resolves the ID first: an unknown one raises an error naming what exists.
+    history = load_history(settings.engine, slug=view.slug, ref=ref, limit=20)[::-1]
+    task = next(task for task in view.tasks if task.id == parsed.task)
     from lawtasks import render
 
     if isinstance(parsed, ItemRef):
@@ -720,14 +681,106 @@ def undo(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
     _print_outcome(outcome, fmt)
 
 
+# -- exports ---------------------------------------------------------------------------------
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+    docx = "docx"
+
+
+@app.command(help=t("help.export"))
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help=t("help.export_format"))],
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help=t("help.output"), show_default=False, metavar="PATH"),
+    ] = None,
+    task: Annotated[
+        list[int] | None,
+        typer.Option("--task", help=t("help.task"), show_default=False, metavar="N"),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status", help=t("help.status_filter"), show_default=False, metavar="STATUS"
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help=t("help.export_since"), show_default=False, metavar="DATE"),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help=t("help.as_of"), show_default=False, metavar="DATE"),
+    ] = None,
+    plan: PlanOpt = None,
+) -> None:
+    from pathlib import Path
+
+    from lawtasks.dates import parse_date
+    from lawtasks.domain import Status
+    from lawtasks.exporters import TEXT_FORMATS, ExportRequest, default_filename, render_text
+    from lawtasks.exporters import export as write_export
+    from lawtasks.readmodel import ItemFilter, filter_plan, load_history, load_plan
+
+    settings = _settings(ctx)
+    slug = plan or settings.plan
+    year = settings.view(slug).year
+    today = parse_date(as_of, year=year) if as_of else settings.today
+    view = load_plan(settings.engine, slug=slug, today=today)
+    _check_tasks(view, task)
+    shown = filter_plan(
+        view,
+        ItemFilter(
+            tasks=frozenset(task or ()), statuses=frozenset(Status.parse(s) for s in status or ())
+        ),
+    )
+    since_day = parse_date(since, year=year) if since else None
+    changes = None
+    if since_day is not None:
+        shown_ids = {item.id for item in shown.items} | {str(t.id) for t in shown.tasks}
+        changes = tuple(
+            event
+            for event in load_history(settings.engine, slug=view.slug, since=since_day, until=today)
+            # The quarterly report asks what moved: status, progress and notes.
+            if event.field in ("status", "progress", "note") and event.ref in shown_ids
+        )
+    request = ExportRequest(
+        view=shown, exported_by=settings.actor, changes=changes, since=since_day
+    )
+    if output is None and fmt.value in TEXT_FORMATS:
+        sys.stdout.write(render_text(fmt.value, request))
+        return
+    path = Path(output) if output else Path.cwd() / default_filename(fmt.value, shown)
+    written = write_export(fmt.value, request, path)
+    typer.echo(t("out.exported", path=str(written)))
+
+
+def _check_tasks(view: Any, tasks: list[int] | None) -> None:
+    """--task names tasks of the plan; an unknown one is an error naming those that exist."""
+    from lawtasks.readmodel import range_text
+
+    known = sorted(task.id for task in view.tasks)
+    for number in tasks or ():
+        if number not in known:
+            raise DomainError(
+                "error.no_task", value=number, plan=view.slug, valid=range_text(known)
+            )
+
+
 # -- the TUI ---------------------------------------------------------------------------------
 
 
 def _run_tui(settings: Settings, plan: str | None) -> None:
-    from lawtasks.tui.app import make_app  # type: ignore[import-not-found,import-untyped,unused-ignore]  # TUI lands next
+    from lawtasks.tui.app import LawtasksApp
 
-    make_app(
-        settings.url,
+    LawtasksApp(
+        engine=settings.engine,
         actor=settings.user,
         plan=plan or settings.plan,
         today=settings.today if settings.today_text else None,
@@ -736,9 +789,7 @@ def _run_tui(settings: Settings, plan: str | None) -> None:
 
 @app.command(help=t("help.tui"))
 def tui(ctx: typer.Context, plan: PlanOpt = None) -> None:
-    settings = _settings(ctx)
-    settings.engine  # noqa: B018 - create and seed before the screen opens, so errors print plainly
-    _run_tui(settings, plan)
+    _run_tui(_settings(ctx), plan)
 
 
 def main() -> NoReturn:

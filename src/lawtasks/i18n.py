@@ -79,6 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nothing changed: every field already had that value.",
     ),
     "out.note_added": ("已为 {ref} 添加备注。", "Note added to {ref}."),
+    "out.exported": ("已导出到 {path}", "Exported to {path}"),
     "out.no_items": ("没有符合条件的事项。", "No items match."),
     "out.no_history": ("没有记录。", "No history."),
     "out.imported": (
@@ -199,6 +200,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "撤销你最近一次操作;撤销本身也会记入审计记录。",
         "Undo your last change; the undo is itself recorded in the audit trail.",
     ),
+    "help.export": (
+        "导出进展报告:Word 报告、Excel 台账、CSV、JSON 或 Markdown。",
+        "Export a status report: a Word report, an Excel ledger, CSV, JSON or Markdown.",
+    ),
+    "help.export_format": ("导出格式。", "Export format."),
+    "help.output": (
+        "保存路径;文本格式不给出时输出到标准输出,xlsx/docx 默认保存在当前目录。",
+        "Where to write; text formats go to stdout without it, xlsx and docx to the current "
+        "directory.",
+    ),
+    "help.export_since": (
+        "列出此日期以来的变动(状态、进度、备注)。",
+        "List what changed since this date (status, progress, notes).",
+    ),
+    "help.as_of": ("报告的截至日期(默认今天)。", "The report's as-of date (default: today)."),
     "help.tui": ("打开终端界面。", "Open the terminal interface."),
     # report parser
     "parse.empty": ("报告 {source} 是空的。", "Report {source} is empty."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -141,6 +142,8 @@ def summary(view: PlanView) -> RenderableType:
 
 
 def _warning_counts(task: TaskView) -> Text:
+    if not task.red and not task.yellow:
+        return Text(f"{Warning.GREEN.label} {task.total}", style=WARNING_STYLE[Warning.GREEN])
     text = Text()
     if task.red:
         text.append(f"{Warning.RED.label} {task.red} ", style=WARNING_STYLE[Warning.RED])
@@ -161,7 +164,7 @@ def _fields(rows: Sequence[tuple[str, str | Text]]) -> Table:
 def _notes(notes: Sequence[NoteView]) -> list[RenderableType]:
     rendered: list[RenderableType] = [Text(t("label.notes"), style="bold")]
     for note in notes:
-        created = note.created_at.strftime("%Y-%m-%d %H:%M")
+        created = local_time(note.created_at)
         rendered.append(Text(f"  {created}  {printable(note.author)}", style="dim"))
         rendered.append(Text("    " + printable(note.text).replace("\n", "\n    ")))
     if not notes:
@@ -178,7 +181,7 @@ def history_table(events: Sequence[EventView]) -> Table:
     table.add_column(t("label.change"), overflow="ellipsis", no_wrap=True, ratio=1)
     for event in events:
         table.add_row(
-            event.at.strftime("%Y-%m-%d %H:%M:%S"),
+            local_time(event.at),
             Text(printable(event.actor)),
             event.ref or "",
             t(f"action.{event.action}"),
@@ -187,24 +190,44 @@ def history_table(events: Sequence[EventView]) -> Table:
     return table
 
 
+def history_lines(events: Sequence[EventView]) -> list[RenderableType]:
+    """The recent history of one task or item, one line per event, for narrow panes."""
+    if not events:
+        return [Text(f"  {t('label.none')}")]
+    lines: list[RenderableType] = []
+    for event in events:
+        line = Text(f"  {local_time(event.at)}  ", style="dim")
+        line.append(printable(event.actor), style="bold")
+        ref = f" {event.ref}" if event.ref and "." in event.ref else ""
+        line.append(f"{ref}  {describe_change(event)}")
+        lines.append(line)
+    return lines
+
+
+def local_time(moment: datetime) -> str:
+    """A stored UTC time on the officer's own clock, to the minute."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def describe_change(event: EventView) -> str:
+    return describe(event.field, event.old, event.new) if event.field else printable(event.new)
+
+
+def describe(field: str, old: str | None, new: str | None) -> str:
     """`进度 30 → 60`: a field's label, with status codes shown as their labels."""
-    if event.field is None:
-        return printable(event.new)
 
     def show(value: str | None) -> str:
         if value is None:
             return "∅"
-        if event.field == "status":
+        if field == "status":
             return Status(value).label
         return printable(value).replace("\n", " ⏎ ")
 
-    label = t(f"field.{event.field}")
-    if event.field == "note":
-        return f"{label}: {show(event.new if event.new is not None else event.old)}" + (
-            " ✗" if event.new is None else ""
-        )
-    return f"{label} {show(event.old)} → {show(event.new)}"
+    label = t(f"field.{field}")
+    if field == "note":
+        # A note is added (new) or retracted by undo (old, with a cross).
+        return f"{label}: {show(new)}" if new is not None else f"{label}: {show(old)} ✗"
+    return f"{label} {show(old)} → {show(new)}"
 
 
 def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
@@ -212,7 +235,7 @@ def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
         (t("label.id"), item.id),
         (t("label.title"), item.title),
         (t("label.status"), status_text(item)),
-        (t("label.progress"), f"{bar(item.progress)} {item.progress}%"),
+        (t("label.progress"), f"{bar(item.progress, 12)} {item.progress}%"),
         (t("label.lead_unit"), item.lead_unit or "—"),
         (t("label.assisting_units"), item.assisting_units or "—"),
         (t("label.responsible_person"), item.responsible_person or "—"),
@@ -221,7 +244,7 @@ def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
         (t("label.warning"), warning_text(item.warning)),
         (
             t("label.updated"),
-            f"{item.updated_at:%Y-%m-%d %H:%M} UTC  {item.updated_by}" if item.updated_at else "—",
+            f"{local_time(item.updated_at)}  {item.updated_by}" if item.updated_at else "—",
         ),
         (t("label.version"), str(item.version)),
     ]
@@ -233,7 +256,7 @@ def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
         *_notes(item.notes),
         Text(""),
         Text(t("label.history"), style="bold"),
-        history_table(history) if history else Text(f"  {t('label.none')}"),
+        *history_lines(history),
     )
 
 
@@ -241,12 +264,12 @@ def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
     rows: list[tuple[str, str | Text]] = [
         (t("label.id"), str(task.id)),
         (t("label.task"), f"({task.numeral}){task.title}"),
-        (t("label.progress"), f"{bar(task.progress)} {percent(task.progress)}"),
+        (t("label.progress"), f"{bar(task.progress, 12)} {percent(task.progress)}"),
         (t("label.done_total"), f"[{task.done}/{task.total}]"),
         (t("label.lead_unit"), task.lead_unit or "—"),
         (t("label.warning"), _warning_counts(task)),
     ]
-    item_rows = Table(box=None, pad_edge=False, show_header=False)
+    item_rows = Table(box=None, pad_edge=False, show_header=False, expand=True)
     item_rows.add_column(no_wrap=True)
     item_rows.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
     item_rows.add_column(no_wrap=True)
@@ -265,5 +288,5 @@ def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
         *_notes(task.notes),
         Text(""),
         Text(t("label.history"), style="bold"),
-        history_table(history) if history else Text(f"  {t('label.none')}"),
+        *history_lines(history),
     )

@@ -163,6 +163,7 @@ class Ledger:
         *,
         status: Status | str | None = None,
         progress: int | str | None = None,
+        progress_delta: int | None = None,
         lead_unit: str | _Unset | None = UNSET,
         assisting_units: str | _Unset | None = UNSET,
         responsible_person: str | _Unset | None = UNSET,
@@ -173,8 +174,9 @@ class Ledger:
     ) -> Outcome:
         """Set fields on items; a task ref stands for all of its items. All or nothing.
 
-        `expected_versions` maps item IDs to the version the caller saw; an item changed since
-        is a conflict, so that nobody overwrites a colleague's update without seeing it.
+        `progress_delta` moves each item's progress by that much, within 0 to 100 (the TUI's
+        + and - keys). `expected_versions` maps item IDs to the version the caller saw; an item
+        changed since is a conflict, so that nobody overwrites a colleague's update unseen.
         """
         wanted_status = Status.parse(status) if isinstance(status, str) else status
         wanted_progress = None if progress is None else parse_progress(progress)
@@ -192,6 +194,7 @@ class Ledger:
         if (
             wanted_status is None
             and wanted_progress is None
+            and progress_delta is None
             and not plain
             and isinstance(due, _Unset)
             and note_text is None
@@ -220,8 +223,11 @@ class Ledger:
                     ref = f"{task.seq}.{item.seq}"
                     if expected_versions and ref in expected_versions:
                         _check_version(item, ref, expected_versions[ref])
+                    item_progress = wanted_progress
+                    if progress_delta is not None:
+                        item_progress = min(100, max(0, item.progress + progress_delta))
                     changes += self._apply_item(
-                        session, batch, item, ref, wanted_status, wanted_progress, plain
+                        session, batch, item, ref, wanted_status, item_progress, plain
                     )
             if note_text is not None:
                 for ref_obj, task, items in resolved:

@@ -1,0 +1,78 @@
+"""The export dialog: choose a format and a path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+
+from lawtasks.i18n import t
+from lawtasks.tui.i18n_bindings import translate_bindings
+
+FORMATS = ("xlsx", "docx", "md", "csv", "json")
+
+
+class ExportDialog(ModalScreen[tuple[str, Path] | None]):
+    # Enter exports from anywhere in the dialog; space picks a format in the list.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "tui.key.cancel"),
+        Binding("enter", "submit", "tui.key.export", priority=True),
+    ]
+
+    def __init__(self, directory: Path, stem: str) -> None:
+        super().__init__()
+        self.directory = directory
+        self.stem = stem
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-small"):
+            yield Label(Text(t("tui.export.title")), classes="dialog-title")
+            yield Label(Text(t("tui.export.format")), classes="dialog-label")
+            with RadioSet(id="export-format"):
+                for index, fmt in enumerate(FORMATS):
+                    yield RadioButton(
+                        Text(t(f"tui.export.format_{fmt}")),
+                        value=index == 0,
+                        name=fmt,
+                        id=f"format-{fmt}",
+                    )
+            yield Label(Text(t("tui.export.path")), classes="dialog-label")
+            yield Input(str(self._path(FORMATS[0])), id="export-path")
+            yield Static("", id="export-error", classes="dialog-error")
+            yield Label(Text(t("tui.export.hint")), classes="dialog-hint")
+
+    def _path(self, fmt: str) -> Path:
+        return self.directory / f"{self.stem}.{fmt}"
+
+    def _format(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else FORMATS[0]
+
+    @on(RadioSet.Changed)
+    def format_changed(self, _event: RadioSet.Changed) -> None:
+        # Follow the format with the file's suffix, unless the officer typed another name.
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        if path.suffix.lstrip(".") in FORMATS:
+            path_input.value = str(path.with_suffix("." + self._format()))
+
+    def action_submit(self) -> None:
+        value = self.query_one("#export-path", Input).value.strip()
+        if not value:
+            self.show_error(t("tui.export.no_path"))
+            return
+        self.dismiss((self._format(), Path(value).expanduser()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(Text(message))

@@ -1,0 +1,646 @@
+"""The exports, read back with their own readers: csv, json, openpyxl and python-docx."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from lawtasks import i18n
+from lawtasks.errors import DomainError
+from lawtasks.exporters import (
+    FORMATS,
+    TEXT_FORMATS,
+    ExportRequest,
+    attention_items,
+    default_filename,
+    export,
+    render_bytes,
+    render_text,
+)
+from lawtasks.exporters.content import defuse, display_width
+from lawtasks.exporters.csv_export import COLUMNS
+from lawtasks.exporters.markdown import cell
+from lawtasks.models import Event, Note
+from lawtasks.readmodel import ItemFilter, PlanView, filter_plan, load_history, load_plan
+from lawtasks.services import Ledger
+
+from .conftest import TODAY
+
+SINCE = date(2022, 4, 1)
+EARLY = datetime(2022, 3, 15, 2, 0, tzinfo=UTC)  # before SINCE
+LATE = datetime(2022, 5, 20, 2, 0, tzinfo=UTC)  # inside the window
+FORMULA = '=HYPERLINK("http://x","y")'
+LEDGER_HEADERS_ZH = ["序号", "工作任务", "具体事项", "责任单位", "完成时限"]
+LEDGER_HEADERS_ZH += ["目标", "状态", "进度", "最新进展", "更新时间"]
+
+
+@pytest.fixture
+def zh() -> None:
+    i18n.set_language("zh")  # conftest's autouse fixture resets it after the test
+
+
+@pytest.fixture
+def changed(engine: Engine, ledger: Ledger) -> Engine:
+    """A plan mid-year: 2.1 red, 2.2 blocked, 4.1 red and blocked, 3.1 yellow, 1.1 done.
+
+    1.1 was finished in March, before SINCE; everything else happened in May.
+    """
+    early = ledger.update(["1.1"], status="done")
+    ledger.update(["2.1"], progress=30, due=date(2022, 5, 1), lead_unit="县司法局")
+    ledger.update(["2.2"], status="blocked")
+    ledger.update(["4.1"], status="blocked", due=date(2022, 5, 10))
+    ledger.update(["3.1"], progress=10, due=date(2022, 6, 5), target="执法监督数字化全覆盖")
+    ledger.add_note("2.1", "已召开部署会\n第二行 | 管道")
+    ledger.add_note("1.1", FORMULA)
+    with Session(engine) as session:
+        for event in session.exec(select(Event)):
+            if event.action == "import":
+                event.at = datetime(2022, 1, 2, tzinfo=UTC)
+            else:
+                event.at = EARLY if event.batch == early.batch else LATE
+            session.add(event)
+        for note in session.exec(select(Note)):
+            note.created_at = LATE
+            session.add(note)
+        session.commit()
+    return engine
+
+
+def make_request(
+    engine: Engine, *, since: date | None = SINCE, today: date = TODAY
+) -> ExportRequest:
+    view = load_plan(engine, slug=None, today=today)
+    changes = None
+    if since is not None:
+        changes = tuple(load_history(engine, slug=None, since=since))
+    return ExportRequest(view=view, exported_by="张科长", changes=changes, since=since)
+
+
+@pytest.fixture
+def request_(changed: Engine) -> ExportRequest:
+    return make_request(changed)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """An empty directory for exports (tmp_path itself holds the test database)."""
+    directory = tmp_path / "out"
+    directory.mkdir()
+    return directory
+
+
+# -- shared content ---------------------------------------------------------------------------
+
+
+def test_attention_lists_red_and_blocked_then_yellow_each_once(request_: ExportRequest) -> None:
+    urgent, yellow = attention_items(request_.view)
+    # 4.1 is red and blocked at once: listed once, in plan order
+    assert [item.id for item in urgent] == ["2.1", "2.2", "4.1"]
+    assert [item.id for item in yellow] == ["3.1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (FORMULA, "'" + FORMULA),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
+        ("已完成", "已完成"),
+        ("", ""),
+    ],
+)
+def test_defuse_quotes_what_a_spreadsheet_would_evaluate(text: str, expected: str) -> None:
+    assert defuse(text) == expected
+
+
+def test_display_width_counts_wide_characters_twice() -> None:
+    assert display_width("abc") == 3
+    assert display_width("台账") == 4
+    assert display_width("（一）") == 6
+    assert display_width("短\n长一些的行") == 10
+
+
+def test_default_filename_names_plan_kind_and_date() -> None:
+    view = PlanView("tonglu-2022", "t", 2022, "", "", None, date(2022, 1, 1), date(2022, 6, 30), ())
+    assert default_filename("xlsx", view) == "tonglu-2022-ledger-2022-06-30.xlsx"
+    i18n.set_language("zh")
+    assert default_filename("xlsx", view) == "tonglu-2022-台账-2022-06-30.xlsx"
+    assert default_filename("docx", view) == "tonglu-2022-报告-2022-06-30.docx"
+
+
+@pytest.mark.slow
+def test_importing_the_exporters_leaves_openpyxl_and_docx_unloaded() -> None:
+    code = (
+        "import sys\n"
+        "import lawtasks.exporters, lawtasks.i18n\n"
+        "from lawtasks.exporters import render_text\n"
+        "heavy = [m for m in ('openpyxl', 'docx', 'textual') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# -- markdown ---------------------------------------------------------------------------------
+
+
+def test_markdown_has_the_frame_sections_and_figures(zh: None, request_: ExportRequest) -> None:
+    text = render_text("md", request_)
+    view = request_.view
+
+    assert text.startswith("# 桐庐县2021年度法治政府建设情况报告工作任务推进情况\n")
+    assert "截至 2022年6月1日" in text
+    assert "导出人：张科长" in text
+    headings = ["## 一、总体进展", "## 二、分项进展", "## 三、需关注事项", "## 四、本期变动"]
+    positions = [text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    assert f"总体进度 {view.progress}%" in text
+    for count in ("已完成 1 个", "受阻 2 个", "红灯 2 个", "黄灯 1 个"):
+        assert count in text
+    assert "### （二）持续提升行政决策和制度建设质量" in text
+    assert "进度 10%，已完成 [0/3]，红灯 1 个，黄灯 0 个。" in text
+    assert "| 2.1 | 严格落实重大行政决策程序 | 进行中 | 30% | 县司法局 | 2022-05-01 |" in text
+    # the latest note, with its author and date, whole
+    assert "最新进展（officer 记于 2022-05-20" in text
+    assert "> 已召开部署会\n> 第二行 | 管道" in text
+    attention = text[text.index("## 三、需关注事项") : text.index("## 四、本期变动")]
+    order = [attention.index(f"- {ref} ") for ref in ("2.1", "2.2", "4.1", "3.1")]
+    assert order == sorted(order)
+    assert attention.index("**红灯及受阻事项**") < attention.index("**黄灯事项**")
+
+
+def test_markdown_cells_escape_pipes_breaks_and_escape_sequences() -> None:
+    assert cell("a | b\nc") == "a \\| b<br>c"
+    assert cell("\x1b]0;pwned\x07red") == "\\x1b]0;pwned\\x07red"
+    assert cell(None) == " "
+
+
+def test_markdown_shows_escape_sequences_in_titles_literally(request_: ExportRequest) -> None:
+    view = request_.view
+    task = replace(view.tasks[0], title="\x1b[2J清屏 | x")
+    item = replace(task.items[0], title="\x1b[31m红 | 色")
+    poisoned = replace(view, tasks=(replace(task, items=(item, *task.items[1:])), *view.tasks[1:]))
+    text = render_text("md", replace(request_, view=poisoned))
+    assert "\x1b" not in text
+    assert "### （一）\\x1b[2J清屏 | x" in text
+    assert "| 1.1 | \\x1b[31m红 \\| 色 |" in text
+
+
+def test_markdown_without_since_has_no_changes_and_says_none_when_calm(engine: Engine) -> None:
+    text = render_text("md", make_request(engine, since=None))
+    assert "4. Changes" not in text
+    attention = text[text.index("## 3. Needs attention") :]
+    assert attention.splitlines()[2] == "none"
+
+
+# -- csv --------------------------------------------------------------------------------------
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_csv_has_one_row_per_item_with_the_documented_columns(
+    zh: None, request_: ExportRequest
+) -> None:
+    text = render_text("csv", request_)
+    assert not text.startswith("\ufeff")
+    assert next(csv.reader(io.StringIO(text))) == list(COLUMNS)
+    rows = read_csv(text)
+    assert [row["id"] for row in rows] == [item.id for item in request_.view.items]
+    by_id = {row["id"]: row for row in rows}
+    row = by_id["2.1"]
+    assert (row["status"], row["status_label"], row["progress"]) == ("in_progress", "进行中", "30")
+    assert (row["lead_unit"], row["due"], row["warning"]) == ("县司法局", "2022-05-01", "red")
+    assert row["latest_note"] == "已召开部署会\n第二行 | 管道"  # whole, line break kept
+    assert row["latest_note_author"] == "officer"
+    assert row["latest_note_at"] == "2022-05-20T02:00:00+00:00"
+    assert (row["as_of"], row["exported_by"]) == ("2022-06-01", "张科长")
+    assert row["plan"] == request_.view.title
+    assert by_id["1.1"]["latest_note"] == "'" + FORMULA
+    assert by_id["1.2"]["latest_note"] == ""
+
+
+def test_csv_file_starts_with_a_bom(request_: ExportRequest, out: Path) -> None:
+    path = export("csv", request_, out / "out.csv")
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig") == render_text("csv", request_)
+
+
+# -- json -------------------------------------------------------------------------------------
+
+
+def test_json_follows_the_cli_schema(request_: ExportRequest) -> None:
+    data = json.loads(render_text("json", request_))
+    view = request_.view
+    assert data["schema"] == 1
+    plan = data["plan"]
+    assert plan["progress"] == view.progress
+    assert plan["status_counts"] == {"not_started": 13, "in_progress": 2, "done": 1, "blocked": 2}
+    assert plan["warning_counts"] == {"red": 2, "yellow": 1, "green": 15}
+    assert (plan["as_of"], plan["exported_by"], plan["since"]) == (
+        "2022-06-01",
+        "张科长",
+        "2022-04-01",
+    )
+    task = data["tasks"][1]
+    assert (task["done"], task["total"], task["red"]) == (0, 3, 1)
+    assert data["tasks"] == [task.as_dict() for task in view.tasks]
+    assert data["attention"] == ["2.1", "2.2", "4.1", "3.1"]
+    assert data["tasks"][0]["items"][0]["notes"][0]["text"] == FORMULA  # JSON keeps text as is
+
+
+def test_json_changes_cover_the_window_only(request_: ExportRequest, changed: Engine) -> None:
+    data = json.loads(render_text("json", request_))
+    changes = data["changes"]
+    assert changes, "the May changes are in the window"
+    assert all(change["at"] >= "2022-04-01" for change in changes)
+    refs = {(change["ref"], change["field"]) for change in changes}
+    assert ("2.1", "progress") in refs
+    assert ("2.1", "note") in refs
+    assert ("1.1", "note") in refs  # the note came in May
+    assert ("1.1", "status") not in refs  # done in March, before the window
+    assert not any(change["action"] == "import" for change in changes)
+
+    without = json.loads(render_text("json", make_request(changed, since=None)))
+    assert "changes" not in without
+    assert without["plan"]["since"] is None
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+def test_text_formats_are_byte_identical_on_repeat(request_: ExportRequest, fmt: str) -> None:
+    assert render_bytes(fmt, request_) == render_bytes(fmt, request_)
+    assert render_text(fmt, request_) == render_text(fmt, request_)
+
+
+# -- xlsx -------------------------------------------------------------------------------------
+
+
+def load_xlsx(data: bytes) -> Any:
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
+    workbook = load_xlsx(render_bytes("xlsx", request_))
+    assert workbook.sheetnames == ["台账", "汇总", "变动情况"]
+    assert workbook.properties.title == "桐庐县2021年度法治政府建设情况报告工作任务推进情况"
+    assert workbook.properties.creator == "张科长"
+    assert workbook.properties.created == datetime(2022, 6, 1)
+    sheet = workbook["台账"]
+    header = [c.value for c in sheet[1]]
+    assert header[:10] == LEDGER_HEADERS_ZH
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == 1 + len(request_.view.items)
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+
+    row = rows["2.1"]
+    values = [c.value for c in row]
+    assert values[1] == "（二）持续提升行政决策和制度建设质量"
+    assert values[2].startswith("严格落实重大行政决策程序")
+    assert values[3:8] == [
+        "县司法局",
+        datetime(2022, 5, 1),
+        "重大行政决策目录化管理实现100%覆盖",
+        "进行中",
+        30,
+    ]
+    assert values[8].startswith("已召开部署会\n第二行 | 管道\n— officer 2022-05-20")
+    assert row[0].fill.fgColor.rgb.endswith("FFC7CE")  # red
+    assert rows["3.1"][0].fill.fgColor.rgb.endswith("FFEB9C")  # yellow
+    assert rows["1.2"][0].fill.fill_type is None  # green stays plain
+    assert row[8].alignment.wrap_text
+
+    note = rows["1.1"][8]
+    assert note.value.startswith("'" + FORMULA)
+    assert note.data_type == "s"
+    assert not [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]
+
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == '"未开始,进行中,已完成,受阻"'
+    assert len(validation.formula1) <= 255
+    assert str(validation.sqref) == f"G2:G{sheet.max_row}"
+
+    widths = {k: v.width for k, v in sheet.column_dimensions.items()}
+    assert widths["C"] > widths["B"] > widths["A"]  # 具体事项 widest, 序号 narrow
+
+
+def test_xlsx_summary_sheet_with_chart(zh: None, request_: ExportRequest) -> None:
+    workbook = load_xlsx(render_bytes("xlsx", request_))
+    sheet = workbook["汇总"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    view = request_.view
+    assert len(rows) == len(view.tasks) + 1
+    assert rows[1][:4] == ["（二）持续提升行政决策和制度建设质量", 10.0, 0, 3]
+    assert rows[-1][:4] == ["合计", view.progress, 1, 18]
+    assert rows[-1][4:6] == [2, 1]
+    assert len(sheet._charts) == 1
+
+
+def test_xlsx_changes_sheet_lists_the_window(zh: None, request_: ExportRequest) -> None:
+    workbook = load_xlsx(render_bytes("xlsx", request_))
+    rows = [[c.value for c in row] for row in workbook["变动情况"].iter_rows()]
+    assert rows[0] == ["时间", "操作人", "编号", "操作", "变更"]
+    changes = [(row[2], row[4]) for row in rows[1:]]
+    assert ("2.1", "进度 0 → 30") in changes
+    assert ("1.1", "状态 未开始 → 已完成") not in changes  # before the window
+    assert all(row[0] >= "2022-04-01" for row in rows[1:])
+
+    without = load_xlsx(render_bytes("xlsx", replace(request_, changes=None, since=None)))
+    assert without.sheetnames == ["台账", "汇总"]
+
+
+def test_xlsx_headers_follow_the_language(request_: ExportRequest) -> None:
+    sheet = load_xlsx(render_bytes("xlsx", request_)).worksheets[0]
+    header = [c.value for c in sheet[1]][:10]
+    assert header == [
+        "No.",
+        "Task",
+        "Item",
+        "Lead unit",
+        "Due",
+        "Target",
+        "Status",
+        "Progress",
+        "Latest note",
+        "Updated",
+    ]
+
+
+def test_a_filtered_view_keeps_the_plan_totals(zh: None, request_: ExportRequest) -> None:
+    view = filter_plan(request_.view, ItemFilter(tasks=frozenset({2})))
+    workbook = load_xlsx(render_bytes("xlsx", replace(request_, view=view)))
+    assert [c.value for c in workbook["台账"]["A"]][1:] == ["2.1", "2.2", "2.3"]
+    summary = [[c.value for c in row] for row in workbook["汇总"].iter_rows(min_row=2)]
+    assert summary[-1][:4] == ["合计", request_.view.progress, 1, 18]
+
+
+def test_a_note_too_long_for_excel_is_an_error_naming_the_item(changed: Engine, out: Path) -> None:
+    Ledger(changed, actor="officer").add_note("5.2", "长" * 40_000)
+    request = make_request(changed)
+    target = out / "out.xlsx"
+    with pytest.raises(DomainError) as caught:
+        export("xlsx", request, target)
+    assert caught.value.key == "export.cell_too_long"
+    assert "5.2" in str(caught.value)
+    assert list(out.iterdir()) == []
+    # the other formats carry the note whole
+    assert "长" * 40_000 in render_text("md", request)
+
+
+def test_office_files_are_stable_on_repeat(request_: ExportRequest) -> None:
+    for fmt in ("xlsx", "docx"):
+        data = render_bytes(fmt, request_)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            assert {info.date_time for info in archive.infolist()} == {(2022, 6, 1, 0, 0, 0)}
+        assert render_bytes(fmt, request_) == data
+
+
+# -- docx -------------------------------------------------------------------------------------
+
+
+def load_docx(data: bytes) -> Any:
+    from docx import Document
+
+    return Document(io.BytesIO(data))
+
+
+def test_docx_report_layout(zh: None, request_: ExportRequest) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    document = load_docx(render_bytes("docx", request_))
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    title = paragraphs[0]
+    assert title.text == "桐庐县2021年度法治政府建设情况报告工作任务推进情况"
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert paragraphs[1].text == "截至 2022年6月1日"
+    assert paragraphs[1].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert paragraphs[2].text == "导出人：张科长"
+
+    headings = [p.text for p in paragraphs if p.style.name.startswith("Heading 1")]
+    assert headings == ["一、总体进展", "二、分项进展", "三、需关注事项", "四、本期变动"]
+    tasks = [p.text for p in paragraphs if p.style.name == "Heading 2"]
+    assert tasks[1] == "（二）持续提升行政决策和制度建设质量"
+    texts = [p.text for p in paragraphs]
+    assert f"总体进度 {request_.view.progress}%" in texts[texts.index("一、总体进展") + 1]
+    assert texts[texts.index(tasks[1]) + 1] == "进度 10%，已完成 [0/3]，红灯 1 个，黄灯 0 个。"
+
+    attention = texts[texts.index("三、需关注事项") + 1 : texts.index("四、本期变动")]
+    assert attention[0] == "（一）红灯及受阻事项"
+    assert [line.split()[0] for line in attention[1:4]] == ["2.1", "2.2", "4.1"]
+    assert attention[4] == "（二）黄灯事项"
+    assert attention[5].startswith("3.1 ")
+
+    fonts = document.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert fonts.get(qn("w:ascii")) == "Times New Roman"
+    heading_fonts = document.styles["Heading 1"].element.rPr.rFonts
+    assert heading_fonts.get(qn("w:eastAsia")) == "黑体"
+    assert heading_fonts.get(qn("w:eastAsiaTheme")) is None
+
+    section = document.sections[0]
+    assert abs(section.page_width - Cm(21)) < Cm(0.01)
+    assert abs(section.page_height - Cm(29.7)) < Cm(0.01)
+    footer_xml = section.footer._element.xml
+    assert 'w:instr="PAGE"' in footer_xml
+    assert section.footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+    assert document.core_properties.author == "张科长"
+    assert document.core_properties.created == datetime(2022, 6, 1, tzinfo=UTC)
+
+
+def test_docx_item_tables(zh: None, request_: ExportRequest) -> None:
+    document = load_docx(render_bytes("docx", request_))
+    tables = document.tables
+    # one table per task, then the changes
+    assert len(tables) == len(request_.view.tasks) + 1
+    header = [c.text for c in tables[1].rows[0].cells]
+    assert header == ["序号", "具体事项", "责任单位", "完成时限", "状态", "进度", "最新进展"]
+    assert all(table.style.name == "Table Grid" for table in tables)
+    row = [c.text for c in tables[1].rows[1].cells]
+    assert row[0] == "2.1"
+    assert row[1].startswith("严格落实重大行政决策程序")
+    assert row[2:6] == ["县司法局", "2022-05-01", "进行中", "30%"]
+    assert row[6].startswith("已召开部署会\n第二行 | 管道\nofficer 记于 2022-05-20")
+    changes = [[c.text for c in r.cells] for r in tables[-1].rows]
+    assert changes[0] == ["时间", "操作人", "编号", "操作", "变更"]
+    assert ["2.1", "修改", "进度 0 → 30"] in [r[2:] for r in changes]
+    assert not any(r[2] == "1.1" and r[4].startswith("状态") for r in changes)
+
+
+def test_docx_without_since_has_three_sections(changed: Engine) -> None:
+    document = load_docx(render_bytes("docx", make_request(changed, since=None)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["1. Overall progress", "2. Progress by task", "3. Needs attention"]
+
+
+# -- errors and files -------------------------------------------------------------------------
+
+
+def test_unknown_format_is_refused_everywhere(request_: ExportRequest, out: Path) -> None:
+    for call in (
+        lambda: render_text("pdf", request_),
+        lambda: render_bytes("pdf", request_),
+        lambda: export("pdf", request_, out / "x.pdf"),
+        lambda: default_filename("pdf", request_.view),
+    ):
+        with pytest.raises(DomainError) as caught:
+            call()
+        assert caught.value.key == "export.unknown_format"
+        assert str(caught.value) == (
+            "Unknown export format pdf: valid formats are md, csv, json, xlsx, docx."
+        )
+    with pytest.raises(DomainError, match="valid formats are md, csv, json"):
+        render_text("xlsx", request_)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_writes_the_file_and_nothing_else(
+    request_: ExportRequest, out: Path, fmt: str
+) -> None:
+    target = out / default_filename(fmt, request_.view)
+    assert export(fmt, request_, target) == target
+    assert target.read_bytes() == render_bytes(fmt, request_)
+    assert list(out.iterdir()) == [target]
+
+
+def test_missing_directory(request_: ExportRequest, out: Path) -> None:
+    with pytest.raises(DomainError) as caught:
+        export("md", request_, out / "nowhere" / "out.md")
+    assert caught.value.key == "export.missing_dir"
+    assert str(out / "nowhere") in str(caught.value)
+    assert list(out.iterdir()) == []
+
+
+def test_unwritable_directory(request_: ExportRequest, out: Path) -> None:
+    locked = out / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as root: a 0o500 directory is still writable")
+        with pytest.raises(DomainError) as caught:
+            export("xlsx", request_, locked / "out.xlsx")
+        assert caught.value.key == "export.write_failed"
+        assert "out.xlsx" in str(caught.value)
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_refused_temporary_file_is_a_clear_error(
+    request_: ExportRequest, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unwritable-directory path, also where root can write anywhere."""
+
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(DomainError) as caught:
+        export("docx", request_, out / "report.docx")
+    assert caught.value.key == "export.write_failed"
+    assert str(caught.value) == f"Cannot write {out / 'report.docx'}: Permission denied"
+    assert list(out.iterdir()) == []
+
+
+def test_a_directory_in_the_way(request_: ExportRequest, out: Path) -> None:
+    (out / "out.md").mkdir()
+    with pytest.raises(DomainError) as caught:
+        export("md", request_, out / "out.md")
+    assert caught.value.key == "export.write_failed"
+    assert [p.name for p in out.iterdir()] == ["out.md"]
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(
+    request_: ExportRequest, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = out / "out.json"
+    target.write_text("old", encoding="utf-8")
+
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(DomainError, match="No space left on device"):
+        export("json", request_, target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert list(out.iterdir()) == [target]
+
+
+# -- LibreOffice ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_and_prints_both_office_files(
+    zh: None, request_: ExportRequest, tmp_path: Path
+) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("LAWTASKS_REQUIRE_EXTERNAL") == "1":
+            pytest.fail("LAWTASKS_REQUIRE_EXTERNAL=1 but LibreOffice (soffice) is not installed")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    report = export("docx", request_, tmp_path / "report.docx")
+    ledger = export("xlsx", request_, tmp_path / "ledger.xlsx")
+    out = tmp_path / "pdf"
+    out.mkdir()
+    profile = (tmp_path / "lo-profile").as_uri()
+    # Both files in one run: LibreOffice's start-up is most of the time.
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(report),
+            str(ledger),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("report.pdf", "ledger.pdf"):
+        pdf = out / name
+        assert pdf.is_file(), result.stdout + result.stderr
+        assert pdf.stat().st_size > 1000
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            ).stdout
+            # pdftotext may set spaces between CJK and Latin runs; compare without them
+            assert "持续提升行政决策和制度建设质量" in text.replace(" ", "")

@@ -1,0 +1,485 @@
+"""The TUI driven with Pilot: every key and dialog, with the database checked afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from textual.pilot import Pilot
+from textual.widgets import Input, SelectionList, Static, TextArea
+
+from lawtasks.readmodel import ItemView, TaskView, load_history, load_plan
+from lawtasks.services import Ledger
+from lawtasks.tui.app import LawtasksApp
+from lawtasks.tui.screens.dialogs import FilterDialog, HelpScreen, NoteDialog, PromptDialog
+from lawtasks.tui.screens.export_dialog import ExportDialog
+from lawtasks.tui.screens.main import MainScreen
+from lawtasks.tui.widgets.detail_pane import DetailPane
+from lawtasks.tui.widgets.plan_tree import PlanTree
+
+TODAY = date(2022, 6, 1)
+Scenario = Callable[[Pilot[None], LawtasksApp], Awaitable[None]]
+
+
+def item(engine: Engine, ref: str) -> ItemView:
+    view = load_plan(engine, slug=None, today=TODAY)
+    return next(i for i in view.items if i.id == ref)
+
+
+def run(engine: Engine, scenario: Scenario, *, size: tuple[int, int] = (120, 40)) -> None:
+    app = LawtasksApp(engine=engine, actor="tui-officer", today=TODAY, poll_interval=0.2)
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await loaded(pilot)
+            await scenario(pilot, app)
+
+    asyncio.run(main())
+
+
+async def loaded(pilot: Pilot[None]) -> None:
+    for _ in range(100):
+        screen = pilot.app.screen
+        if isinstance(screen, MainScreen) and screen.view is not None:
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the plan never loaded")
+
+
+def main_screen(app: LawtasksApp) -> MainScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def cursor(app: LawtasksApp) -> str | None:
+    node = main_screen(app).query_one(PlanTree).selected()
+    return None if node is None else PlanTree.key(node)
+
+
+async def go_to(pilot: Pilot[None], app: LawtasksApp, ref: str) -> None:
+    tree = main_screen(app).query_one(PlanTree)
+    tree.move_cursor(tree._by_ref[ref])
+    await pilot.pause()
+    assert cursor(app) == ref
+
+
+def detail_text(app: LawtasksApp) -> str:
+    from rich.console import Console
+
+    console = Console(width=60, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(main_screen(app).query_one(DetailPane).shown)
+    return console.export_text()
+
+
+# -- the screen ------------------------------------------------------------------------------
+
+
+def test_starts_expanded_with_the_cursor_on_the_first_task(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        tree = main_screen(app).query_one(PlanTree)
+        assert cursor(app) == "1"
+        assert all(node.is_expanded for node in tree.root.children)
+        assert len(tree.root.children) == 6
+        assert sum(len(node.children) for node in tree.root.children) == 18
+        await pilot.press("down", "j")
+        assert cursor(app) == "1.2"
+        await pilot.press("k")
+        assert cursor(app) == "1.1"
+
+    run(engine, scenario)
+
+
+def test_left_and_right_collapse_and_expand(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        tree = main_screen(app).query_one(PlanTree)
+        first = tree.root.children[0]
+        await pilot.press("left")
+        assert not first.is_expanded
+        await pilot.press("right")
+        assert first.is_expanded
+        await pilot.press("enter")
+        assert not first.is_expanded
+
+    run(engine, scenario)
+
+
+# -- marking progress ------------------------------------------------------------------------
+
+
+def test_space_toggles_an_item_done_and_reopens_it(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("down", "space")
+        assert (item(engine, "1.1").status.value, item(engine, "1.1").progress) == ("done", 100)
+        assert cursor(app) == "1.1"  # the cursor stays where it was
+        await pilot.press("space")
+        assert item(engine, "1.1").status.value == "in_progress"
+
+    run(engine, scenario)
+    history = load_history(engine, slug=None, ref="1.1")
+    assert {event.actor for event in history} == {"tui-officer"}
+
+
+def test_space_on_a_task_applies_to_all_its_items(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "2")
+        await pilot.press("space")
+        assert [item(engine, f"2.{n}").status.value for n in (1, 2, 3)] == ["done"] * 3
+        assert cursor(app) == "2"
+
+    run(engine, scenario)
+
+
+def test_s_cycles_status(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "3.1")
+        seen = []
+        for _ in range(4):
+            await pilot.press("s")
+            seen.append(item(engine, "3.1").status.value)
+        assert seen == ["in_progress", "done", "blocked", "not_started"]
+
+    run(engine, scenario)
+
+
+def test_plus_and_minus_move_progress_by_ten(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "4.2")
+        await pilot.press("plus", "plus", "plus", "minus")
+        assert item(engine, "4.2").progress == 20
+        await go_to(pilot, app, "5")
+        await pilot.press("plus")
+        assert [item(engine, f"5.{n}").progress for n in (1, 2, 3)] == [10, 10, 10]
+
+    run(engine, scenario)
+
+
+def test_p_sets_an_exact_progress_and_refuses_a_bad_one(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "2.2")
+        await pilot.press("p")
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one(Input).value = "101"
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptDialog)  # still open, with the reason shown
+        error = app.screen.query_one("#prompt-error", Static)
+        assert "101" in str(error.render())
+        assert "0 to 100" in str(error.render())
+        assert item(engine, "2.2").progress == 0
+        app.screen.query_one(Input).value = "65"
+        await pilot.press("enter")
+        assert isinstance(app.screen, MainScreen)
+        assert (item(engine, "2.2").progress, item(engine, "2.2").status.value) == (
+            65,
+            "in_progress",
+        )
+
+    run(engine, scenario)
+
+
+def test_u_d_and_t_set_unit_due_date_and_target(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "6.3")
+        await pilot.press("u")
+        app.screen.query_one(Input).value = "县司法局"
+        await pilot.press("enter")
+        await pilot.press("d")
+        app.screen.query_one(Input).value = "明天"
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptDialog)
+        assert "明天" in str(app.screen.query_one("#prompt-error", Static).render())
+        app.screen.query_one(Input).value = "第三季度"
+        await pilot.press("enter")
+        await pilot.press("t")
+        app.screen.query_one(Input).value = "审查率100%"
+        await pilot.press("enter")
+        await pilot.press("u")
+        await pilot.press("escape")  # cancelled: nothing changes
+
+    run(engine, scenario)
+    row = item(engine, "6.3")
+    assert (row.lead_unit, row.due, row.target) == ("县司法局", date(2022, 9, 30), "审查率100%")
+
+
+# -- notes -----------------------------------------------------------------------------------
+
+
+def test_n_adds_a_multiline_chinese_note_with_ctrl_s(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "1.1")
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteDialog)
+        app.screen.query_one(TextArea).text = "已印发学习计划。\n下一步:组织专题学习。"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, MainScreen)
+        assert "组织专题学习" in detail_text(app)
+
+    run(engine, scenario)
+    (note,) = item(engine, "1.1").notes
+    assert (note.text, note.author) == ("已印发学习计划。\n下一步:组织专题学习。", "tui-officer")
+
+
+def test_escape_cancels_a_note_and_an_empty_note_is_refused(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "1.1")
+        await pilot.press("n")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, NoteDialog)
+        assert "empty" in str(app.screen.query_one("#note-error", Static).render())
+        app.screen.query_one(TextArea).text = "不要保存"
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+    run(engine, scenario)
+    assert item(engine, "1.1").notes == ()
+
+
+def test_stored_markup_and_escape_sequences_are_shown_literally(engine: Engine) -> None:
+    markup = "[red]x[/] [link=file:///etc/passwd]y[/link]"
+    Ledger(engine, actor="colleague").add_note("1.1", markup)
+    # The service refuses control characters; a row written by other means may still hold
+    # one, and the screen must not pass it to the terminal.
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE item SET target = :t WHERE title LIKE '笃学%'"),
+            {"t": "\x1b]8;;http://evil\x1b\\click\x1b[2J"},
+        )
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("down")
+        shown = detail_text(app)
+        assert markup in shown
+        assert "\x1b" not in shown
+        assert "\\x1b]8;;http://evil" in shown
+
+    run(engine, scenario)
+
+
+# -- undo, reload, filter, help, quit --------------------------------------------------------
+
+
+def test_ctrl_z_undoes_the_last_change(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "2.1")
+        await pilot.press("plus", "plus")
+        assert item(engine, "2.1").progress == 20
+        await pilot.press("ctrl+z")
+        assert item(engine, "2.1").progress == 10
+        assert cursor(app) == "2.1"
+
+    run(engine, scenario)
+    assert [e.action for e in load_history(engine, slug=None, ref="2.1")][-1] == "undo"
+
+
+def test_slash_filters_by_text_and_escape_clears(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("slash")
+        app.screen.query_one(Input).value = "政务公开"
+        await pilot.press("enter")
+        await pilot.pause()
+        tree = main_screen(app).query_one(PlanTree)
+        assert list(tree._by_ref) == ["4", "4.4"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(tree._by_ref) == 24
+
+    run(engine, scenario)
+
+
+def test_f_filters_by_status_and_warning(engine: Engine) -> None:
+    Ledger(engine, actor="x").update(["3.2"], status="blocked")
+    Ledger(engine, actor="x").update(["5.1"], due="2022-05-01")  # red on TODAY
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("f")
+        assert isinstance(app.screen, FilterDialog)
+        selection = app.screen.query_one(SelectionList)
+        selection.select("s:blocked")
+        await pilot.press("enter")
+        await pilot.pause()
+        tree = main_screen(app).query_one(PlanTree)
+        assert [k for k in tree._by_ref if "." in k] == ["3.2"]
+        await pilot.press("f")
+        selection = app.screen.query_one(SelectionList)
+        selection.deselect("s:blocked")
+        selection.select("w:red")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [k for k in tree._by_ref if "." in k] == ["5.1"]
+
+    run(engine, scenario)
+
+
+def test_r_reloads_and_changes_elsewhere_show_up(engine: Engine, db_path: Path) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "2.3")
+        # Another process, as a colleague's CLI would.
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lawtasks",
+                "--db",
+                str(db_path),
+                "--user",
+                "colleague",
+                "set",
+                "2.3",
+                "--progress",
+                "70",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        for _ in range(100):  # within 2 seconds (the poll runs every 0.2 s here)
+            await pilot.pause(0.02)
+            node = main_screen(app).query_one(PlanTree).selected()
+            if isinstance(node, ItemView) and node.progress == 70:
+                break
+        node = main_screen(app).query_one(PlanTree).selected()
+        assert isinstance(node, ItemView)
+        assert (node.progress, node.updated_by) == (70, "colleague")
+        assert cursor(app) == "2.3"
+        await pilot.press("r")
+        await pilot.pause(0.1)
+        assert cursor(app) == "2.3"
+
+    run(engine, scenario)
+
+
+def test_a_stale_item_is_a_conflict_and_is_reloaded(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "4.1")
+        main_screen(app).poll_interval = 1000  # keep the stale view on screen
+        for timer in main_screen(app)._timers:
+            timer.pause()
+        Ledger(app.engine, actor="colleague").update(["4.1"], progress=40)
+        await pilot.press("plus")
+        assert item(engine, "4.1").progress == 40  # theirs, not overwritten
+        node = main_screen(app).query_one(PlanTree).selected()
+        assert isinstance(node, ItemView)
+        assert node.progress == 40  # the screen now shows theirs
+
+    run(engine, scenario)
+
+
+def test_help_lists_every_key_and_q_quits(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = " ".join(k for k, _ in app.screen.keys)
+        for key in (
+            "space",
+            "s",
+            "+",
+            "-",
+            "p",
+            "n",
+            "u",
+            "d",
+            "t",
+            "e",
+            "/",
+            "f",
+            "^z",
+            "r",
+            "?",
+            "q",
+            "j k",
+            "enter",
+        ):
+            assert key in keys, key
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+    run(engine, scenario)
+
+
+def test_e_exports_to_the_chosen_path(engine: Engine, tmp_path: Path) -> None:
+    target = tmp_path / "季度报告.md"
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.click("#format-md")
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(str(target) in str(n.message) for n in app._notifications)
+
+    run(engine, scenario)
+    assert "持续强化党对法治政府建设的领导" in target.read_text(encoding="utf-8")
+
+
+def test_a_failed_export_says_why(engine: Engine, tmp_path: Path) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("e")
+        app.screen.query_one(Input).value = str(tmp_path / "missing" / "x.xlsx")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(n.severity == "error" for n in app._notifications)
+
+    run(engine, scenario)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_every_action_is_in_the_command_palette(engine: Engine) -> None:
+    from lawtasks.tui.commands import ACTIONS
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        for _, action in ACTIONS:
+            name = action.split("(")[0]
+            assert hasattr(main_screen(app), f"action_{name}"), action
+        await go_to(pilot, app, "1.2")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"toggle done")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert item(engine, "1.2").status.value == "done"
+
+    run(engine, scenario)
+
+
+def test_task_detail_shows_the_task(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        node = main_screen(app).query_one(PlanTree).selected()
+        assert isinstance(node, TaskView)
+        assert "笃学践行习近平法治思想" in detail_text(app)
+
+    run(engine, scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_tree_labels_fit_and_line_up(engine: Engine, size: tuple[int, int]) -> None:
+    from rich.cells import cell_len
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        tree = main_screen(app).query_one(PlanTree)
+        width = tree.scrollable_content_region.width
+        ends = set()
+        for node in tree._by_ref.values():
+            label = tree.render_label(node, tree.rich_style, tree.rich_style)
+            depth_indent = 0 if isinstance(node.data, TaskView) else tree.guide_depth
+            assert cell_len(label.plain) + depth_indent <= width
+            if isinstance(node.data, ItemView):
+                ends.add(cell_len(label.plain) + depth_indent)
+        assert len(ends) == 1  # the progress and colour columns line up
+
+    run(engine, scenario, size=size)

@@ -1,0 +1,90 @@
+"""What an officer sees: the main screen and each dialog, in both languages and two sizes.
+
+The ledger is given a few changes at fixed times, so that the warnings, notes and history
+on screen are the same on every run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from lawtasks import i18n
+from lawtasks.services import Ledger
+from lawtasks.tui.app import LawtasksApp
+
+TODAY = date(2022, 6, 20)
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+@pytest.fixture
+def fixed_engine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    officer = Ledger(engine, actor="张三")
+    officer.update(["1.1"], status="done", note="已将《习近平法治思想学习纲要》纳入学习计划。")
+    officer.update(["1.2"], progress=40, lead_unit="县委办", due="2022-06-25")
+    officer.update(["2.1"], progress=20, lead_unit="县司法局", due="2022-05-31")
+    officer.update(["3"], lead_unit="县综合行政执法局", due="年底", progress=30)
+    officer.update(["5.2"], status="blocked", note="[red]行业协会[/] 调解力量不足")
+    with engine.begin() as connection:
+        # Everything happened on 2022-06-15 at 09:30 Beijing time.
+        moment = "2022-06-15 01:30:00.000000"
+        connection.execute(text("UPDATE event SET at = :m"), {"m": moment})
+        connection.execute(text("UPDATE note SET created_at = :m"), {"m": moment})
+        connection.execute(
+            text("UPDATE item SET updated_at = :m WHERE updated_at IS NOT NULL"), {"m": moment}
+        )
+    yield engine
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+def make(engine: Engine, lang: str) -> LawtasksApp:
+    i18n.set_language(lang)
+    return LawtasksApp(
+        engine=engine,
+        actor="张三",
+        today=TODAY,
+        poll_interval=3600,
+        export_dir=Path("/home/officer/reports"),
+    )
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause(0.3)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def keys(*pressed: str) -> Callable[[Any], Any]:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press(*pressed)
+        await settle(pilot)
+
+    return run_before
+
+
+SCREENS = {
+    "main": keys("down"),
+    "note": keys("down", "n", *"进展顺利"),
+    "export": keys("e"),
+    "help": keys("question_mark"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_snapshot(
+    snap_compare: Any, fixed_engine: Engine, screen: str, size: str, lang: str
+) -> None:
+    app = make(fixed_engine, lang)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=SCREENS[screen])

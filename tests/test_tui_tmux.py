@@ -1,0 +1,98 @@
+"""The installed `lawtasks` in a real terminal (tmux), driven by keystrokes as a person would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def lawtasks_script() -> str:
+    script = Path(sys.executable).with_name("lawtasks")
+    return str(script) if script.exists() else shutil.which("lawtasks") or "lawtasks"
+
+
+@pytest.fixture
+def tmux() -> Iterator[str]:
+    if shutil.which("tmux") is None:
+        if os.environ.get("LAWTASKS_REQUIRE_EXTERNAL"):
+            pytest.fail("tmux is required in CI but is not installed")
+        pytest.skip("tmux is not installed")
+    socket = f"lawtasks-{uuid.uuid4().hex[:8]}"
+    yield socket
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, check=False)
+
+
+def screen(socket: str) -> str:
+    return subprocess.run(
+        ["tmux", "-L", socket, "capture-pane", "-p", "-t", "app"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+
+
+def wait_for(socket: str, text: str, timeout: float = 20) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = screen(socket)
+        if text in shown:
+            return shown
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen(socket)}")
+
+
+def keys(socket: str, *args: str) -> None:
+    subprocess.run(["tmux", "-L", socket, "send-keys", "-t", "app", *args], check=True)
+
+
+def test_mark_done_and_add_a_chinese_note_in_a_real_terminal(tmux: str, tmp_path: Path) -> None:
+    db = tmp_path / "ledger.db"
+    env = {
+        **os.environ,
+        "LAWTASKS_DB": str(db),
+        "LAWTASKS_USER": "王五",
+        "LAWTASKS_LANG": "zh",
+        "LANG": "C.UTF-8",
+        "TERM": "xterm-256color",
+    }
+    command = f"{lawtasks_script()} --today 2022-06-01; echo EXITED $?; sleep 60"
+    subprocess.run(
+        ["tmux", "-L", tmux, "new-session", "-d", "-s", "app", "-x", "120", "-y", "40", command],
+        env=env,
+        check=True,
+    )
+    wait_for(tmux, "持续强化党对法治政府建设的领导")
+    keys(tmux, "Down")
+    time.sleep(0.3)
+    keys(tmux, "Space")
+    wait_for(tmux, "已完成")
+    keys(tmux, "n")
+    wait_for(tmux, "添加备注")
+    keys(tmux, "-l", "学习计划已印发")
+    time.sleep(0.3)
+    keys(tmux, "C-s")
+    wait_for(tmux, "学习计划已印发")
+    keys(tmux, "q")
+    wait_for(tmux, "EXITED 0")
+
+    shown = subprocess.run(
+        [lawtasks_script(), "--db", str(db), "show", "1.1", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    item = json.loads(shown.stdout)["item"]
+    assert (item["status"], item["progress"], item["updated_by"]) == ("done", 100, "王五")
+    assert [(n["text"], n["author"]) for n in item["notes"]] == [("学习计划已印发", "王五")]
