@@ -244,20 +244,12 @@ def test_help_is_english_without_any_language_setting(env: dict[str, str]) -> No
     assert not re.search(r"[\u4e00-\u9fff]", out.replace("2022", ""))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Chinese help still says 'Show this message and exit.' and lists the "
-    "completion options in English",
-)
 def test_chinese_help_has_no_english_sentences_left(env: dict[str, str]) -> None:
     out = run([lawtasks_script(), "--lang", "zh", "--help"], env).stdout
     assert "Show this message and exit." not in out
     assert "Install completion" not in out
 
 
-@pytest.mark.xfail(
-    strict=True, reason="argument help shows Python types: 'ID <list[str]>', 'TEXT <str>'"
-)
 def test_argument_help_shows_no_python_types(env: dict[str, str]) -> None:
     out = run([lawtasks_script(), "set", "--help"], env).stdout
     out += run([lawtasks_script(), "note", "--help"], env).stdout
@@ -297,11 +289,6 @@ def test_completion_of_ids_through_the_shell_protocol(two_plans: Path, env: dict
     assert _complete(with_db, "lawtasks show --plan tonglu-2022 2.", 4) == ["2.1", "2.2", "2.3"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="completion ignores --db on the command line: it reads, and creates and seeds, "
-    "the default ledger in the user's data directory instead",
-)
 def test_completion_reads_the_db_given_on_the_command_line(
     two_plans: Path, env: dict[str, str]
 ) -> None:
@@ -310,7 +297,6 @@ def test_completion_reads_the_db_given_on_the_command_line(
     assert not list(Path(env["XDG_DATA_HOME"]).rglob("*.db"))
 
 
-@pytest.mark.xfail(strict=True, reason="completion ignores the global --plan option")
 def test_completion_honours_the_global_plan_option(two_plans: Path, env: dict[str, str]) -> None:
     with_db = env | {"LAWTASKS_DB": str(two_plans)}
     assert _complete(with_db, "lawtasks --plan tonglu-2022 show 6.", 4) == [

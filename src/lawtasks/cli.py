@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from lawtasks import __version__, i18n
 from lawtasks.errors import DomainError
@@ -86,8 +86,10 @@ class Settings:
         if self.today_text is None:
             return date.today()
         from lawtasks.dates import parse_date
+        from lawtasks.readmodel import plan_year
 
-        return parse_date(self.today_text, year=date.today().year)
+        # 6月底 means the end of June of the plan's year, as it does for --due.
+        return parse_date(self.today_text, year=plan_year(self.engine, self.plan))
 
     @cached_property
     def actor(self) -> str:
@@ -106,8 +108,34 @@ class Settings:
         return load_plan(self.engine, slug=plan or self.plan, today=self.today)
 
 
+def _localise_params(params: list[Any]) -> list[Any]:
+    """Help in the user's language, also for the options typer and click add themselves."""
+    from typer.core import TyperArgument
+
+    own_help = {
+        "help": "help.help",
+        "install_completion": "help.install_completion",
+        "show_completion": "help.show_completion",
+    }
+    for param in params:
+        if param.name in own_help:
+            param.help = t(own_help[param.name])
+        if isinstance(param, TyperArgument) and param.metavar is not None:
+            # The metavar says what to type; typer would add the Python type (list[str]).
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
+        return _localise_params(super().get_params(ctx))
+
+
 class _Group(TyperGroup):
     """Turns the errors a user can fix into one line on stderr and exit code 1."""
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
+        return _localise_params(super().get_params(ctx))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         from sqlalchemy.exc import DBAPIError
@@ -163,10 +191,19 @@ def _set_lang(value: str | None) -> str | None:
 
 def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of task and item IDs from the ledger; silent on any failure."""
+    from lawtasks.db import make_engine, resolve_db_url, sqlite_path
+    from lawtasks.readmodel import load_plan
+
+    # During completion the root callback has not run: read its options from the parse.
+    root = ctx.find_root()
     try:
-        settings = ctx.find_root().obj or Settings()
-        view = settings.view(ctx.params.get("plan"))
-    except Exception:
+        url = resolve_db_url(root.params.get("db"))
+        path = sqlite_path(url)
+        if path is not None and not path.exists():
+            return []  # completing must never create (and seed) a database
+        plan = ctx.params.get("plan") or root.params.get("plan")
+        view = load_plan(make_engine(url), slug=plan, today=date.today())
+    except Exception:  # a completion that fails must stay silent, never print a traceback
         return []
     ids = [str(task.id) for task in view.tasks] + [item.id for item in view.items]
     return [value for value in ids if value.startswith(incomplete)]
@@ -259,13 +296,14 @@ def _print_outcome(outcome: Any, fmt: TextFormat) -> None:
 
     for change in outcome.changes:
         typer.echo(f"{change.ref}  {describe(change.field, change.old, change.new)}")
-    typer.echo(t("out.changed", count=len(outcome.changes)))
+    count = len(outcome.changes)
+    typer.echo(t("out.changed_one") if count == 1 else t("out.changed", count=count))
 
 
 # -- plans and seeding -----------------------------------------------------------------------
 
 
-@app.command(help=t("help.init"))
+@app.command(cls=_Command, help=t("help.init"))
 def init(ctx: typer.Context) -> None:
     from lawtasks.db import make_engine
     from lawtasks.seed import SEED_SLUG, seed
@@ -285,7 +323,7 @@ def init(ctx: typer.Context) -> None:
     typer.echo(display_url(settings.url))
 
 
-@app.command("import", help=t("help.import"))
+@app.command("import", cls=_Command, help=t("help.import"))
 def import_(
     ctx: typer.Context,
     report: Annotated[
@@ -323,7 +361,7 @@ def import_(
     )
 
 
-@app.command(help=t("help.plans"))
+@app.command(cls=_Command, help=t("help.plans"))
 def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
     from sqlmodel import Session, col, func, select
 
@@ -361,11 +399,11 @@ def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
 # -- reading -----------------------------------------------------------------------------
 
 
-@app.command("list", help=t("help.list"))
+@app.command("list", cls=_Command, help=t("help.list"))
 def list_(
     ctx: typer.Context,
     task: Annotated[
-        list[int] | None,
+        list[str] | None,
         typer.Option("--task", help=t("help.task"), show_default=False, metavar="N"),
     ] = None,
     status: Annotated[
@@ -401,7 +439,7 @@ def list_(
     settings = _settings(ctx)
     view = settings.view(plan)
     item_filter = ItemFilter(
-        tasks=frozenset(task or ()),
+        tasks=_task_numbers(view, task),
         statuses=frozenset(Status.parse(s) for s in status or ()),
         warnings=frozenset(Warning.parse(w) for w in warning or ()),
         overdue=overdue,
@@ -409,7 +447,6 @@ def list_(
         due_before=parse_date(due_before, year=view.year) if due_before else None,
         search=search,
     )
-    _check_tasks(view, task)
     shown = filter_plan(view, item_filter)
     if fmt is Format.json:
         _print_json(
@@ -423,10 +460,13 @@ def list_(
     elif not shown.items:
         typer.echo(t("out.no_items"))
     else:
-        _console().print(__import__("lawtasks.render", fromlist=["items_table"]).items_table(shown))
+        from lawtasks.render import items_table
+
+        console = _console()
+        console.print(items_table(shown, width=console.width))
 
 
-@app.command(help=t("help.show"))
+@app.command(cls=_Command, help=t("help.show"))
 def show(
     ctx: typer.Context,
     ref: Annotated[
@@ -464,7 +504,7 @@ def show(
         _console().print(render.task_detail(task, history))
 
 
-@app.command(help=t("help.summary"))
+@app.command(cls=_Command, help=t("help.summary"))
 def summary(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text, plan: PlanOpt = None) -> None:
     from lawtasks.domain import Warning
 
@@ -484,7 +524,7 @@ def summary(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text, plan: Plan
     _console().print(render_summary(view))
 
 
-@app.command(help=t("help.log"))
+@app.command(cls=_Command, help=t("help.log"))
 def log(
     ctx: typer.Context,
     ref: Annotated[
@@ -540,7 +580,7 @@ def log(
 # -- writing -----------------------------------------------------------------------------
 
 
-@app.command("set", help=t("help.set"))
+@app.command("set", cls=_Command, help=t("help.set"))
 def set_(
     ctx: typer.Context,
     ids: IdsArg,
@@ -597,7 +637,7 @@ def _mark(ctx: typer.Context, ids: list[str], status: str, **fields: Any) -> Non
     _print_outcome(outcome, fmt)
 
 
-@app.command(help=t("help.start"))
+@app.command(cls=_Command, help=t("help.start"))
 def start(
     ctx: typer.Context,
     ids: IdsArg,
@@ -608,7 +648,7 @@ def start(
     _mark(ctx, ids, "in_progress", note=note, fmt=fmt, plan=plan)
 
 
-@app.command(help=t("help.done"))
+@app.command(cls=_Command, help=t("help.done"))
 def done(
     ctx: typer.Context,
     ids: IdsArg,
@@ -619,7 +659,7 @@ def done(
     _mark(ctx, ids, "done", note=note, fmt=fmt, plan=plan)
 
 
-@app.command(help=t("help.block"))
+@app.command(cls=_Command, help=t("help.block"))
 def block(
     ctx: typer.Context,
     ids: IdsArg,
@@ -630,7 +670,7 @@ def block(
     _mark(ctx, ids, "blocked", note=note, fmt=fmt, plan=plan)
 
 
-@app.command(help=t("help.reopen"))
+@app.command(cls=_Command, help=t("help.reopen"))
 def reopen(
     ctx: typer.Context,
     ids: IdsArg,
@@ -646,11 +686,19 @@ def reopen(
 
 
 def _read_note(text: str) -> str:
-    """`-` reads the note from stdin, which may hold several lines."""
-    return sys.stdin.read() if text == "-" else text
+    """`-` reads the note from stdin, which may hold several lines, in UTF-8."""
+    if text != "-":
+        return text
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError("error.stdin_encoding") from None
 
 
-@app.command(help=t("help.note_cmd"))
+@app.command(cls=_Command, help=t("help.note_cmd"))
 def note(
     ctx: typer.Context,
     ref: Annotated[
@@ -672,11 +720,13 @@ def note(
         typer.echo(t("out.note_added", ref=ref))
 
 
-@app.command(help=t("help.undo"))
+@app.command(cls=_Command, help=t("help.undo"))
 def undo(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
     outcome = _settings(ctx).ledger().undo()
     if fmt is TextFormat.text:
-        at = outcome.at.strftime("%Y-%m-%d %H:%M") if outcome.at else "?"
+        from lawtasks.render import local_time
+
+        at = local_time(outcome.reverted_at) if outcome.reverted_at else "?"
         typer.echo(t("undo.reverted", actor=outcome.actor, at=at))
     _print_outcome(outcome, fmt)
 
@@ -692,7 +742,7 @@ class ExportFormat(StrEnum):
     docx = "docx"
 
 
-@app.command(help=t("help.export"))
+@app.command(cls=_Command, help=t("help.export"))
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help=t("help.export_format"))],
@@ -701,7 +751,7 @@ def export(
         typer.Option("--output", "-o", help=t("help.output"), show_default=False, metavar="PATH"),
     ] = None,
     task: Annotated[
-        list[int] | None,
+        list[str] | None,
         typer.Option("--task", help=t("help.task"), show_default=False, metavar="N"),
     ] = None,
     status: Annotated[
@@ -733,11 +783,11 @@ def export(
     year = settings.view(slug).year
     today = parse_date(as_of, year=year) if as_of else settings.today
     view = load_plan(settings.engine, slug=slug, today=today)
-    _check_tasks(view, task)
     shown = filter_plan(
         view,
         ItemFilter(
-            tasks=frozenset(task or ()), statuses=frozenset(Status.parse(s) for s in status or ())
+            tasks=_task_numbers(view, task),
+            statuses=frozenset(Status.parse(s) for s in status or ()),
         ),
     )
     since_day = parse_date(since, year=year) if since else None
@@ -761,16 +811,21 @@ def export(
     typer.echo(t("out.exported", path=str(written)))
 
 
-def _check_tasks(view: Any, tasks: list[int] | None) -> None:
-    """--task names tasks of the plan; an unknown one is an error naming those that exist."""
+def _task_numbers(view: Any, tasks: list[str] | None) -> frozenset[int]:
+    """--task names tasks of the plan; a bad or unknown one is an error naming what exists."""
+    from lawtasks.domain import TaskRef, parse_ref
     from lawtasks.readmodel import range_text
 
     known = sorted(task.id for task in view.tasks)
-    for number in tasks or ():
-        if number not in known:
-            raise DomainError(
-                "error.no_task", value=number, plan=view.slug, valid=range_text(known)
-            )
+    numbers = set()
+    for value in tasks or ():
+        ref = parse_ref(value)
+        if not isinstance(ref, TaskRef):
+            raise DomainError("error.id", value=value)
+        if ref.task not in known:
+            raise DomainError("error.no_task", value=value, plan=view.slug, valid=range_text(known))
+        numbers.add(ref.task)
+    return frozenset(numbers)
 
 
 # -- the TUI ---------------------------------------------------------------------------------
@@ -787,7 +842,7 @@ def _run_tui(settings: Settings, plan: str | None) -> None:
     ).run()
 
 
-@app.command(help=t("help.tui"))
+@app.command(cls=_Command, help=t("help.tui"))
 def tui(ctx: typer.Context, plan: PlanOpt = None) -> None:
     _run_tui(_settings(ctx), plan)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import SQLModel
 
@@ -48,7 +48,7 @@ def display_url(url: str) -> str:
         return url
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -60,8 +60,8 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as error:
-        raise DatabaseError("error.database", db=url, reason=str(error)) from None
-    path = _sqlite_path(url)
+        raise DatabaseError("error.database", db=display_url(url), reason=str(error)) from None
+    path = sqlite_path(url)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -72,10 +72,15 @@ def make_engine(url: str) -> Engine:
             raise DatabaseError(
                 "error.database", db=str(path), reason=error.strerror or str(error)
             ) from None
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    except (ImportError, NoSuchModuleError, ArgumentError) as error:
+        # A driver that is not installed, or a scheme SQLAlchemy does not know.
+        raise DatabaseError(
+            "error.database", db=display_url(url), reason=str(error).splitlines()[0]
+        ) from None
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

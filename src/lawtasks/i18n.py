@@ -74,6 +74,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.note": ("备注", "note"),
     "action.undo": ("撤销", "undo"),
     "out.changed": ("已修改 {count} 处。", "{count} changes made."),
+    "out.changed_one": ("已修改 1 处。", "1 change made."),
     "out.unchanged": (
         "没有变化:各项已是所给的值。",
         "Nothing changed: every field already had that value.",
@@ -215,6 +216,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "List what changed since this date (status, progress, notes).",
     ),
     "help.as_of": ("报告的截至日期(默认今天)。", "The report's as-of date (default: today)."),
+    "help.help": ("显示本帮助并退出。", "Show this message and exit."),
+    "help.install_completion": (
+        "为当前 shell 安装命令补全。",
+        "Install completion for the current shell.",
+    ),
+    "help.show_completion": (
+        "显示当前 shell 的补全脚本,以便复制或自定义安装。",
+        "Show completion for the current shell, to copy it or customize the installation.",
+    ),
     "help.tui": ("打开终端界面。", "Open the terminal interface."),
     # report parser
     "parse.empty": ("报告 {source} 是空的。", "Report {source} is empty."),
@@ -329,6 +339,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{actor} has nothing to undo.",
     ),
     "error.no_ids": ("请至少给出一个编号。", "Give at least one ID."),
+    "error.stdin_encoding": (
+        "标准输入不是 UTF-8 文本:请先转换编码(如 iconv -f GBK -t UTF-8)。",
+        "Standard input is not UTF-8 text: convert it first (e.g. iconv -f GBK -t UTF-8).",
+    ),
     "error.lang": (
         "语言 {value} 无效:可用的有 zh、en。",
         "Invalid language {value}: valid languages are zh and en.",

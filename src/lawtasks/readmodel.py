@@ -200,6 +200,11 @@ def resolve_plan(session: Session, slug: str | None) -> Plan:
     return plan
 
 
+def plan_year(engine: Engine, slug: str | None) -> int:
+    with Session(engine) as session:
+        return resolve_plan(session, slug).year
+
+
 def range_text(numbers: Sequence[int]) -> str:
     """1–6 for a run, 1, 3, 4 otherwise: how the error messages name valid IDs."""
     if not numbers:
@@ -372,7 +377,7 @@ class ItemFilter:
     due_before: date | None = None
     search: str | None = None
 
-    def matches(self, item: ItemView) -> bool:
+    def matches(self, item: ItemView, task: TaskView | None = None) -> bool:
         if self.tasks and item.task not in self.tasks:
             return False
         if self.statuses and item.status not in self.statuses:
@@ -393,6 +398,8 @@ class ItemFilter:
             needle = self.search.casefold()
             haystack = [item.id, item.title, item.text, item.target or ""]
             haystack += [note.text for note in item.notes]
+            # A note on the task speaks for its items: finding it finds them.
+            haystack += [note.text for note in task.notes] if task else []
             if not any(needle in text.casefold() for text in haystack):
                 return False
         return True
@@ -404,7 +411,7 @@ def filter_plan(view: PlanView, item_filter: ItemFilter) -> PlanView:
     for task in view.tasks:
         if item_filter.tasks and task.id not in item_filter.tasks:
             continue
-        items = tuple(item for item in task.items if item_filter.matches(item))
+        items = tuple(item for item in task.items if item_filter.matches(item, task))
         if items or item_filter == ItemFilter():
             tasks.append(replace(task, items=items))
     return replace(view, tasks=tuple(tasks))

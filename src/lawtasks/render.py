@@ -70,36 +70,45 @@ def warning_text(warning: Warning) -> Text:
     return Text(f"● {warning.label}", style=WARNING_STYLE[warning])
 
 
-def items_table(view: PlanView) -> Table:
-    """One row per item, grouped under a row for its task; long text is cut with an ellipsis."""
+# Below this width the lead unit column is left out, so that the titles stay readable.
+NARROW = 72
+
+
+def items_table(view: PlanView, *, width: int = 120) -> Table:
+    """One row per item, grouped under a row for its task; long text is cut with an ellipsis.
+
+    IDs, status, progress, due date and warning keep their width, because a cut ID or figure
+    would be a wrong one; the title gives way, and on a narrow terminal the lead unit goes.
+    """
+    with_unit = width >= NARROW
     table = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
-    table.add_column(t("label.id"), no_wrap=True)
-    table.add_column(t("label.title"), no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
-    table.add_column(t("label.status"), no_wrap=True)
-    table.add_column(t("label.progress"), no_wrap=True, justify="right")
-    table.add_column(t("label.lead_unit"), no_wrap=True, overflow="ellipsis", max_width=16)
-    table.add_column(t("label.due"), no_wrap=True)
-    table.add_column(t("label.warning"), no_wrap=True)
+    table.add_column(t("label.id"), no_wrap=True, min_width=4)
+    table.add_column(t("label.title"), no_wrap=True, overflow="ellipsis", ratio=1, min_width=6)
+    table.add_column(t("label.status"), no_wrap=True, min_width=6)
+    table.add_column(t("label.progress"), no_wrap=True, justify="right", min_width=4)
+    if with_unit:
+        table.add_column(t("label.lead_unit"), no_wrap=True, overflow="ellipsis", max_width=12)
+    table.add_column(t("label.due"), no_wrap=True, min_width=10)
+    table.add_column(t("label.warning"), no_wrap=True, min_width=6)
     for task in view.tasks:
-        table.add_row(
+        task_row: list[RenderableType] = [
             Text(str(task.id), style="bold"),
             Text(f"({task.numeral}){printable(task.title)}", style="bold"),
             Text(f"[{task.done}/{task.total}]", style="bold"),
             Text(percent(task.progress), style="bold"),
-            "",
-            "",
-            "",
-        )
+        ]
+        table.add_row(*task_row, *[""] * (3 if with_unit else 2))
         for item in task.items:
-            table.add_row(
+            row: list[RenderableType] = [
                 item.id,
                 Text(printable(item.title)),
                 status_text(item),
                 f"{item.progress}%",
-                Text(printable(item.lead_unit)),
-                item.due.isoformat() if item.due else "",
-                warning_text(item.warning),
-            )
+            ]
+            if with_unit:
+                row.append(Text(printable(item.lead_unit)))
+            row += [item.due.isoformat() if item.due else "", warning_text(item.warning)]
+            table.add_row(*row)
     return table
 
 

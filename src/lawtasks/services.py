@@ -75,6 +75,8 @@ class Outcome:
     at: datetime | None
     changes: tuple[Change, ...]
     actor: str
+    # For an undo: when the reverted call was made.
+    reverted_at: datetime | None = None
 
     @property
     def changed(self) -> bool:
@@ -230,7 +232,12 @@ class Ledger:
                         session, batch, item, ref, wanted_status, item_progress, plain
                     )
             if note_text is not None:
+                noted: set[str] = set()
                 for ref_obj, task, items in resolved:
+                    # `set 2.1 2.1 --note x` means one note, not two.
+                    if str(ref_obj) in noted:
+                        continue
+                    noted.add(str(ref_obj))
                     target_item = items[0] if isinstance(ref_obj, ItemRef) else None
                     changes.append(self._add_note(session, batch, task, target_item, note_text))
             session.commit()
@@ -409,7 +416,7 @@ class Ledger:
                 _touch(item, batch)
                 session.add(item)
             session.commit()
-            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor, reverted_at=last.at)
 
     # -- plans --------------------------------------------------------------------------
 
