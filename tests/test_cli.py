@@ -1152,7 +1152,12 @@ def test_an_unusable_database_file_is_one_line(tmp_path: Path, kind: str) -> Non
         target.write_text("this is not sqlite\n" * 100)
     result = CliRunner().invoke(app, ["--db", str(target), "list"])
     error = one_error_line(result)
-    assert "Cannot use the database" in error
+    # The file, and what to do about it.
+    expected = {
+        "directory": "check the path and its permissions",
+        "not-a-database": "is not a lawtasks ledger, or it is damaged",
+    }
+    assert expected[kind] in error
     assert target.name in error
 
 

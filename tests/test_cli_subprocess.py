@@ -35,6 +35,9 @@ COMMANDS = {
     "note": "help.note_cmd",
     "undo": "help.undo",
     "export": "help.export",
+    "verify": "help.verify",
+    "backup": "help.backup",
+    "restore": "help.restore",
     "tui": "help.tui",
 }
 

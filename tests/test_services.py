@@ -357,3 +357,26 @@ def test_history_names_refs_and_filters_by_item(engine: Engine, ledger: Ledger) 
     assert [(e.ref, e.field) for e in history] == [("1.1", "status"), ("1.1", "progress")]
     task_history = load_history(engine, slug=None, ref="2")
     assert [(e.ref, e.action) for e in task_history] == [("2", "note")]
+
+
+def test_undo_stays_within_the_plan_in_hand(engine: Engine, ledger: Ledger) -> None:
+    from lawtasks.parser import parse_report
+
+    report = "\n\n".join(
+        [
+            "某县2023年法治政府建设工作要点",
+            "三、2023年工作打算",
+            "(一)第一项。推进甲事项。推进乙事项。",
+        ]
+    )
+    ledger.import_plan(parse_report(report, source_name="2023.txt"), slug="plan-2023")
+    Ledger(engine, actor="officer", plan="tonglu-2022").update(["1.1"], progress=20)
+    Ledger(engine, actor="officer", plan="plan-2023").update(["1.1"], progress=30)
+
+    outcome = Ledger(engine, actor="officer", plan="tonglu-2022").undo()
+
+    assert [(c.ref, c.field) for c in outcome.changes] == [("1.1", "progress"), ("1.1", "status")]
+    seeded = load_plan(engine, slug="tonglu-2022", today=TODAY)
+    assert seeded.items[0].progress == 0
+    view = load_plan(engine, slug="plan-2023", today=TODAY)
+    assert view.items[0].progress == 30

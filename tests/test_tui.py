@@ -242,6 +242,20 @@ def test_escape_cancels_a_note_and_an_empty_note_is_refused(engine: Engine) -> N
     assert item(engine, "1.1").notes == ()
 
 
+def test_a_note_that_looks_like_markup_is_saved_and_shown_as_typed(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "1.1")
+        await pilot.press("n")
+        app.screen.query_one(TextArea).text = "a[/]b [red]x[/]"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.is_running
+        assert any("a[/]b [red]x[/]" in str(n.message) for n in app._notifications)
+
+    run(engine, scenario)
+    assert item(engine, "1.1").notes[0].text == "a[/]b [red]x[/]"
+
+
 def test_stored_markup_and_escape_sequences_are_shown_literally(engine: Engine) -> None:
     markup = "[red]x[/] [link=file:///etc/passwd]y[/link]"
     Ledger(engine, actor="colleague").add_note("1.1", markup)

@@ -147,10 +147,9 @@ class _Group(TyperGroup):
             if settings.debug:
                 raise
             if isinstance(error, DBAPIError):
-                from lawtasks.db import display_url
+                from lawtasks.db import database_error
 
-                reason = str(error.orig if error.orig is not None else error).splitlines()[0]
-                message = t("error.database", db=display_url(settings.url), reason=reason)
+                message = str(database_error(settings.url, error))
             else:
                 message = str(error)
             typer.echo(f"lawtasks: {message}", err=True)
@@ -602,6 +601,14 @@ def set_(
         str | None,
         typer.Option("--target", help=t("help.target"), show_default=False, metavar="TEXT"),
     ] = None,
+    assisting: Annotated[
+        str | None,
+        typer.Option("--assisting", help=t("help.assisting"), show_default=False, metavar="UNITS"),
+    ] = None,
+    person: Annotated[
+        str | None,
+        typer.Option("--person", help=t("help.person"), show_default=False, metavar="NAME"),
+    ] = None,
     note: NoteOpt = None,
     fmt: TextFormatOpt = TextFormat.text,
     plan: PlanOpt = None,
@@ -618,6 +625,8 @@ def set_(
             lead_unit=UNSET if unit is None else unit,
             due=UNSET if due is None else due,
             target=UNSET if target is None else target,
+            assisting_units=UNSET if assisting is None else assisting,
+            responsible_person=UNSET if person is None else person,
             note=_read_note(note) if note is not None else None,
         )
     )
@@ -828,6 +837,52 @@ def _task_numbers(view: Any, tasks: list[str] | None) -> frozenset[int]:
     return frozenset(numbers)
 
 
+# -- safety ----------------------------------------------------------------------------------
+
+
+@app.command(cls=_Command, help=t("help.verify"))
+def verify(ctx: typer.Context) -> None:
+    from lawtasks.audit import verify as verify_chain
+    from lawtasks.render import local_time
+
+    report = verify_chain(_settings(ctx).engine)
+    if not report.intact:
+        at = local_time(report.at) if report.at else "?"
+        raise DomainError("error.chain_broken", id=report.first_bad, at=at)
+    typer.echo(t("out.verified", count=report.events))
+
+
+@app.command(cls=_Command, help=t("help.backup"))
+def backup(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None, typer.Argument(help=t("help.backup_path"), metavar="PATH", show_default=False)
+    ] = None,
+) -> None:
+    from pathlib import Path
+
+    from lawtasks.backup import backup as write_backup
+
+    settings = _settings(ctx)
+    settings.engine  # noqa: B018 - a ledger that cannot be opened is reported before copying
+    written = write_backup(settings.url, Path(path) if path else None)
+    typer.echo(t("out.backup", path=str(written)))
+
+
+@app.command(cls=_Command, help=t("help.restore"))
+def restore(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help=t("help.backup_path"), metavar="PATH")],
+) -> None:
+    from pathlib import Path
+
+    from lawtasks.backup import restore as restore_backup
+
+    settings = _settings(ctx)
+    kept = restore_backup(settings.url, Path(path))
+    typer.echo(t("out.restored", source=path, kept=str(kept)))
+
+
 # -- the TUI ---------------------------------------------------------------------------------
 
 
@@ -844,6 +899,9 @@ def _run_tui(settings: Settings, plan: str | None) -> None:
 
 @app.command(cls=_Command, help=t("help.tui"))
 def tui(ctx: typer.Context, plan: PlanOpt = None) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the screen would be escape codes in a pipe, waiting for keys.
+        raise DomainError("error.no_terminal")
     _run_tui(_settings(ctx), plan)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from lawtasks.errors import DatabaseError
 
@@ -41,8 +41,11 @@ def resolve_db_url(db: str | None = None) -> str:
 
 
 def display_url(url: str) -> str:
-    """The URL as it may be shown: a password is never printed."""
+    """The URL as it may be shown: a SQLite file as its path; a password is never printed."""
     try:
+        path = sqlite_path(url)
+        if path is not None:
+            return str(path)
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
@@ -94,6 +97,11 @@ def make_engine(url: str) -> Engine:
         with contextlib.suppress(sqlite3.OperationalError):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+        if path is not None:
+            # The WAL holds recent changes until a checkpoint: as private as the ledger.
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.chmod(f"{path}{suffix}", 0o600)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
@@ -112,25 +120,83 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE: True})
 
 
+# The schema this code reads and writes. A database records the version it was made with
+# in the `meta` table; one made by a newer lawtasks is refused rather than misread.
+SCHEMA_VERSION = 1
+
+
 def create_schema(engine: Engine) -> None:
     """Create any missing tables; an existing database keeps its rows."""
-    from lawtasks import models  # noqa: F401 - registers the tables on SQLModel.metadata
+    from lawtasks.models import Meta
 
     try:
         SQLModel.metadata.create_all(writer(engine))
+        with Session(writer(engine)) as session:
+            if session.get(Meta, "schema_version") is None:
+                session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+                session.commit()
     except (OperationalError, SADatabaseError) as error:
-        raise DatabaseError(
-            "error.database", db=display_url(str(engine.url)), reason=_reason(error)
-        ) from None
+        raise database_error(str(engine.url), error) from None
 
 
 def has_schema(engine: Engine) -> bool:
     try:
         return inspect(engine).has_table("item")
     except (OperationalError, SADatabaseError) as error:
+        raise database_error(str(engine.url), error) from None
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database made by a newer lawtasks: reading it could misstate a figure."""
+    from lawtasks.models import Meta
+
+    try:
+        if not inspect(engine).has_table("meta"):
+            # Made before the schema was versioned: its tables may lack columns we need.
+            raise DatabaseError("error.db_unversioned", db=display_url(str(engine.url)))
+        with Session(engine) as session:
+            row = session.get(Meta, "schema_version")
+    except (OperationalError, SADatabaseError) as error:
+        raise database_error(str(engine.url), error) from None
+    version = int(row.value) if row is not None and row.value.isdigit() else 0
+    if version > SCHEMA_VERSION:
         raise DatabaseError(
-            "error.database", db=display_url(str(engine.url)), reason=_reason(error)
-        ) from None
+            "error.db_newer",
+            db=display_url(str(engine.url)),
+            version=version,
+            supported=SCHEMA_VERSION,
+        )
+
+
+# What SQLite says, and the advice that goes with it.
+_ADVICE = (
+    ("file is not a database", "error.db_not_a_ledger"),
+    ("database disk image is malformed", "error.db_not_a_ledger"),
+    ("readonly database", "error.db_read_only"),
+    ("read-only", "error.db_read_only"),
+    ("disk is full", "error.db_full"),
+    ("database or disk is full", "error.db_full"),
+    # A write refused by the OS (EFBIG over a file-size limit, EIO) comes as an I/O error.
+    ("disk i/o error", "error.db_io"),
+    ("unable to open database file", "error.db_cannot_open"),
+    ("database is locked", "error.db_busy"),
+)
+
+
+def database_error(url: str, error: Exception) -> DatabaseError:
+    """One clear message for a database that cannot be used: the file, and what to do."""
+    reason = _reason(error)
+    lowered = reason.lower()
+    for needle, key in _ADVICE:
+        if needle in lowered:
+            return DatabaseError(key, db=display_url(url), reason=reason)
+    return DatabaseError("error.database", db=display_url(url), reason=reason)
+
+
+def is_busy(error: Exception) -> bool:
+    """SQLITE_BUSY: another writer holds the lock beyond the busy timeout."""
+    reason = _reason(error).lower()
+    return "database is locked" in reason or "database is busy" in reason
 
 
 def _reason(error: Exception) -> str:

@@ -80,6 +80,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nothing changed: every field already had that value.",
     ),
     "out.note_added": ("已为 {ref} 添加备注。", "Note added to {ref}."),
+    "out.backup": ("已备份到 {path}", "Backed up to {path}"),
+    "out.restored": (
+        "已从 {source} 恢复;原台账保存在 {kept}",
+        "Restored from {source}; the replaced ledger is kept at {kept}",
+    ),
+    "out.verified": (
+        "审计记录完整:共 {count} 条,逐条核验无误。",
+        "The audit trail is intact: {count} events, every one verified.",
+    ),
+    "error.chain_broken": (
+        "审计记录被改动:第 {id} 条记录({at})与其内容或前一条不符,它或它之前的记录被修改或删除。",
+        "The audit trail was tampered with: event {id} ({at}) does not match its content or "
+        "the event before it; it, or an event before it, was altered or deleted.",
+    ),
+    "help.verify": ("核验审计记录的哈希链。", "Verify the hash chain of the audit trail."),
+    "help.backup": (
+        "备份台账(在写入时也安全);默认保存在台账旁边。",
+        "Back up the ledger (safe while others write); beside it by default.",
+    ),
+    "help.backup_path": ("备份文件或目录。", "The backup file or directory."),
+    "help.restore": (
+        "从备份恢复:先检查备份,原台账保留在旁边。",
+        "Restore from a backup: the backup is checked first, and the replaced ledger kept.",
+    ),
     "out.exported": ("已导出到 {path}", "Exported to {path}"),
     "out.no_items": ("没有符合条件的事项。", "No items match."),
     "out.no_history": ("没有记录。", "No history."),
@@ -183,6 +207,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.note": (
         "同时添加一条备注;- 表示从标准输入读取。",
         "Also add a note; - reads it from stdin.",
+    ),
+    "help.assisting": (
+        "配合单位(空字符串表示清除)。",
+        "Assisting units (an empty string clears them).",
+    ),
+    "help.person": (
+        "责任人(空字符串表示清除)。",
+        "Responsible person (an empty string clears it).",
     ),
     "help.start": ("标记为进行中。", "Mark as in progress."),
     "help.done": ("标记为已完成(进度 100)。", "Mark as done (progress 100)."),
@@ -343,9 +375,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "标准输入不是 UTF-8 文本:请先转换编码(如 iconv -f GBK -t UTF-8)。",
         "Standard input is not UTF-8 text: convert it first (e.g. iconv -f GBK -t UTF-8).",
     ),
+    "error.no_terminal": (
+        "界面需要在终端中运行;脚本请使用 list、show、summary 等命令。",
+        "The TUI needs a terminal; scripts can use list, show, summary and the other commands.",
+    ),
     "error.lang": (
         "语言 {value} 无效:可用的有 zh、en。",
         "Invalid language {value}: valid languages are zh and en.",
+    ),
+    "error.db_not_a_ledger": (
+        "{db} 不是 lawtasks 台账,或已损坏({reason}):"
+        "请用 lawtasks restore 恢复备份,或用 --db 选择其他文件。",
+        "{db} is not a lawtasks ledger, or it is damaged ({reason}): restore a backup with "
+        "lawtasks restore, or choose another file with --db.",
+    ),
+    "error.db_read_only": (
+        "无法写入 {db}:文件是只读的。请取得写权限,或复制一份再修改。",
+        "Cannot write to {db}: the file is read-only. Ask for write access, or work on a copy.",
+    ),
+    "error.db_full": (
+        "无法写入 {db}:磁盘已满。请腾出空间后重试;台账未作改动。",
+        "Cannot write to {db}: the disk is full. Free some space and try again; the ledger "
+        "is unchanged.",
+    ),
+    "error.db_io": (
+        "无法写入 {db}:磁盘读写出错,可能磁盘已满或文件超出大小限制。"
+        "请腾出空间后重试;台账未作改动。",
+        "Cannot write to {db}: a disk I/O error, so the disk may be full or the file over a "
+        "size limit. Free some space and try again; the ledger is unchanged.",
+    ),
+    "error.db_cannot_open": (
+        "无法打开 {db}({reason}):请检查路径和权限。",
+        "Cannot open {db} ({reason}): check the path and its permissions.",
+    ),
+    "error.db_busy": (
+        "{db} 正被其他程序长时间占用:请稍后重试。",
+        "{db} is held by another program for too long: try again in a moment.",
+    ),
+    "error.db_unversioned": (
+        "{db} 由 lawtasks 的早期开发版本创建,没有结构版本,无法安全读取:请用 --db 新建台账。",
+        "{db} was made by an early development version of lawtasks and carries no schema "
+        "version, so it cannot be read safely: start a new ledger with --db.",
+    ),
+    "error.db_newer": (
+        "{db} 由较新版本的 lawtasks 创建(结构版本 {version},本程序支持 {supported}):"
+        "请升级 lawtasks。",
+        "{db} was made by a newer lawtasks (schema version {version}; this one reads "
+        "{supported}): upgrade lawtasks.",
+    ),
+    "error.backup_sqlite_only": (
+        "备份和恢复只适用于 SQLite 台账文件;PostgreSQL 请使用 pg_dump。",
+        "Backup and restore work on a SQLite ledger file; for PostgreSQL use pg_dump.",
+    ),
+    "error.backup_dir": (
+        "无法备份到 {path}:目录不存在。",
+        "Cannot back up to {path}: the directory does not exist.",
+    ),
+    "error.backup_failed": ("备份到 {path} 失败:{reason}", "Backup to {path} failed: {reason}"),
+    "error.restore_invalid": (
+        "不能用 {path} 恢复:{reason}。台账未作改动。",
+        "Cannot restore from {path}: {reason}. The ledger is unchanged.",
     ),
     "error.database": (
         "无法使用数据库 {db}:{reason}",

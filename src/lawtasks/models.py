@@ -18,6 +18,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class Meta(SQLModel, table=True):
+    """Facts about the database itself, such as the schema version it was made with."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
 class Plan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True)
@@ -102,3 +109,5 @@ class Event(SQLModel, table=True):
     new: str | None = Field(default=None, sa_column=Column(Text))
     # For undo events: the batch they revert.
     reverts: str | None = Field(default=None, index=True)
+    # SHA-256 of this event chained to the one before it (see lawtasks.audit).
+    digest: str = ""

@@ -182,12 +182,13 @@ def _notes(notes: Sequence[NoteView]) -> list[RenderableType]:
 
 
 def history_table(events: Sequence[EventView]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column(t("label.time"), no_wrap=True)
-    table.add_column(t("label.actor"), no_wrap=True)
-    table.add_column(t("label.id"), no_wrap=True)
+    """The audit trail, one row per event; the change gives way on a narrow terminal."""
+    table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
+    table.add_column(t("label.time"), no_wrap=True, min_width=16)
+    table.add_column(t("label.actor"), no_wrap=True, overflow="ellipsis", max_width=10)
+    table.add_column(t("label.id"), no_wrap=True, min_width=4)
     table.add_column(t("label.action"), no_wrap=True)
-    table.add_column(t("label.change"), overflow="ellipsis", no_wrap=True, ratio=1)
+    table.add_column(t("label.change"), overflow="ellipsis", no_wrap=True, ratio=1, min_width=10)
     for event in events:
         table.add_row(
             local_time(event.at),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from lawtasks.db import create_schema, has_schema
+from lawtasks.db import check_schema, create_schema, has_schema
 from lawtasks.parser import decode_report, parse_report
 from lawtasks.services import Ledger, Outcome
 
@@ -37,6 +37,11 @@ def seed(engine: Engine, *, actor: str | None = None) -> tuple[Outcome, int]:
 
 
 def ensure_seeded(engine: Engine, *, actor: str | None = None) -> None:
-    """First use of a new database creates and seeds it, with nothing for the user to set up."""
+    """First use of a new database creates and seeds it, with nothing for the user to set up.
+
+    An existing one is checked first: a database made by a newer lawtasks is refused.
+    """
     if not has_schema(engine):
         seed(engine, actor=actor)
+    else:
+        check_schema(engine)

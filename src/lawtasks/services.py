@@ -8,19 +8,23 @@ through here, so they leave the same history.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from lawtasks.audit import digest, latest_digest
 from lawtasks.dates import parse_date
-from lawtasks.db import writer
+from lawtasks.db import is_busy, writer
 from lawtasks.domain import (
     FIELD_LIMIT,
     NOTE_LIMIT,
@@ -34,6 +38,9 @@ from lawtasks.i18n import t
 from lawtasks.models import Event, Item, Note, Plan, Task, utcnow
 from lawtasks.parser import ParsedPlan
 from lawtasks.readmodel import resolve_plan, resolve_refs
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class _Unset:
@@ -108,6 +115,7 @@ class _Batch:
     action: str
     id: str
     at: datetime
+    previous: str | None = None  # the digest the next event chains to
 
     def record(
         self,
@@ -121,22 +129,47 @@ class _Batch:
         reverts: str | None = None,
         action: str | None = None,
     ) -> None:
-        self.session.add(
-            Event(
-                plan_id=self.plan_id,
-                task_id=task_id,
-                item_id=item_id,
-                note_id=note_id,
-                batch=self.id,
-                actor=self.actor,
-                at=self.at,
-                action=action or self.action,
-                field=field,
-                old=_value(old),
-                new=_value(new),
-                reverts=reverts,
-            )
+        event = Event(
+            plan_id=self.plan_id,
+            task_id=task_id,
+            item_id=item_id,
+            note_id=note_id,
+            batch=self.id,
+            actor=self.actor,
+            at=self.at,
+            action=action or self.action,
+            field=field,
+            old=_value(old),
+            new=_value(new),
+            reverts=reverts,
         )
+        if self.previous is None:
+            # Read inside the write transaction (BEGIN IMMEDIATE on SQLite), so no other
+            # writer can append between this read and our own events.
+            self.previous = latest_digest(self.session)
+        event.digest = self.previous = digest(self.previous, event)
+        self.session.add(event)
+
+
+# How often a write is tried again when SQLite stays busy beyond its busy timeout (a WAL
+# snapshot that cannot be upgraded, say); each try is a whole transaction, so a retry
+# cannot apply anything twice.
+BUSY_RETRIES = 5
+
+
+def _retry_busy(method: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(BUSY_RETRIES):
+            try:
+                return method(*args, **kwargs)
+            except OperationalError as error:
+                if not is_busy(error) or attempt == BUSY_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return wrapper
 
 
 class Ledger:
@@ -159,6 +192,7 @@ class Ledger:
 
     # -- changes to items ---------------------------------------------------------------
 
+    @_retry_busy
     def update(
         self,
         refs: Sequence[str],
@@ -300,6 +334,7 @@ class Ledger:
             raise DomainError("error.empty_note")
         return cleaned
 
+    @_retry_busy
     def add_note(self, ref: str, text: str) -> Outcome:
         """Attach a note to a task (`2`) or an item (`2.3`). Notes are append-only."""
         cleaned = self._clean_note(text)
@@ -338,6 +373,7 @@ class Ledger:
 
     # -- undo ---------------------------------------------------------------------------
 
+    @_retry_busy
     def undo(self) -> Outcome:
         """Revert this actor's last call that has not been reverted yet, as new events.
 
@@ -345,10 +381,14 @@ class Ledger:
         recorded. A field that someone else changed since is a conflict, not overwritten.
         """
         with self._session() as session:
+            # Undo stays within the plan in hand: a change to another plan is not "the last
+            # change" of someone working on this one.
+            plan = resolve_plan(session, self.plan_slug)
             reverted = select(Event.reverts).where(col(Event.reverts).is_not(None))
             last = session.exec(
                 select(Event)
                 .where(
+                    Event.plan_id == plan.id,
                     Event.actor == self.actor,
                     col(Event.action).in_(["set", "note"]),
                     col(Event.batch).not_in(reverted),
@@ -362,8 +402,6 @@ class Ledger:
                     select(Event).where(Event.batch == last.batch).order_by(col(Event.id).desc())
                 )
             )
-            plan = session.get(Plan, last.plan_id)
-            assert plan is not None
             batch = self._batch(session, plan, "undo")
             changes: list[Change] = []
             touched: dict[int, Item] = {}
@@ -420,6 +458,7 @@ class Ledger:
 
     # -- plans --------------------------------------------------------------------------
 
+    @_retry_busy
     def import_plan(self, parsed: ParsedPlan, *, slug: str) -> tuple[Outcome, int]:
         """Create the plan `slug` from a parsed report, or add what an existing one lacks.
 

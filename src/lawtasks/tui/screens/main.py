@@ -154,7 +154,7 @@ class MainScreen(Screen[None]):
         self.query_one(PlanHeader).show_plan(view, filter_text=self._filter_text())
         self.query_one(PlanTree).show_plan(shown)
         if not first and message:
-            self.notify(message, timeout=2)
+            self.say(message, timeout=2)
 
     def _filter_text(self) -> str:
         parts = [self.item_filter.search or ""]
@@ -175,6 +175,10 @@ class MainScreen(Screen[None]):
             history.reverse()  # newest first, as the notes are
         self.query_one(DetailPane).show_node(node, history)
 
+    def say(self, message: str, **options: Any) -> None:
+        """A notification. Its text holds notes, units and paths: data, never markup."""
+        self.notify(message, markup=False, **options)
+
     # -- the selected node ------------------------------------------------------------------
 
     def selected(self) -> TaskView | ItemView | None:
@@ -192,7 +196,7 @@ class MainScreen(Screen[None]):
         """Apply `fields` to the selected task or item through the service layer."""
         node = self.selected()
         if node is None:
-            self.notify(t("tui.select_item"), severity="warning")
+            self.say(t("tui.select_item"), severity="warning")
             return
         versions = {item.id: item.version for item in self._items(node)}
         try:
@@ -207,20 +211,20 @@ class MainScreen(Screen[None]):
     def _refuse(self, error: DomainError) -> None:
         if error.key == "error.conflict":
             # Someone changed the item since it was shown: show theirs, change nothing.
-            self.notify(t("tui.conflict_reloaded", message=str(error)), severity="error")
+            self.say(t("tui.conflict_reloaded", message=str(error)), severity="error")
             self.reload_now()
         else:
-            self.notify(str(error), severity="error")
+            self.say(str(error), severity="error")
 
     def _done(self, outcome: Outcome) -> None:
         self.reload_now()
         if not outcome.changes:
-            self.notify(t("tui.unchanged"), timeout=2)
+            self.say(t("tui.unchanged"), timeout=2)
             return
         first = outcome.changes[0]
         more = f" (+{len(outcome.changes) - 1})" if len(outcome.changes) > 1 else ""
         summary = describe(first.field, first.old, first.new) + more
-        self.notify(t("tui.changed", ref=first.ref, summary=summary), timeout=2)
+        self.say(t("tui.changed", ref=first.ref, summary=summary), timeout=2)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -250,7 +254,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         node = self.selected()
         if node is None:
-            self.notify(t("tui.select_item"), severity="warning")
+            self.say(t("tui.select_item"), severity="warning")
             return
 
         def done(result: str | None) -> None:
@@ -309,7 +313,7 @@ class MainScreen(Screen[None]):
     def action_note(self) -> None:
         node = self.selected()
         if node is None:
-            self.notify(t("tui.select_item"), severity="warning")
+            self.say(t("tui.select_item"), severity="warning")
             return
         ref = self._ref(node)
 
@@ -336,11 +340,11 @@ class MainScreen(Screen[None]):
             self._refuse(error)
             return
         self.reload_now()
-        self.notify(t("tui.undone", count=len(outcome.changes)), timeout=2)
+        self.say(t("tui.undone", count=len(outcome.changes)), timeout=2)
 
     def action_reload(self) -> None:
         self.load(message=t("tui.reloaded"))
-        self.notify(t("tui.reloaded"), timeout=1)
+        self.say(t("tui.reloaded"), timeout=1)
 
     def action_search(self) -> None:
         def done(text: str | None) -> None:
@@ -370,7 +374,7 @@ class MainScreen(Screen[None]):
         if self.view is not None:
             self.show_plan(self.view, self.token, None)
             if not filter_plan(self.view, item_filter).items:
-                self.notify(t("tui.filter.none"), severity="warning")
+                self.say(t("tui.filter.none"), severity="warning")
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.key_help()))
@@ -404,7 +408,7 @@ class MainScreen(Screen[None]):
         def done(result: tuple[str, Path] | None) -> None:
             if result is not None:
                 fmt, path = result
-                self.notify(t("tui.export.working"), timeout=1)
+                self.say(t("tui.export.working"), timeout=1)
                 self.export(fmt, path)
 
         self.app.push_screen(ExportDialog(self.lawtasks.export_dir or Path.cwd(), stem), done)
@@ -421,6 +425,6 @@ class MainScreen(Screen[None]):
         try:
             written = export(fmt, request, path)
         except DomainError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self.say, str(error), severity="error")
             return
-        self.app.call_from_thread(self.notify, t("out.exported", path=str(written)), timeout=6)
+        self.app.call_from_thread(self.say, t("out.exported", path=str(written)), timeout=6)
