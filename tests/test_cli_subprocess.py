@@ -38,6 +38,7 @@ COMMANDS = {
     "verify": "help.verify",
     "backup": "help.backup",
     "restore": "help.restore",
+    "db": "help.db_group",
     "tui": "help.tui",
 }
 

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from lawtasks.audit import verify
 from lawtasks.cli import app
-from lawtasks.db import make_engine
+from lawtasks.db import SCHEMA_VERSION, make_engine
 from lawtasks.readmodel import load_plan
 from lawtasks.seed import seed
 from lawtasks.services import Ledger
@@ -296,7 +296,7 @@ def test_a_database_from_a_newer_lawtasks_is_refused(tmp_path: Path) -> None:
     before = dump(db)
     code, _, err = cli("--db", str(db), "list")
     assert code == 1
-    assert "newer lawtasks (schema version 99; this one reads 1)" in err
+    assert f"newer lawtasks (schema version 99; this one reads {SCHEMA_VERSION})" in err
     assert dump(db) == before
 
 

@@ -883,6 +883,43 @@ def restore(
     typer.echo(t("out.restored", source=path, kept=str(kept)))
 
 
+db_app = typer.Typer(
+    cls=_Group, help=t("help.db_group"), no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade", cls=_Command, help=t("help.db_upgrade"))
+def db_upgrade(ctx: typer.Context) -> None:
+    from lawtasks.db import (
+        SCHEMA_VERSION,
+        display_url,
+        has_schema,
+        make_engine,
+        schema_version,
+        sqlite_path,
+    )
+
+    settings = _settings(ctx)
+    # Not settings.engine: that refuses an old schema, which is what we are here to fix.
+    engine = make_engine(settings.url)
+    db = display_url(settings.url)
+    old = schema_version(engine) if has_schema(engine) else SCHEMA_VERSION
+    if old == SCHEMA_VERSION:
+        typer.echo(t("out.up_to_date", db=db, version=old))
+        return
+    if old > SCHEMA_VERSION:
+        raise DomainError("error.db_newer", db=db, version=old, supported=SCHEMA_VERSION)
+    if sqlite_path(settings.url) is not None:
+        from lawtasks.backup import backup as write_backup
+
+        typer.echo(t("out.backup", path=str(write_backup(settings.url))))
+    from lawtasks.migrations import upgrade
+
+    upgrade(engine)
+    typer.echo(t("out.upgraded", db=db, old=old, new=schema_version(engine)))
+
+
 # -- the TUI ---------------------------------------------------------------------------------
 
 

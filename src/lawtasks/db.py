@@ -121,22 +121,28 @@ def writer(engine: Engine) -> Engine:
 
 
 # The schema this code reads and writes. A database records the version it was made with
-# in the `meta` table; one made by a newer lawtasks is refused rather than misread.
-SCHEMA_VERSION = 1
+# in the `meta` table (the first schema had none); one made by a newer lawtasks is refused
+# rather than misread, and an older one must be upgraded first (lawtasks db upgrade).
+SCHEMA_VERSION = 2
 
 
 def create_schema(engine: Engine) -> None:
-    """Create any missing tables; an existing database keeps its rows."""
+    """Create the tables of a new database at head; an existing one is only checked."""
     from lawtasks.models import Meta
 
+    if has_schema(engine):
+        check_schema(engine)
+        return
     try:
         SQLModel.metadata.create_all(writer(engine))
         with Session(writer(engine)) as session:
-            if session.get(Meta, "schema_version") is None:
-                session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-                session.commit()
+            session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+            session.commit()
     except (OperationalError, SADatabaseError) as error:
         raise database_error(str(engine.url), error) from None
+    from lawtasks.migrations import stamp_head
+
+    stamp_head(engine)
 
 
 def has_schema(engine: Engine) -> bool:
@@ -146,26 +152,29 @@ def has_schema(engine: Engine) -> bool:
         raise database_error(str(engine.url), error) from None
 
 
-def check_schema(engine: Engine) -> None:
-    """Refuse a database made by a newer lawtasks: reading it could misstate a figure."""
+def schema_version(engine: Engine) -> int:
+    """The version a database was made with; the first schema kept no record, so it is 1."""
     from lawtasks.models import Meta
 
     try:
         if not inspect(engine).has_table("meta"):
-            # Made before the schema was versioned: its tables may lack columns we need.
-            raise DatabaseError("error.db_unversioned", db=display_url(str(engine.url)))
+            return 1
         with Session(engine) as session:
             row = session.get(Meta, "schema_version")
     except (OperationalError, SADatabaseError) as error:
         raise database_error(str(engine.url), error) from None
-    version = int(row.value) if row is not None and row.value.isdigit() else 0
+    return int(row.value) if row is not None and row.value.isdigit() else 1
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database this code cannot read as it is: an older one needs an upgrade, and
+    a newer one a newer lawtasks; reading either could misstate a figure."""
+    version = schema_version(engine)
+    db = display_url(str(engine.url))
     if version > SCHEMA_VERSION:
-        raise DatabaseError(
-            "error.db_newer",
-            db=display_url(str(engine.url)),
-            version=version,
-            supported=SCHEMA_VERSION,
-        )
+        raise DatabaseError("error.db_newer", db=db, version=version, supported=SCHEMA_VERSION)
+    if version < SCHEMA_VERSION:
+        raise DatabaseError("error.db_older", db=db, version=version, supported=SCHEMA_VERSION)
 
 
 # What SQLite says, and the advice that goes with it.

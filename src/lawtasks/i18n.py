@@ -412,10 +412,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{db} 正被其他程序长时间占用:请稍后重试。",
         "{db} is held by another program for too long: try again in a moment.",
     ),
-    "error.db_unversioned": (
-        "{db} 由 lawtasks 的早期开发版本创建,没有结构版本,无法安全读取:请用 --db 新建台账。",
-        "{db} was made by an early development version of lawtasks and carries no schema "
-        "version, so it cannot be read safely: start a new ledger with --db.",
+    "error.db_older": (
+        "{db} 使用较早的结构版本 {version}(本程序为 {supported}):请运行 lawtasks db upgrade"
+        "(会先自动备份)。",
+        "{db} has the older schema version {version} (this lawtasks reads {supported}): run "
+        "lawtasks db upgrade, which takes a backup first.",
+    ),
+    "help.db_group": (
+        "数据库维护:upgrade 升级结构版本。",
+        "Database maintenance: upgrade the schema.",
+    ),
+    "help.db_upgrade": (
+        "把台账升级到本程序的结构版本;先在旁边保存备份。",
+        "Upgrade the ledger to this lawtasks' schema; a backup is kept beside it first.",
+    ),
+    "out.upgraded": (
+        "已将 {db} 从结构版本 {old} 升级到 {new}。",
+        "Upgraded {db} from schema version {old} to {new}.",
+    ),
+    "out.up_to_date": (
+        "{db} 已是最新结构版本 {version}。",
+        "{db} is at the current schema version {version} already.",
     ),
     "error.db_newer": (
         "{db} 由较新版本的 lawtasks 创建(结构版本 {version},本程序支持 {supported}):"

@@ -41,7 +41,7 @@ def ensure_seeded(engine: Engine, *, actor: str | None = None) -> None:
 
     An existing one is checked first: a database made by a newer lawtasks is refused.
     """
-    if not has_schema(engine):
-        seed(engine, actor=actor)
-    else:
+    if has_schema(engine):
         check_schema(engine)
+    else:
+        seed(engine, actor=actor)
