@@ -168,7 +168,7 @@ def test_markdown_has_the_frame_sections_and_figures(zh: None, request_: ExportR
     text = render_text("md", request_)
     view = request_.view
 
-    assert text.startswith("# 桐庐县2021年度法治政府建设情况报告工作任务推进情况\n")
+    assert text.startswith("# 桐庐县2022年主要工作任务推进情况\n")
     assert "截至 2022年6月1日" in text
     assert "导出人：张科长" in text
     headings = ["## 一、总体进展", "## 二、分项进展", "## 三、需关注事项", "## 四、本期变动"]
@@ -306,7 +306,7 @@ def load_xlsx(data: bytes) -> Any:
 def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
     workbook = load_xlsx(render_bytes("xlsx", request_))
     assert workbook.sheetnames == ["台账", "汇总", "变动情况"]
-    assert workbook.properties.title == "桐庐县2021年度法治政府建设情况报告工作任务推进情况"
+    assert workbook.properties.title == "桐庐县2022年主要工作任务推进情况"
     assert workbook.properties.creator == "张科长"
     assert workbook.properties.created == datetime(2022, 6, 1)
     sheet = workbook["台账"]
@@ -436,7 +436,7 @@ def test_docx_report_layout(zh: None, request_: ExportRequest) -> None:
     document = load_docx(render_bytes("docx", request_))
     paragraphs = [p for p in document.paragraphs if p.text.strip()]
     title = paragraphs[0]
-    assert title.text == "桐庐县2021年度法治政府建设情况报告工作任务推进情况"
+    assert title.text == "桐庐县2022年主要工作任务推进情况"
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert paragraphs[1].text == "截至 2022年6月1日"
     assert paragraphs[1].alignment == WD_ALIGN_PARAGRAPH.CENTER

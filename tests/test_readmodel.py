@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from lawtasks.domain import Status, Warning, warning_for
-from lawtasks.readmodel import ItemFilter, filter_plan, load_plan
+from lawtasks.readmodel import ItemFilter, PlanView, filter_plan, load_plan
 from lawtasks.services import Ledger
 
 START = date(2022, 1, 1)
@@ -88,3 +88,36 @@ def test_filter_keeps_rollups_and_drops_empty_tasks(engine: Engine, ledger: Ledg
     assert [item.id for item in searched.items] == ["5.2"]
     by_task = filter_plan(view, ItemFilter(tasks=frozenset({4})))
     assert [item.id for item in by_task.items] == ["4.1", "4.2", "4.3", "4.4"]
+
+
+@pytest.mark.parametrize(
+    ("title", "heading", "expected"),
+    [
+        (
+            "桐庐县2021年度法治政府建设情况报告",
+            "三、2022年主要工作任务",
+            "桐庐县2022年主要工作任务",
+        ),
+        (
+            "杭州市2023年法治政府建设工作要点",
+            "杭州市2023年法治政府建设工作要点",
+            "杭州市2023年法治政府建设工作要点",
+        ),
+        ("某某报告", "", "某某报告"),
+        ("关于2023年工作的报告", "四、2024年工作思路", "2024年工作思路"),
+    ],
+)
+def test_plan_name_comes_from_title_and_heading(title: str, heading: str, expected: str) -> None:
+    view = PlanView(
+        slug="x",
+        title=title,
+        year=2022,
+        goal="",
+        source_name="",
+        published=None,
+        start_date=START,
+        today=START,
+        tasks=(),
+        heading=heading,
+    )
+    assert view.name == expected

@@ -7,6 +7,7 @@ touch a database session.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,10 @@ from lawtasks.errors import DomainError
 from lawtasks.models import Event, Item, Note, Plan, Task
 
 JSON_SCHEMA_VERSION = 1
+
+_HEADING_NUMBER = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
+# The place a report is about: 桐庐县, 杭州市, 西湖区 at the start of its title.
+_PLACE = re.compile(r"^(.{1,12}?[省市县区旗])")
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -158,6 +163,7 @@ class PlanView:
     start_date: date
     today: date
     tasks: tuple[TaskView, ...]
+    heading: str = ""
     # Roll-ups over the whole plan, kept when a view is filtered.
     progress: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
@@ -167,10 +173,22 @@ class PlanView:
     def items(self) -> list[ItemView]:
         return [item for task in self.tasks for item in task.items]
 
+    @property
+    def name(self) -> str:
+        """What the plan is called: 桐庐县2022年主要工作任务, from the report's title and the
+        heading of its forward section (the title alone names the year reported on)."""
+        heading = _HEADING_NUMBER.sub("", self.heading).strip()
+        if not heading or heading in self.title:
+            return self.title
+        if match := _PLACE.match(self.title):
+            return match.group(1) + heading if not heading.startswith(match.group(1)) else heading
+        return heading
+
     def summary_dict(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
             "title": self.title,
+            "name": self.name,
             "year": self.year,
             "today": self.today.isoformat(),
             "progress": self.progress,
@@ -340,6 +358,7 @@ def build_plan_view(
         title=plan.title,
         year=plan.year,
         goal=plan.goal,
+        heading=plan.heading,
         source_name=plan.source_name,
         published=plan.published,
         start_date=plan.start_date,

@@ -114,7 +114,7 @@ def items_table(view: PlanView, *, width: int = 120) -> Table:
 
 def summary(view: PlanView) -> RenderableType:
     lines: list[RenderableType] = [
-        Text(printable(view.title), style="bold"),
+        Text(printable(view.name), style="bold"),
         Text(f"{t('label.as_of')} {view.today.isoformat()}   {view.slug}"),
         Text(f"{t('label.overall')} {bar(view.progress)} {percent(view.progress)}"),
         Text(counts_text(view)),

@@ -93,7 +93,7 @@ def task_line(task: TaskView) -> str:
 
 
 def report_title(view: PlanView) -> str:
-    return t("export.report_title", plan=view.title)
+    return t("export.report_title", plan=view.name)
 
 
 def item_text(item: ItemView) -> str:

@@ -27,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "({limit}): export it as docx, md, csv or json instead.",
     ),
     # the report's frame
-    "export.report_title": ("{plan}工作任务推进情况", "{plan}: progress of the work tasks"),
+    "export.report_title": ("{plan}推进情况", "{plan}: progress report"),
     "export.date": ("{year}年{month}月{day}日", "{year}-{month:02}-{day:02}"),
     "export.as_of": ("截至 {date}", "As of {date}"),
     "export.exported_by": ("导出人：{actor}", "Exported by {actor}"),

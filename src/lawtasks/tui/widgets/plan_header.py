@@ -12,7 +12,7 @@ from lawtasks.render import STATUS_GLYPH, WARNING_STYLE, bar, percent, printable
 
 class PlanHeader(Static):
     def show_plan(self, view: PlanView, *, filter_text: str = "") -> None:
-        title = Text(printable(view.title), style="bold")
+        title = Text(printable(view.name), style="bold")
         title.append(f"  {view.slug}", style="dim")
         progress = Text(f"{bar(view.progress, 24)} {percent(view.progress)}", style="bold")
         counts = Text()
