@@ -39,6 +39,9 @@ COMMANDS = {
     "backup": "help.backup",
     "restore": "help.restore",
     "db": "help.db_group",
+    "sheets": "help.sheets",
+    "apply": "help.apply",
+    "remind": "help.remind",
     "tui": "help.tui",
 }
 

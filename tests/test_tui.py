@@ -497,3 +497,41 @@ def test_tree_labels_fit_and_line_up(engine: Engine, size: tuple[int, int]) -> N
         assert len(ends) == 1  # the progress and colour columns line up
 
     run(engine, scenario, size=size)
+
+
+def test_a_applies_a_return_after_showing_its_preview(
+    engine: Engine, db_path: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from lawtasks.cli import app as cli_app
+    from lawtasks.tui.screens.dialogs import ConfirmDialog
+
+    Ledger(engine, actor="office").update(["2"], lead_unit="县司法局")
+    CliRunner().invoke(cli_app, ["--db", str(db_path), "sheets", "-o", str(tmp_path)])
+    (sheet,) = tmp_path.glob("*.xlsx")
+    workbook = load_workbook(sheet)
+    workbook.worksheets[0]["G2"] = 70
+    workbook.worksheets[0]["H2"] = "已完成目录编制"
+    workbook.save(sheet)
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("a")
+        app.screen.query_one(Input).value = str(tmp_path / "missing.xlsx")
+        await pilot.press("enter")
+        assert "There is no file" in str(app.screen.query_one("#prompt-error", Static).render())
+        app.screen.query_one(Input).value = str(sheet)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert any("progress 0 → 70" in line for line in app.screen.lines)
+        assert item(engine, "2.1").progress == 0  # nothing before confirmation
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+    run(engine, scenario)
+    row = item(engine, "2.1")
+    assert (row.progress, row.updated_by) == (70, "县司法局")
+    assert row.notes[0].text == "Done so far:已完成目录编制"

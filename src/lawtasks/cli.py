@@ -837,6 +837,139 @@ def _task_numbers(view: Any, tasks: list[str] | None) -> frozenset[int]:
     return frozenset(numbers)
 
 
+# -- departments' returns (填报) -------------------------------------------------------------
+
+
+@app.command(cls=_Command, help=t("help.sheets"))
+def sheets(
+    ctx: typer.Context,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help=t("help.sheets_unit"), show_default=False, metavar="UNIT"),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help=t("help.sheets_dir"), metavar="DIR")
+    ] = ".",
+    plan: PlanOpt = None,
+) -> None:
+    from pathlib import Path
+
+    from lawtasks.exporters.files import write_atomically
+    from lawtasks.exporters.sheets import render_sheet
+
+    view = _settings(ctx).view(plan)
+    directory = Path(output)
+    if not directory.is_dir():
+        raise DomainError("export.missing_dir", path=str(directory))
+    by_unit: dict[str, list[Any]] = {}
+    unassigned = []
+    for task in view.tasks:
+        for item in task.items:
+            if not item.lead_unit:
+                unassigned.append(item.id)
+            elif unit is None or unit in item.lead_unit:
+                by_unit.setdefault(item.lead_unit, []).append((task, item))
+    if unassigned:
+        # Not silently skipped: someone must give these items a lead unit.
+        typer.echo(t("sheets.no_unit", ids=", ".join(unassigned)), err=True)
+    if not by_unit:
+        typer.echo(t("sheets.none"))
+        return
+    for name, rows in sorted(by_unit.items()):
+        safe = "".join("_" if ch in '/\\:*?"<>|' else ch for ch in name)
+        path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
+        write_atomically(path, render_sheet(view, name, rows))
+        typer.echo(t("sheets.written", unit=name, path=str(path), count=len(rows)))
+
+
+@app.command(cls=_Command, help=t("help.apply"))
+def apply(
+    ctx: typer.Context,
+    files: Annotated[list[str], typer.Argument(help=t("help.apply_files"), metavar="FILE")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("help.dry_run"))] = False,
+    force: Annotated[
+        list[str] | None,
+        typer.Option("--force", help=t("help.force"), show_default=False, metavar="ID"),
+    ] = None,
+    plan: PlanOpt = None,
+) -> None:
+    from pathlib import Path
+
+    from lawtasks.returns import describe_returns, plan_returns, read_returns, to_item_returns
+
+    settings = _settings(ctx)
+    view = settings.view(plan)
+    returns = read_returns([Path(name) for name in files], view)
+    if returns.errors:
+        for error in returns.errors:
+            typer.echo(str(error), err=True)
+        raise DomainError("returns.refused", count=len(returns.errors))
+    plans = plan_returns(returns.rows, view)
+    forced = set(force or ())
+    preview, conflicts = describe_returns(plans, user=settings.user, actor=settings.actor,
+                                          force=forced)  # fmt: skip
+    for line in preview:
+        typer.echo(line)
+    for line in conflicts:
+        typer.echo(line, err=True)
+    if conflicts:
+        count = sum(1 for p in plans if p.conflict and p.row.ref not in forced)
+        raise DomainError("returns.conflicts_refused", count=count)
+    entries = to_item_returns(plans, user=settings.user, force=forced)
+    if not entries:
+        typer.echo(t("returns.nothing"))
+        return
+    if dry_run:
+        typer.echo(t("returns.dry_run"))
+        return
+    outcome = settings.ledger(plan).apply_returns(entries)
+    items = {change.ref for change in outcome.changes}
+    typer.echo(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+
+
+@app.command(cls=_Command, help=t("help.remind"))
+def remind(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option("--within", help=t("help.within"), metavar="DAYS")] = 7,
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    from datetime import timedelta
+
+    from lawtasks.domain import Warning
+    from lawtasks.render import printable
+
+    view = _settings(ctx).view(plan)
+    horizon = view.today + timedelta(days=within)
+    by_unit: dict[str, list[Any]] = {}
+    for item in view.items:
+        soon = item.due is not None and item.due <= horizon and item.status.value != "done"
+        if item.warning is not Warning.GREEN or soon:
+            by_unit.setdefault(item.lead_unit or t("remind.no_unit"), []).append(item)
+    if fmt is TextFormat.json:
+        _print_json(
+            {
+                "plan": view.summary_dict(),
+                "units": [
+                    {"unit": unit, "items": [item.as_dict() for item in items]}
+                    for unit, items in sorted(by_unit.items())
+                ],
+            }
+        )
+        return
+    if not by_unit:
+        typer.echo(t("remind.none"))
+        return
+    for unit, items in sorted(by_unit.items()):
+        typer.echo(t("remind.title", unit=printable(unit), count=len(items)))
+        for item in items:
+            due = item.due.isoformat() if item.due else "—"
+            typer.echo(
+                f"  {item.id}  {item.warning.label}  {due}  {item.progress}%  "
+                f"{printable(item.title)}"
+            )
+
+
 # -- safety ----------------------------------------------------------------------------------
 
 

@@ -36,7 +36,13 @@ class Status(StrEnum):
                 t(f"status.{status.value}", lang="en"),
             ):
                 return status
-        raise DomainError("error.status", value=value, valid=", ".join(s.value for s in cls))
+        valid = ", ".join(
+            status.value
+            if status.label.replace(" ", "_") == status.value
+            else f"{status.value} ({status.label})"
+            for status in cls
+        )
+        raise DomainError("error.status", value=value, valid=valid)
 
 
 class Warning(StrEnum):
@@ -110,6 +116,38 @@ def parse_progress(value: str | int) -> int:
     if not 0 <= number <= 100:
         raise DomainError("error.progress", value=value)
     return number
+
+
+def check_status_progress(status: Status, progress: int) -> None:
+    """Done means progress 100, progress 100 means done, and not started means 0."""
+    if status is Status.NOT_STARTED and progress > 0:
+        raise DomainError("error.not_started_progress", progress=progress)
+    if (status is Status.DONE) != (progress == 100):
+        raise DomainError("error.status_progress", status=status.label, progress=progress)
+
+
+# The parts every progress report asks for (进展情况, 存在问题, 下一步措施), in the order
+# they are written in a structured progress note.
+REPORT_PARTS = ("done_so_far", "problems", "next_steps")
+
+
+def progress_note(parts: dict[str, str]) -> str | None:
+    """The parts of a progress report as one note, a labelled line each."""
+    lines = [f"{t(f'label.{name}')}:{parts[name]}" for name in REPORT_PARTS if parts.get(name)]
+    return "\n".join(lines) or None
+
+
+def report_parts(note: str | None) -> dict[str, str]:
+    """The parts of a structured progress note, labelled in either language; {} otherwise."""
+    if not note:
+        return {}
+    labels = {t(f"label.{name}", lang=lang): name for name in REPORT_PARTS for lang in ("zh", "en")}
+    parts: dict[str, str] = {}
+    for line in note.splitlines():
+        label, sep, text = line.partition(":")
+        if sep and label.strip() in labels:
+            parts[labels[label.strip()]] = text.strip()
+    return parts
 
 
 # C0 controls but tab and newline, DEL, and C1 controls: none belongs in a ledger entry, and

@@ -53,6 +53,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.version": ("版本", "Version"),
     "label.notes": ("备注", "Notes"),
     "label.latest_note": ("最新进展", "Latest note"),
+    "label.done_so_far": ("进展情况", "Done so far"),
+    "label.problems": ("存在问题", "Problems"),
+    "label.next_steps": ("下一步措施", "Next steps"),
     "label.history": ("最近记录", "Recent history"),
     "label.time": ("时间", "Time"),
     "label.actor": ("操作人", "By"),
@@ -258,6 +261,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Show completion for the current shell, to copy it or customize the installation.",
     ),
     "help.tui": ("打开终端界面。", "Open the terminal interface."),
+    # departments' returns
+    "returns.cell_error": (
+        "{file},工作表 {sheet},第 {row} 行,{column} 列:{message}",
+        "{file}, sheet {sheet}, row {row}, column {column}: {message}",
+    ),
+    "returns.not_object": ("这一行不是 JSON 对象。", "The line is not a JSON object."),
+    "returns.bad_version": ("版本 {value} 无效。", "Invalid version {value}."),
+    "returns.unknown_id": (
+        "计划 {plan} 中没有事项 {value}。",
+        "Plan {plan} has no item {value}.",
+    ),
+    "returns.other_plan": (
+        "{file} 是计划 {plan} 的填报表,当前计划是 {current}:请用 --plan {plan}。",
+        "{file} is a return for plan {plan}, not {current}: use --plan {plan}.",
+    ),
+    "returns.refused": (
+        "有 {count} 处错误,没有应用任何内容。",
+        "{count} errors: nothing was applied.",
+    ),
+    "returns.conflict": (
+        "冲突 {ref}:填报表制作后,台账中此事项已由 {actor} 于 {at} 修改(版本 {sheet} → {ledger})。",
+        "Conflict on {ref}: the item changed in the ledger after the sheet was made, by "
+        "{actor} at {at} (version {sheet} → {ledger}).",
+    ),
+    "returns.conflict_values": (
+        "    {field}:台账 {ledger},填报 {sheet}",
+        "    {field}: ledger {ledger}, return {sheet}",
+    ),
+    "returns.conflicts_refused": (
+        "{count} 个冲突,没有应用任何内容;核对后可用 --force 编号 强制应用。",
+        "{count} conflicts: nothing was applied. Check them, then name them with --force ID.",
+    ),
+    "returns.nothing": (
+        "没有需要应用的内容:台账已包含这些填报中的全部数值和备注。",
+        "Nothing to apply: the ledger already holds every value and note in these returns.",
+    ),
+    "returns.dry_run": ("(试运行,未作修改)", "(dry run: nothing was changed)"),
+    "returns.applied": (
+        "已应用 {changes} 处修改,涉及 {items} 个事项。",
+        "Applied {changes} changes to {items} items.",
+    ),
+    "returns.note_line": ("    + 备注:{note}", "    + note: {note}"),
+    "sheets.written": (
+        "已写出 {unit} 的填报表:{path}({count} 个事项)",
+        "Wrote the return sheet for {unit}: {path} ({count} items)",
+    ),
+    "sheets.no_unit": (
+        "以下事项没有责任单位,未写入任何填报表:{ids}",
+        "These items have no lead unit and are in no sheet: {ids}",
+    ),
+    "sheets.none": ("没有符合条件的责任单位。", "No lead unit matches."),
+    "remind.title": ("催办:{unit}({count} 项)", "Reminder: {unit} ({count} items)"),
+    "remind.none": ("没有需要催办的事项。", "Nothing needs a reminder."),
+    "remind.no_unit": ("(未指定责任单位)", "(no lead unit)"),
+    "help.sheets": (
+        "为每个责任单位写出一份填报表(xlsx)。",
+        "Write one return sheet (xlsx) per lead unit.",
+    ),
+    "help.sheets_unit": ("只写出此责任单位的填报表。", "Only the sheet of this lead unit."),
+    "help.sheets_dir": ("写到此目录(默认当前目录)。", "Write into this directory (default: here)."),
+    "help.apply": (
+        "应用各单位交回的填报表(xlsx)或 CSV/JSON 行;先检查并预览,一次事务全部应用。",
+        "Apply returned sheets (xlsx) or CSV/JSON-lines files: checked and previewed first, "
+        "then applied in one transaction.",
+    ),
+    "help.apply_files": ("交回的文件。", "The returned files."),
+    "help.dry_run": ("只预览,不修改。", "Preview only; change nothing."),
+    "help.force": (
+        "即使冲突也应用此事项(可重复)。",
+        "Apply this item even though it conflicts (repeatable).",
+    ),
+    "help.remind": (
+        "按责任单位列出红灯、黄灯和即将到期的事项,用于催办。",
+        "List, per lead unit, the red, yellow and soon-due items, for reminders.",
+    ),
+    "help.within": ("即将到期的天数。", "Days ahead that count as due soon."),
     # report parser
     "parse.empty": ("报告 {source} 是空的。", "Report {source} is empty."),
     "parse.undecodable": (

@@ -30,6 +30,7 @@ from lawtasks.domain import (
     NOTE_LIMIT,
     ItemRef,
     Status,
+    check_status_progress,
     clean_text,
     parse_progress,
 )
@@ -62,6 +63,21 @@ def default_actor() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
         return "unknown"
+
+
+@dataclass(frozen=True)
+class ItemReturn:
+    """One item's row of a department's return: the values it reports, already parsed."""
+
+    ref: str
+    actor: str | None = None
+    status: Status | None = None
+    progress: int | None = None
+    lead_unit: str | _Unset | None = UNSET
+    due: date | _Unset | None = UNSET
+    note: str | None = None
+    # The item's version when the sheet was made; None applies regardless (--force).
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +117,8 @@ def _value(value: object) -> str | None:
     return str(value)
 
 
+_CHAIN = "lawtasks.digest"  # session.info key: the digest the next event chains to
+
 # Item fields the officers set directly; status and progress go through _next_state.
 _PLAIN_FIELDS = ("lead_unit", "assisting_units", "responsible_person", "due", "target")
 
@@ -115,7 +133,6 @@ class _Batch:
     action: str
     id: str
     at: datetime
-    previous: str | None = None  # the digest the next event chains to
 
     def record(
         self,
@@ -143,11 +160,14 @@ class _Batch:
             new=_value(new),
             reverts=reverts,
         )
-        if self.previous is None:
+        # The chain is per database, not per batch: one transaction may hold several batches
+        # (a return applied for several units), so the last digest lives on the session.
+        previous = self.session.info.get(_CHAIN)
+        if previous is None:
             # Read inside the write transaction (BEGIN IMMEDIATE on SQLite), so no other
             # writer can append between this read and our own events.
-            self.previous = latest_digest(self.session)
-        event.digest = self.previous = digest(self.previous, event)
+            previous = latest_digest(self.session)
+        event.digest = self.session.info[_CHAIN] = digest(previous, event)
         self.session.add(event)
 
 
@@ -237,7 +257,7 @@ class Ledger:
         ):
             raise DomainError("error.nothing_to_set")
         if wanted_status is not None and wanted_progress is not None:
-            _check_consistent(wanted_status, wanted_progress)
+            check_status_progress(wanted_status, wanted_progress)
 
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
@@ -325,6 +345,53 @@ class Ledger:
         previous = int(event.old)
         return previous if previous < 100 else 0
 
+    # -- returns from the lead units -------------------------------------------------------
+
+    @_retry_busy
+    def apply_returns(self, returns: Sequence[ItemReturn]) -> Outcome:
+        """Apply the departments' returns in one transaction, each under its own actor.
+
+        Every row goes through the same rules as `update`; a row whose item moved since its
+        sheet was made (`expected_version`) is a conflict unless the caller dropped the
+        version to force it. Any error applies nothing.
+        """
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            batches: dict[str, _Batch] = {}
+            changes: list[Change] = []
+            for entry in returns:
+                ((_, task, items),) = resolve_refs(session, plan, [entry.ref])
+                (item,) = items
+                if entry.expected_version is not None:
+                    _check_version(item, entry.ref, entry.expected_version)
+                actor = entry.actor or self.actor
+                if actor not in batches:
+                    batches[actor] = _Batch(
+                        session, plan.id or 0, actor, "set", uuid.uuid4().hex, utcnow()
+                    )
+                batch = batches[actor]
+                plain: dict[str, object] = {}
+                if not isinstance(entry.lead_unit, _Unset):
+                    plain["lead_unit"] = entry.lead_unit
+                if not isinstance(entry.due, _Unset):
+                    plain["due"] = entry.due
+                if entry.status is not None and entry.progress is not None:
+                    check_status_progress(entry.status, entry.progress)
+                changes += self._apply_item(
+                    session, batch, item, entry.ref, entry.status, entry.progress, plain
+                )
+                if entry.note:
+                    note = self._clean_note(entry.note)
+                    changes.append(self._add_note(session, batch, task, item, note))
+            session.commit()
+            first = next(iter(batches.values()), None)
+            return Outcome(
+                first.id if first else None,
+                first.at if first else None,
+                tuple(changes),
+                self.actor,
+            )
+
     # -- notes --------------------------------------------------------------------------
 
     @staticmethod
@@ -355,7 +422,7 @@ class Ledger:
             task_id=task.id,
             item_id=item.id if item else None,
             text=text,
-            author=self.actor,
+            author=batch.actor,
             created_at=batch.at,
         )
         session.add(note)
@@ -527,13 +594,6 @@ class Ledger:
             session.commit()
             change = Change(slug, "import", None, parsed.source_name)
             return Outcome(batch.id, batch.at, (change,), self.actor), added
-
-
-def _check_consistent(status: Status, progress: int) -> None:
-    if status is Status.NOT_STARTED and progress > 0:
-        raise DomainError("error.not_started_progress", progress=progress)
-    if (status is Status.DONE) != (progress == 100):
-        raise DomainError("error.status_progress", status=status.label, progress=progress)
 
 
 def _next_state(

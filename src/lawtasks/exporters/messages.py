@@ -71,4 +71,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.file_ledger": ("台账", "ledger"),
     "export.file_report": ("报告", "report"),
     "export.file_data": ("数据", "data"),
+    # 填报 sheets
+    "sheet.title": ("填报", "Return"),
+    "sheet.status_hint": (
+        "请从下拉列表中选择状态。",
+        "Choose a status from the drop-down list.",
+    ),
+    "sheet.progress_hint": (
+        "进度应为 0 到 100 之间的整数。",
+        "Progress is a whole number from 0 to 100.",
+    ),
 }

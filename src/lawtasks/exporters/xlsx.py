@@ -24,7 +24,7 @@ import math
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
-from lawtasks.domain import Status
+from lawtasks.domain import Status, report_parts
 from lawtasks.errors import DomainError
 from lawtasks.exporters.content import (
     change_rows,
@@ -49,7 +49,7 @@ MIN_WIDTH = 6
 MAX_WIDTH = 60
 LINE_HEIGHT = 15  # points per line of 11-point text
 # 工作任务, 具体事项, 目标 and 最新进展 wrap past these widths, so a 台账 row stays on screen.
-LEDGER_CAPS = {2: 24, 3: 44, 6: 24, 9: 40, 12: 20}
+LEDGER_CAPS = {2: 24, 3: 44, 6: 24, 9: 40, 12: 20, 14: 30, 15: 30}
 FILLS = {"red": "FFC7CE", "yellow": "FFEB9C"}
 HEADER_FILL = "D9E1F2"
 
@@ -84,6 +84,10 @@ def _ledger_headers() -> list[str]:
         t("label.warning"),
         t("label.assisting_units"),
         t("label.updated_by"),
+        # From the latest structured progress note (a unit's return): what blocks the item
+        # and what comes next, as the supervision office asks for them.
+        t("label.problems"),
+        t("label.next_steps"),
     ]
 
 
@@ -92,6 +96,7 @@ def _ledger_row(item: ItemView, task_title: str, headers: list[str]) -> list[Any
         return _text(value, ref=item.id, column=headers[column])
 
     note = item.latest_note
+    parts = report_parts(note.text if note else None)
     note_text = f"{note.text}\n— {note.author} {_local(note.created_at)}" if note else None
     return [
         item.id,
@@ -107,6 +112,8 @@ def _ledger_row(item: ItemView, task_title: str, headers: list[str]) -> list[Any
         item.warning.label,
         text(item.assisting_units, 11),
         text(item.updated_by, 12),
+        text(parts.get("problems"), 13),
+        text(parts.get("next_steps"), 14),
     ]
 
 

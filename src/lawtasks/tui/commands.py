@@ -23,6 +23,7 @@ ACTIONS = (
     ("tui.cmd.search", "search"),
     ("tui.cmd.filter", "filter"),
     ("tui.cmd.clear", "clear_filter"),
+    ("tui.cmd.apply", "apply_return"),
     ("tui.cmd.undo", "undo"),
     ("tui.cmd.reload", "reload"),
     ("tui.cmd.help", "help"),

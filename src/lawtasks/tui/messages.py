@@ -22,6 +22,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tui.key.quit": ("退出", "Quit"),
     "tui.key.clear": ("清除筛选", "Clear the filter"),
     "tui.key.palette": ("命令面板", "Command palette"),
+    "tui.key.apply": ("应用填报", "Apply a return"),
+    "tui.confirm.hint": ("Enter 应用 · Esc 取消", "Enter applies · Esc cancels"),
+    "tui.confirm.refused": (
+        "有冲突,不能应用:请核对后在命令行用 --force 指定。Esc 关闭",
+        "Conflicts: nothing can be applied. Check them, then use --force on the command "
+        "line. Esc closes",
+    ),
+    "tui.apply.prompt": (
+        "填报表或 CSV/JSON 行文件的路径",
+        "Path of a returned sheet or a CSV/JSON-lines file",
+    ),
+    "tui.apply.title": ("应用填报:{file}", "Apply the return {file}"),
+    "tui.apply.missing": ("没有文件 {path}。", "There is no file {path}."),
+    "tui.cmd.apply": ("台账:应用各单位交回的填报表", "ledger: apply a unit's return"),
     "tui.key.save": ("保存", "Save"),
     "tui.key.cancel": ("取消", "Cancel"),
     "tui.key.close": ("关闭", "Close"),

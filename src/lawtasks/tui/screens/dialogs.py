@@ -146,6 +146,42 @@ class FilterDialog(ModalScreen[tuple[frozenset[Status], frozenset[Warning]] | No
         self.dismiss(None)
 
 
+class ConfirmDialog(ModalScreen[bool]):
+    """A preview to read before a change: enter applies, escape cancels.
+
+    With `can_apply` False it only shows (a return with conflicts is refused whole).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "tui.key.cancel"),
+        Binding("enter", "confirm", "tui.key.apply", priority=True),
+    ]
+
+    def __init__(self, title: str, lines: list[str], *, can_apply: bool = True) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+        self.can_apply = can_apply
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        hint = t("tui.confirm.hint") if self.can_apply else t("tui.confirm.refused")
+        with Vertical(classes="dialog", id="confirm-dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            with VerticalScroll(id="confirm-scroll"):
+                yield Static(Text("\n".join(self.lines)), id="confirm-lines")
+            yield Label(Text(hint), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-scroll").focus()
+
+    def action_confirm(self) -> None:
+        self.dismiss(self.can_apply)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key, from the bindings themselves, so the list cannot drift from the code."""
 

@@ -45,7 +45,13 @@ from lawtasks.readmodel import (
 from lawtasks.render import describe
 from lawtasks.services import Outcome
 from lawtasks.tui.i18n_bindings import translate_bindings
-from lawtasks.tui.screens.dialogs import FilterDialog, HelpScreen, NoteDialog, PromptDialog
+from lawtasks.tui.screens.dialogs import (
+    ConfirmDialog,
+    FilterDialog,
+    HelpScreen,
+    NoteDialog,
+    PromptDialog,
+)
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.plan_header import PlanHeader
 from lawtasks.tui.widgets.plan_tree import PlanTree
@@ -84,6 +90,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "tui.key.search", key_display="/", show=False),
         Binding("f", "filter", "tui.key.filter"),
         Binding("escape", "clear_filter", "tui.key.clear", show=False),
+        Binding("a", "apply_return", "tui.key.apply", show=False),
         Binding("ctrl+z", "undo", "tui.key.undo", show=False),
         Binding("r", "reload", "tui.key.reload", show=False),
         Binding("question_mark", "help", "tui.key.help", key_display="?"),
@@ -395,6 +402,69 @@ class MainScreen(Screen[None]):
             rows.append((" / ".join(dict.fromkeys(displays)), descriptions[action]))
         rows.append(("ctrl+p", t("tui.key.palette")))
         return rows
+
+    # -- returns from the lead units (填报) ---------------------------------------------------
+
+    def action_apply_return(self) -> None:
+        def check(text: str) -> None:
+            if not Path(text.strip()).expanduser().is_file():
+                raise DomainError("tui.apply.missing", path=text.strip())
+
+        def chosen(text: str | None) -> None:
+            if text is not None:
+                self._preview_return(Path(text.strip()).expanduser())
+
+        self.app.push_screen(PromptDialog(t("tui.apply.prompt"), check=check), chosen)
+
+    def _preview_return(self, path: Path) -> None:
+        """The same checks and preview as `lawtasks apply`, then apply on confirmation."""
+        from lawtasks.returns import (
+            describe_returns,
+            plan_returns,
+            read_returns,
+            to_item_returns,
+        )
+
+        assert self.view is not None
+        try:
+            returns = read_returns([path], self.view)
+        except DomainError as error:
+            self.say(str(error), severity="error")
+            return
+        if returns.errors:
+            lines = [str(error) for error in returns.errors]
+            lines.append(t("returns.refused", count=len(returns.errors)))
+            self.app.push_screen(
+                ConfirmDialog(t("tui.apply.title", file=path.name), lines, can_apply=False)
+            )
+            return
+        plans = plan_returns(returns.rows, self.view)
+        preview, conflicts = describe_returns(
+            plans, user=None, actor=self.lawtasks.actor, force=set()
+        )
+        entries = to_item_returns(plans, user=None, force=set())
+        if not entries and not conflicts:
+            self.say(t("returns.nothing"))
+            return
+
+        def confirmed(apply: bool | None) -> None:
+            if not apply:
+                return
+            try:
+                outcome = self.lawtasks.ledger.apply_returns(entries)
+            except DomainError as error:
+                self._refuse(error)
+                return
+            self.reload_now()
+            items = {change.ref for change in outcome.changes}
+            self.say(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+
+        self.app.push_screen(
+            ConfirmDialog(
+                t("tui.apply.title", file=path.name), preview + conflicts, can_apply=not conflicts
+            ),
+            confirmed,
+        )
 
     # -- export -----------------------------------------------------------------------------
 
