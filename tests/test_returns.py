@@ -243,3 +243,24 @@ def test_a_sheet_opens_in_libreoffice(sheets: Path, tmp_path: Path) -> None:
         make_engine(f"sqlite:///{sheets.parent / 'ledger.db'}"), slug=None, today=TODAY
     )
     assert view.items[0].lead_unit == "县委办"
+
+
+def test_reminder_notices_one_per_unit(ledger_with_units: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    db = ledger_with_units
+    cli(db, "set", "2.1", "--due", "2022-05-01")
+    out = tmp_path / "notices"
+    out.mkdir()
+    code, stdout, err = cli(db, "remind", "--format", "docx", "-o", str(out))
+    assert code == 0, err
+    (notice,) = out.glob("*.docx")
+    assert "县司法局" in notice.name
+    document = Document(str(notice))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Reminder notice" in text
+    assert "To 县司法局:" in text
+    cells = [cell.text for row in document.tables[0].rows for cell in row.cells]
+    assert "2.1" in cells
+    assert "2022-05-01" in cells
+    assert str(notice) in stdout

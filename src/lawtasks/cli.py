@@ -927,11 +927,22 @@ def apply(
     typer.echo(t("returns.applied", changes=len(outcome.changes), items=len(items)))
 
 
+class RemindFormat(StrEnum):
+    text = "text"
+    json = "json"
+    docx = "docx"
+
+
 @app.command(cls=_Command, help=t("help.remind"))
 def remind(
     ctx: typer.Context,
     within: Annotated[int, typer.Option("--within", help=t("help.within"), metavar="DAYS")] = 7,
-    fmt: TextFormatOpt = TextFormat.text,
+    fmt: Annotated[
+        RemindFormat, typer.Option("--format", "-f", help=t("help.format"))
+    ] = RemindFormat.text,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help=t("help.sheets_dir"), metavar="DIR")
+    ] = ".",
     plan: PlanOpt = None,
 ) -> None:
     from datetime import timedelta
@@ -939,14 +950,15 @@ def remind(
     from lawtasks.domain import Warning
     from lawtasks.render import printable
 
-    view = _settings(ctx).view(plan)
+    settings = _settings(ctx)
+    view = settings.view(plan)
     horizon = view.today + timedelta(days=within)
     by_unit: dict[str, list[Any]] = {}
     for item in view.items:
         soon = item.due is not None and item.due <= horizon and item.status.value != "done"
         if item.warning is not Warning.GREEN or soon:
             by_unit.setdefault(item.lead_unit or t("remind.no_unit"), []).append(item)
-    if fmt is TextFormat.json:
+    if fmt is RemindFormat.json:
         _print_json(
             {
                 "plan": view.summary_dict(),
@@ -959,6 +971,21 @@ def remind(
         return
     if not by_unit:
         typer.echo(t("remind.none"))
+        return
+    if fmt is RemindFormat.docx:
+        from pathlib import Path
+
+        from lawtasks.exporters.docx_report import render_reminder
+        from lawtasks.exporters.files import write_atomically
+
+        directory = Path(output)
+        if not directory.is_dir():
+            raise DomainError("export.missing_dir", path=str(directory))
+        for unit, items in sorted(by_unit.items()):
+            safe = "".join("_" if ch in '/\\:*?"<>|' else ch for ch in unit)
+            path = directory / f"{view.slug}-{t('remind.doc_title')}-{safe}.docx"
+            write_atomically(path, render_reminder(view, unit, items, settings.actor))
+            typer.echo(t("out.exported", path=str(path)))
         return
     for unit, items in sorted(by_unit.items()):
         typer.echo(t("remind.title", unit=printable(unit), count=len(items)))

@@ -35,7 +35,7 @@ from lawtasks.exporters.content import (
     task_line,
 )
 from lawtasks.i18n import get_language, t
-from lawtasks.readmodel import ItemView, TaskView
+from lawtasks.readmodel import ItemView, PlanView, TaskView
 from lawtasks.render import printable
 
 if TYPE_CHECKING:
@@ -379,6 +379,49 @@ def render_docx(request: ExportRequest) -> bytes:
     props.revision = 1
     props.comments = ""
 
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return stable_zip(buffer.getvalue(), view.today)
+
+
+REMINDER_WIDTHS = (1.6, 8.0, 2.6, 1.6, 1.8)
+
+
+def render_reminder(view: PlanView, unit: str, items: list[ItemView], issued_by: str) -> bytes:
+    """A 催办单: a reminder notice to one lead unit listing its red, yellow and soon-due items."""
+    import io
+
+    from docx import Document as new_document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from lawtasks.exporters.files import stable_zip
+
+    document = new_document()
+    _setup_styles(document)
+    _setup_page(document)
+    title = document.add_paragraph(t("remind.doc_title"), style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _body(document, t("remind.doc_to", unit=printable(unit)))
+    _body(document, t("remind.doc_body", plan=printable(view.name), count=len(items)))
+    headers = [t("label.id"), t("label.item"), t("label.due"), t("label.progress"),
+               t("label.warning")]  # fmt: skip
+    table = _table(document, headers, REMINDER_WIDTHS)
+    for item in items:
+        cells = _row(document, table, REMINDER_WIDTHS)
+        cells[0].paragraphs[0].add_run(item.id)
+        _item_cell(cells[1], item)
+        cells[2].paragraphs[0].add_run(due_text(item))
+        cells[3].paragraphs[0].add_run(f"{item.progress}%")
+        cells[4].paragraphs[0].add_run(item.warning.label)
+    for line in (printable(issued_by), long_date(view.today)):
+        paragraph = document.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    stamp = datetime.combine(view.today, time.min)
+    props = document.core_properties
+    props.title = f"{t('remind.doc_title')} {printable(unit)}"
+    props.author = printable(issued_by)
+    props.created = stamp
+    props.modified = stamp
     buffer = io.BytesIO()
     document.save(buffer)
     return stable_zip(buffer.getvalue(), view.today)

@@ -81,4 +81,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "进度应为 0 到 100 之间的整数。",
         "Progress is a whole number from 0 to 100.",
     ),
+    # 催办单
+    "remind.doc_title": ("催办单", "Reminder notice"),
+    "remind.doc_to": ("{unit}:", "To {unit}:"),
+    "remind.doc_body": (
+        "经核查,贵单位牵头的《{plan}》下列 {count} 个事项已逾期、进度滞后或临近完成时限,"
+        "请抓紧推进,并及时报送进展情况。",
+        "The following {count} items of {plan} that your unit leads are overdue, behind "
+        "schedule or nearly due. Please move them forward and report on their progress.",
+    ),
 }
