@@ -12,6 +12,8 @@ from lawtasks.db import make_engine
 from lawtasks.seed import seed
 from lawtasks.services import Ledger
 
+from .postgres import Server, start_server
+
 # A fixed "today" inside the plan year, so that warnings do not drift with the calendar.
 TODAY = date(2022, 6, 1)
 
@@ -32,9 +34,21 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ledger.db"
 
 
-@pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{db_path}")
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Server]:
+    yield from start_server()
+
+
+# Every test that takes `engine` runs on SQLite and on PostgreSQL.
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{db_path}"
+    else:
+        if "sqlite_only" in request.keywords:
+            pytest.skip("this test reads the SQLite file directly")
+        url = request.getfixturevalue("postgres").new_database()
+    engine = make_engine(url)
     seed(engine, actor="seeder")
     yield engine
     engine.dispose()

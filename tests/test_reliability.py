@@ -34,7 +34,8 @@ from lawtasks.tui.app import LawtasksApp
 
 from .conftest import TODAY
 
-pytestmark = pytest.mark.slow
+# These try the SQLite file itself (kills, damage, file modes): SQLite alone.
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 WORKERS = 4
 UPDATES = 100

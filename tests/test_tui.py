@@ -54,6 +54,11 @@ async def loaded(pilot: Pilot[None]) -> None:
     raise AssertionError("the plan never loaded")
 
 
+def database_url(engine: Engine) -> str:
+    """The URL another process (or the CLI) uses for the same database."""
+    return engine.url.render_as_string(hide_password=False)
+
+
 def main_screen(app: LawtasksApp) -> MainScreen:
     screen = app.screen_stack[1]
     assert isinstance(screen, MainScreen)
@@ -342,7 +347,7 @@ def test_r_reloads_and_changes_elsewhere_show_up(engine: Engine, db_path: Path) 
                 "-m",
                 "lawtasks",
                 "--db",
-                str(db_path),
+                database_url(app.engine),
                 "--user",
                 "colleague",
                 "set",
@@ -509,7 +514,7 @@ def test_a_applies_a_return_after_showing_its_preview(
     from lawtasks.tui.screens.dialogs import ConfirmDialog
 
     Ledger(engine, actor="office").update(["2"], lead_unit="县司法局")
-    CliRunner().invoke(cli_app, ["--db", str(db_path), "sheets", "-o", str(tmp_path)])
+    CliRunner().invoke(cli_app, ["--db", database_url(engine), "sheets", "-o", str(tmp_path)])
     (sheet,) = tmp_path.glob("*.xlsx")
     workbook = load_workbook(sheet)
     workbook.worksheets[0]["G2"] = 70

@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from lawtasks import i18n
+from lawtasks.db import make_engine
+from lawtasks.seed import seed
 from lawtasks.services import Ledger
 from lawtasks.tui.app import LawtasksApp
 
@@ -24,7 +26,10 @@ SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
 @pytest.fixture
-def fixed_engine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+def fixed_engine(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    # Snapshots are of the screen, not the engine: SQLite alone.
+    engine = make_engine(f"sqlite:///{db_path}")
+    seed(engine, actor="seeder")
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
     officer = Ledger(engine, actor="张三")
@@ -42,6 +47,7 @@ def fixed_engine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[En
             text("UPDATE item SET updated_at = :m WHERE updated_at IS NOT NULL"), {"m": moment}
         )
     yield engine
+    engine.dispose()
     monkeypatch.delenv("TZ")
     time.tzset()
 
@@ -58,7 +64,19 @@ def make(engine: Engine, lang: str) -> LawtasksApp:
 
 
 async def settle(pilot: Any) -> None:
-    await pilot.pause(0.3)
+    """Wait until the plan is on screen with the cursor placed, however slow the machine."""
+    from lawtasks.tui.screens.main import MainScreen
+    from lawtasks.tui.widgets.plan_tree import PlanTree
+
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        main = next((s for s in pilot.app.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None and main.view is not None:
+            tree = main.query_one(PlanTree)
+            if tree.cursor_node is not None and tree.cursor_node.data is not None:
+                break
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

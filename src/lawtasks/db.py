@@ -77,7 +77,7 @@ def make_engine(url: str) -> Engine:
             ) from None
     try:
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, pool_pre_ping=True)
+            return _server_engine(url)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     except (ImportError, NoSuchModuleError, ArgumentError) as error:
         # A driver that is not installed, or a scheme SQLAlchemy does not know.
@@ -111,6 +111,27 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+# Any constant: the advisory lock all lawtasks writers on one PostgreSQL database share.
+WRITER_LOCK = 0x1A57A5C5
+
+
+def _server_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # Writers take one transaction-scoped advisory lock, so that events are appended
+        # one transaction at a time and the audit chain stays a chain under concurrent
+        # officers; readers never wait for it.
+        if (
+            connection.get_execution_options().get(WRITE)
+            and connection.dialect.name == "postgresql"
+        ):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
 
     return engine
 

@@ -83,7 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # 催办单
     "remind.doc_title": ("催办单", "Reminder notice"),
-    "remind.doc_to": ("{unit}:", "To {unit}:"),
+    "remind.doc_to": ("致{unit}:", "To {unit}:"),
     "remind.doc_body": (
         "经核查,贵单位牵头的《{plan}》下列 {count} 个事项已逾期、进度滞后或临近完成时限,"
         "请抓紧推进,并及时报送进展情况。",
