@@ -54,6 +54,11 @@ async def loaded(pilot: Pilot[None]) -> None:
     raise AssertionError("the plan never loaded")
 
 
+async def exported(app: LawtasksApp) -> None:
+    """Wait for the export worker (not for all workers: on PostgreSQL one keeps listening)."""
+    await app.workers.wait_for_complete([w for w in app.workers if w.group == "export"])
+
+
 def database_url(engine: Engine) -> str:
     """The URL another process (or the CLI) uses for the same database."""
     return engine.url.render_as_string(hide_password=False)
@@ -436,7 +441,7 @@ def test_e_exports_to_the_chosen_path(engine: Engine, tmp_path: Path) -> None:
         await pilot.click("#format-md")
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await exported(app)
         await pilot.pause()
         assert any(str(target) in str(n.message) for n in app._notifications)
 
@@ -449,7 +454,7 @@ def test_a_failed_export_says_why(engine: Engine, tmp_path: Path) -> None:
         await pilot.press("e")
         app.screen.query_one(Input).value = str(tmp_path / "missing" / "x.xlsx")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await exported(app)
         await pilot.pause()
         assert any(n.severity == "error" for n in app._notifications)
 
@@ -540,3 +545,31 @@ def test_a_applies_a_return_after_showing_its_preview(
     row = item(engine, "2.1")
     assert (row.progress, row.updated_by) == (70, "县司法局")
     assert row.notes[0].text == "Done so far:已完成目录编制"
+
+
+def test_on_postgresql_changes_arrive_by_notification(postgres: object) -> None:
+    from lawtasks.db import make_engine
+    from lawtasks.seed import seed
+
+    url = postgres.new_database()  # type: ignore[attr-defined]
+    engine = make_engine(url)
+    seed(engine)
+    # Polling every hour: only LISTEN/NOTIFY can bring the change in time.
+    app = LawtasksApp(engine=engine, actor="watcher", today=TODAY, poll_interval=3600)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await go_to(pilot, app, "5.3")
+            await pilot.pause(0.5)  # the listener has connected
+            Ledger(engine, actor="colleague").update(["5.3"], progress=55)
+            for _ in range(50):  # within a second
+                await pilot.pause(0.02)
+                node = main_screen(app).query_one(PlanTree).selected()
+                if isinstance(node, ItemView) and node.progress == 55:
+                    break
+            node = main_screen(app).query_one(PlanTree).selected()
+            assert isinstance(node, ItemView)
+            assert (node.progress, node.updated_by) == (55, "colleague")
+
+    asyncio.run(main())

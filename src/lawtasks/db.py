@@ -136,6 +136,29 @@ def _server_engine(url: str) -> Engine:
     return engine
 
 
+# The channel on which a PostgreSQL ledger announces every committed change.
+CHANNEL = "lawtasks_changes"
+
+
+def announce_change(connection: Any) -> None:
+    """Tell listening TUIs that this transaction changes the ledger (PostgreSQL delivers the
+    notification on commit, and not at all on rollback); SQLite has no such channel."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"NOTIFY {CHANNEL}")
+
+
+def listen_for_changes(engine: Engine) -> Any:
+    """A dedicated connection that hears `announce_change`, or None where the engine has no
+    notifications (SQLite: the TUI polls instead)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    args, kwargs = engine.dialect.create_connect_args(engine.url)
+    connection = engine.dialect.dbapi.connect(*args, **kwargs)  # type: ignore[union-attr]
+    connection.autocommit = True
+    connection.execute(f"LISTEN {CHANNEL}")
+    return connection
+
+
 def writer(engine: Engine) -> Engine:
     """The same engine, marked so that its transactions begin as writers."""
     return engine.execution_options(**{WRITE: True})

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from lawtasks.audit import digest, latest_digest
 from lawtasks.dates import parse_date
-from lawtasks.db import is_busy, writer
+from lawtasks.db import announce_change, is_busy, writer
 from lawtasks.domain import (
     FIELD_LIMIT,
     NOTE_LIMIT,
@@ -164,6 +164,7 @@ class _Batch:
         # (a return applied for several units), so the last digest lives on the session.
         previous = self.session.info.get(_CHAIN)
         if previous is None:
+            announce_change(self.session.connection())
             # Read inside the write transaction (BEGIN IMMEDIATE on SQLite), so no other
             # writer can append between this read and our own events.
             previous = latest_digest(self.session)

@@ -7,6 +7,7 @@ TUI leaves exactly the history the CLI would.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -102,6 +103,8 @@ class MainScreen(Screen[None]):
         self.view: PlanView | None = None  # the whole plan, unfiltered
         self.item_filter = ItemFilter()
         self.token = -1  # the newest event id the screen has shown
+        # Set when the screen goes away, so that the listening thread ends with it.
+        self._stop_listening = threading.Event()
         translate_bindings(self)
 
     @property
@@ -122,6 +125,7 @@ class MainScreen(Screen[None]):
         self.query_one(PlanTree).focus()
         self.load()
         self.set_interval(self.lawtasks.poll_interval, self.poll)
+        self.listen()
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -145,6 +149,36 @@ class MainScreen(Screen[None]):
         if token != self.token:
             view = load_plan(self.lawtasks.engine, slug=self.lawtasks.plan, today=self.today())
             self.app.call_from_thread(self.show_plan, view, token, t("tui.external"))
+
+    def on_unmount(self) -> None:
+        self._stop_listening.set()
+
+    def listen(self) -> None:
+        """On PostgreSQL, hear other officers' commits as they happen (LISTEN/NOTIFY) and
+        reload at once; polling stays as the fallback, and is all SQLite has.
+
+        A plain daemon thread rather than a Textual worker: it blocks in the driver between
+        notifications, and must never hold up the app's exit.
+        """
+        from lawtasks.db import listen_for_changes
+
+        connection = listen_for_changes(self.lawtasks.engine)
+        if connection is None:
+            return
+
+        def run() -> None:
+            try:
+                while not self._stop_listening.is_set():
+                    # Wake up every half second to notice that the screen has gone.
+                    for _ in connection.notifies(timeout=0.5, stop_after=1):
+                        if not self._stop_listening.is_set():
+                            self.app.call_from_thread(self.poll)
+            except Exception:  # the connection dropped: polling carries on without it
+                pass
+            finally:
+                connection.close()
+
+        threading.Thread(target=run, name="lawtasks-listen", daemon=True).start()
 
     def reload_now(self) -> None:
         """After the officer's own change: read at once, so the change shows at once."""
