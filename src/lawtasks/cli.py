@@ -217,6 +217,14 @@ IdsArg = Annotated[
 PlanOpt = Annotated[
     str | None, typer.Option("--plan", help=t("help.plan"), show_default=False, metavar="SLUG")
 ]
+TaskFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option("--task", help=t("help.task"), show_default=False, metavar="N"),
+]
+StatusFilterOpt = Annotated[
+    list[str] | None,
+    typer.Option("--status", help=t("help.status_filter"), show_default=False, metavar="STATUS"),
+]
 NoteOpt = Annotated[
     str | None, typer.Option("--note", help=t("help.note"), show_default=False, metavar="TEXT")
 ]
@@ -401,16 +409,8 @@ def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
 @app.command("list", cls=_Command, help=t("help.list"))
 def list_(
     ctx: typer.Context,
-    task: Annotated[
-        list[str] | None,
-        typer.Option("--task", help=t("help.task"), show_default=False, metavar="N"),
-    ] = None,
-    status: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--status", help=t("help.status_filter"), show_default=False, metavar="STATUS"
-        ),
-    ] = None,
+    task: TaskFilterOpt = None,
+    status: StatusFilterOpt = None,
     overdue: Annotated[bool, typer.Option("--overdue", help=t("help.overdue"))] = False,
     warning: Annotated[
         list[str] | None,
@@ -759,16 +759,8 @@ def export(
         str | None,
         typer.Option("--output", "-o", help=t("help.output"), show_default=False, metavar="PATH"),
     ] = None,
-    task: Annotated[
-        list[str] | None,
-        typer.Option("--task", help=t("help.task"), show_default=False, metavar="N"),
-    ] = None,
-    status: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--status", help=t("help.status_filter"), show_default=False, metavar="STATUS"
-        ),
-    ] = None,
+    task: TaskFilterOpt = None,
+    status: StatusFilterOpt = None,
     since: Annotated[
         str | None,
         typer.Option("--since", help=t("help.export_since"), show_default=False, metavar="DATE"),
@@ -876,7 +868,7 @@ def sheets(
         typer.echo(t("sheets.none"))
         return
     for name, rows in sorted(by_unit.items()):
-        safe = "".join("_" if ch in '/\\:*?"<>|' else ch for ch in name)
+        safe = _file_safe(name)
         path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
         write_atomically(path, render_sheet(view, name, rows))
         typer.echo(t("sheets.written", unit=name, path=str(path), count=len(rows)))
@@ -925,6 +917,11 @@ def apply(
     outcome = settings.ledger(plan).apply_returns(entries)
     items = {change.ref for change in outcome.changes}
     typer.echo(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+
+
+def _file_safe(name: str) -> str:
+    """A unit's name as part of a file name: the characters no file system takes go."""
+    return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in name)
 
 
 class RemindFormat(StrEnum):
@@ -982,7 +979,7 @@ def remind(
         if not directory.is_dir():
             raise DomainError("export.missing_dir", path=str(directory))
         for unit, items in sorted(by_unit.items()):
-            safe = "".join("_" if ch in '/\\:*?"<>|' else ch for ch in unit)
+            safe = _file_safe(unit)
             path = directory / f"{view.slug}-{t('remind.doc_title')}-{safe}.docx"
             write_atomically(path, render_reminder(view, unit, items, settings.actor))
             typer.echo(t("out.exported", path=str(path)))
