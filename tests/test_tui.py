@@ -45,11 +45,15 @@ def run(engine: Engine, scenario: Scenario, *, size: tuple[int, int] = (120, 40)
 
 
 async def loaded(pilot: Pilot[None]) -> None:
-    for _ in range(100):
+    """Wait until the plan is shown and the tree has placed its cursor (it does so after
+    a refresh, so a key pressed before then could be overtaken)."""
+    for _ in range(200):
         screen = pilot.app.screen
         if isinstance(screen, MainScreen) and screen.view is not None:
-            await pilot.pause()
-            return
+            tree = screen.query_one(PlanTree)
+            if tree.cursor_node is not None and tree.cursor_node.data is not None:
+                await pilot.pause()
+                return
         await pilot.pause(0.02)
     raise AssertionError("the plan never loaded")
 
@@ -77,8 +81,11 @@ def cursor(app: LawtasksApp) -> str | None:
 
 async def go_to(pilot: Pilot[None], app: LawtasksApp, ref: str) -> None:
     tree = main_screen(app).query_one(PlanTree)
-    tree.move_cursor(tree._by_ref[ref])
-    await pilot.pause()
+    for _ in range(20):
+        tree.move_cursor(tree._by_ref[ref])
+        await pilot.pause()
+        if cursor(app) == ref:
+            break
     assert cursor(app) == ref
 
 
