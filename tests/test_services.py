@@ -380,3 +380,18 @@ def test_undo_stays_within_the_plan_in_hand(engine: Engine, ledger: Ledger) -> N
     assert seeded.items[0].progress == 0
     view = load_plan(engine, slug="plan-2023", today=TODAY)
     assert view.items[0].progress == 30
+
+
+def test_importing_over_an_existing_plan_is_refused_when_asked_for_a_new_one(
+    engine: Engine, ledger: Ledger
+) -> None:
+    from lawtasks.parser import parse_report
+
+    parsed = parse_report(
+        "\n\n".join(["某县工作要点", "三、2023年工作打算", "(一)第一项。推进甲事项。"]),
+        source_name="x.txt",
+    )
+    before = snapshot(engine)
+    with pytest.raises(DomainError, match="Plan tonglu-2022 exists already"):
+        ledger.import_plan(parsed, slug="tonglu-2022", new=True)
+    assert snapshot(engine) == before

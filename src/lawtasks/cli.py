@@ -351,17 +351,8 @@ def import_(
     name = slug or f"plan-{parsed.year}"
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", name):
         raise DomainError("error.slug", value=name)
-    from lawtasks.db import create_schema
-
-    create_schema(settings.engine)
-    from sqlmodel import Session, select
-
-    from lawtasks.models import Plan
-
-    with Session(settings.engine) as session:
-        if session.exec(select(Plan).where(Plan.slug == name)).first() is not None:
-            raise DomainError("error.plan_exists", value=name)
-    settings.ledger().import_plan(parsed, slug=name)
+    # settings.engine has created the schema; the service refuses a slug already taken.
+    settings.ledger().import_plan(parsed, slug=name, new=True)
     view = load_plan(settings.engine, slug=name, today=settings.today)
     typer.echo(
         t("out.imported", plan=name, title=view.title, tasks=len(view.tasks), items=len(view.items))

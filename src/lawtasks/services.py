@@ -527,15 +527,21 @@ class Ledger:
     # -- plans --------------------------------------------------------------------------
 
     @_retry_busy
-    def import_plan(self, parsed: ParsedPlan, *, slug: str) -> tuple[Outcome, int]:
+    def import_plan(
+        self, parsed: ParsedPlan, *, slug: str, new: bool = False
+    ) -> tuple[Outcome, int]:
         """Create the plan `slug` from a parsed report, or add what an existing one lacks.
 
         Idempotent: a task or item already present (by sequence) is never touched, so an
-        officer's status, progress, units, dates and notes survive a second seeding.
+        officer's status, progress, units, dates and notes survive a second seeding. With
+        `new`, a plan of that slug existing already is an error instead.
         Returns the outcome and the number of rows added.
         """
         with self._session() as session:
             plan = session.exec(select(Plan).where(Plan.slug == slug)).first()
+            if plan is not None and new:
+                # Importing another year's report must not merge into an existing plan.
+                raise DomainError("error.plan_exists", value=slug)
             if plan is None:
                 plan = Plan(
                     slug=slug,
