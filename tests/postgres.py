@@ -45,13 +45,23 @@ class Server:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@/{database}?host={self.socket}"
 
-    def new_database(self) -> str:
+    def new_database(self, template: str | None = None) -> str:
+        """A new empty database, or a copy of the database `template` (a URL of ours)."""
         import psycopg
+        from sqlalchemy import make_url
 
         name = f"ledger_{os.getpid()}_{next(_counter)}"
+        copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
         with psycopg.connect(host=str(self.socket), user="postgres", dbname="postgres",
                              autocommit=True) as connection:  # fmt: skip
-            connection.execute(f'CREATE DATABASE "{name}"')
+            if template:
+                # A template must have no sessions; the app's pool may still hold one.
+                connection.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (make_url(template).database,),
+                )
+            connection.execute(f'CREATE DATABASE "{name}"{copy} STRATEGY FILE_COPY')
         return self.url(name)
 
 

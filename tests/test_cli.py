@@ -21,14 +21,17 @@ from typing import Any
 import pytest
 import typer
 from rich.cells import cell_len
+from sqlalchemy import make_url
 from sqlmodel import Session, select
 from typer.main import get_command
 from typer.testing import CliRunner, Result
 
 from lawtasks.cli import Settings, app, complete_ids
-from lawtasks.db import make_engine
+from lawtasks.db import make_engine, resolve_db_url
 from lawtasks.errors import DomainError
 from lawtasks.models import Event
+
+from .postgres import Server
 
 TODAY = "2022-06-01"
 TASKS = 6
@@ -74,10 +77,17 @@ REPORT_2023 = """\
 
 @dataclass
 class Cli:
-    """Runs `lawtasks --db <tmp> --today 2022-06-01 ...` in-process and reads the ledger back."""
+    """Runs `lawtasks --db <tmp> --today 2022-06-01 ...` in-process and reads the ledger back.
+
+    `url` is the ledger's: a SQLite file (also `db`) or a PostgreSQL database.
+    """
 
     db: Path
     runner: CliRunner
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        self.url = self.url or str(self.db)
 
     def __call__(
         self,
@@ -87,7 +97,7 @@ class Cli:
         input: str | bytes | None = None,
         env: dict[str, str | None] | None = None,
     ) -> Result:
-        argv = ["--db", str(self.db)]
+        argv = ["--db", self.url]
         if today is not None:
             argv += ["--today", today]
         if user is not None:
@@ -117,15 +127,19 @@ class Cli:
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, to prove that a failed command changed nothing."""
-        with sqlite3.connect(self.db) as connection:
-            return {
-                table: connection.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-                for table in TABLES
-            }
+        return {table: self.query(f"SELECT * FROM {table} ORDER BY id") for table in TABLES}
 
     def query(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.db) as connection:
-            return connection.execute(sql, params).fetchall()
+        if self.url == str(self.db):
+            with sqlite3.connect(self.db) as connection:
+                return connection.execute(sql, params).fetchall()
+        import psycopg
+
+        url = make_url(self.url)
+        with psycopg.connect(
+            host=url.query["host"], user=url.username, dbname=url.database
+        ) as connection:
+            return connection.execute(sql.replace("?", "%s"), params).fetchall()
 
 
 @pytest.fixture(scope="session")
@@ -139,9 +153,25 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def cli(tmp_path: Path, seeded_template: Path) -> Cli:
+@pytest.fixture(scope="session")
+def seeded_postgres_template(postgres: Server) -> str:
+    url = postgres.new_database()
+    result = CliRunner().invoke(app, ["--db", url, "--user", "seeder", "--lang", "en", "init"])
+    assert result.exit_code == 0, result.output
+    make_engine(url).dispose()
+    return url
+
+
+# Every test that takes `cli` runs on SQLite and on PostgreSQL.
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli(request: pytest.FixtureRequest, tmp_path: Path, seeded_template: Path) -> Cli:
     db = tmp_path / "l.db"
+    if request.param == "postgresql":
+        if "sqlite_only" in request.keywords:
+            pytest.skip("this test reads the SQLite file directly")
+        template = request.getfixturevalue("seeded_postgres_template")
+        server: Server = request.getfixturevalue("postgres")
+        return Cli(db, CliRunner(), server.new_database(template=template))
     # The backup API copies a WAL database whole, whatever is still in its log.
     with sqlite3.connect(seeded_template) as source, sqlite3.connect(db) as target:
         source.backup(target)
@@ -228,7 +258,7 @@ def test_first_use_creates_and_seeds_the_database(fresh: Cli) -> None:
 def test_db_comes_from_the_environment_when_not_given(cli: Cli) -> None:
     cli.ok("done", "2.1")
     result = cli.runner.invoke(
-        app, ["--today", TODAY, "show", "2.1", "-f", "json"], env={"LAWTASKS_DB": str(cli.db)}
+        app, ["--today", TODAY, "show", "2.1", "-f", "json"], env={"LAWTASKS_DB": cli.url}
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["item"]["status"] == "done"
@@ -906,7 +936,7 @@ def test_undo_json(cli: Cli) -> None:
 
 def test_undo_names_the_time_of_the_change_it_reverts(cli: Cli) -> None:
     cli.ok("set", "2.1", "--progress", "20")
-    engine = make_engine(f"sqlite:///{cli.db}")
+    engine = make_engine(resolve_db_url(cli.url))
     with Session(engine) as session:
         for event in session.exec(select(Event).where(Event.action == "set")):
             event.at = datetime(2022, 3, 1, 8, 30, tzinfo=UTC)
@@ -1186,15 +1216,15 @@ def _completion_context(settings: Settings, **params: Any) -> typer.Context:
 
 
 def test_complete_ids_offers_task_and_item_ids(cli: Cli, report: Path) -> None:
-    ctx = _completion_context(Settings(db=str(cli.db), today_text=TODAY))
+    ctx = _completion_context(Settings(db=cli.url, today_text=TODAY))
     assert complete_ids(ctx, "2.") == ["2.1", "2.2", "2.3"]
     assert complete_ids(ctx, "") == [str(n) for n in range(1, TASKS + 1)] + ALL_ITEM_IDS
     assert complete_ids(ctx, "4") == ["4", "4.1", "4.2", "4.3", "4.4"]
     assert complete_ids(ctx, "9") == []
     cli.ok("import", str(report))
-    newest = _completion_context(Settings(db=str(cli.db)))
+    newest = _completion_context(Settings(db=cli.url))
     assert complete_ids(newest, "") == ["1", "2", "1.1", "2.1"]
-    chosen = _completion_context(Settings(db=str(cli.db)), plan="tonglu-2022")
+    chosen = _completion_context(Settings(db=cli.url), plan="tonglu-2022")
     assert complete_ids(chosen, "6.") == ["6.1", "6.2", "6.3", "6.4"]
 
 
@@ -1202,3 +1232,47 @@ def test_complete_ids_is_silent_when_the_ledger_cannot_be_read(tmp_path: Path) -
     junk = tmp_path / "junk.db"
     junk.write_text("not sqlite\n" * 100)
     assert complete_ids(_completion_context(Settings(db=str(junk))), "2") == []
+
+
+# -- users and units ---------------------------------------------------------------------
+
+
+def test_users_add_list_and_a_refused_change(cli: Cli) -> None:
+    assert "No users yet" in cli.ok("users", "list").stdout
+    first = cli("users", "add", "alice", "--unit", "县司法局")
+    assert "must be a coordinator" in one_error_line(first)
+
+    added = cli.json("users", "add", "office", "--coordinator", user="office")
+    assert added["changes"] == [
+        {"id": "office", "field": "user", "old": None, "new": "office"},
+        {"id": "office", "field": "coordinator", "old": "no", "new": "yes"},
+    ]
+    cli.ok("users", "add", "alice", "--unit", "县司法局", user="office")
+    cli.ok("set", "2.3", "--unit", "县司法局", user="office")
+    assert cli.json("users", "list")["users"] == [
+        {"name": "office", "unit": None, "coordinator": True, "items": ITEMS},
+        {"name": "alice", "unit": "县司法局", "coordinator": False, "items": 1},
+    ]
+    table = cli.ok("users", "list", env={"COLUMNS": "100"}).stdout
+    assert re.search(r"alice\s+县司法局\s+officer\s+1", table), table
+
+    cli.ok("set", "2.3", "--progress", "40", user="alice")
+    before = cli.dump()
+    error = one_error_line(cli("set", "2.1", "--progress", "40", user="alice"))
+    assert "alice (县司法局) may not change 2.1: it has no lead unit" in error
+    assert "coordinators: office" in error
+    assert cli.dump() == before
+
+
+def test_users_remove_keeps_their_history(cli: Cli) -> None:
+    cli.ok("users", "add", "office", "--coordinator", user="office")
+    cli.ok("users", "add", "alice", "--unit", "县司法局", user="office")
+    cli.ok("set", "2.3", "--unit", "县司法局", user="office")
+    cli.ok("note", "2.3", "from alice", user="alice")
+    cli.ok("users", "remove", "alice", user="office")
+    assert [u["name"] for u in cli.json("users", "list")["users"]] == ["office"]
+    assert cli.item("2.3")["notes"][0]["author"] == "alice"
+    assert "is not a user of this ledger" in one_error_line(
+        cli("note", "2.3", "again", user="alice")
+    )
+    cli.ok("verify")  # the user events are in the chain too; a break exits 1

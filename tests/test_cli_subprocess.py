@@ -39,6 +39,7 @@ COMMANDS = {
     "backup": "help.backup",
     "restore": "help.restore",
     "db": "help.db_group",
+    "users": "help.users_group",
     "sheets": "help.sheets",
     "apply": "help.apply",
     "remind": "help.remind",

@@ -39,6 +39,11 @@ def digest(previous: str, event: Event) -> str:
         event.new,
         event.reverts,
     ]
+    subject = getattr(event, "subject", None)  # rows read by migration 0002 have none
+    if subject is not None:
+        # Appended only when present, so that events made before users existed keep the
+        # digests they were given.
+        content.append(subject)
     payload = previous + json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -361,23 +361,11 @@ def import_(
 
 @app.command(cls=_Command, help=t("help.plans"))
 def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
-    from sqlmodel import Session, col, func, select
+    from lawtasks.readmodel import list_plans
 
-    from lawtasks.models import Item, Plan, Task
-
-    settings = _settings(ctx)
-    with Session(settings.engine) as session:
-        rows = session.exec(
-            select(Plan.slug, Plan.title, Plan.year, func.count(col(Item.id)))
-            .join(Task, col(Task.plan_id) == Plan.id, isouter=True)
-            .join(Item, col(Item.task_id) == Task.id, isouter=True)
-            .group_by(col(Plan.id))
-            .order_by(col(Plan.year).desc(), col(Plan.id).desc())
-        ).all()
+    rows = list_plans(_settings(ctx).engine)
     if fmt is TextFormat.json:
-        _print_json(
-            {"plans": [{"slug": s, "title": ti, "year": y, "items": n} for s, ti, y, n in rows]}
-        )
+        _print_json({"plans": [row.as_dict() for row in rows]})
         return
     from rich.table import Table
     from rich.text import Text
@@ -387,9 +375,12 @@ def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
     table = Table(box=None, pad_edge=False, header_style="bold")
     for label in ("label.slug", "label.year", "label.items", "label.plan"):
         table.add_column(t(label), no_wrap=label != "label.plan", overflow="ellipsis")
-    for index, (slug, title, year, count) in enumerate(rows):
+    for index, row in enumerate(rows):
         table.add_row(
-            ("* " if index == 0 else "  ") + slug, str(year), str(count), Text(printable(title))
+            ("* " if index == 0 else "  ") + row.slug,
+            str(row.year),
+            str(row.items),
+            Text(printable(row.title)),
         )
     _console().print(table)
 
@@ -1066,6 +1057,69 @@ def db_upgrade(ctx: typer.Context) -> None:
 
     upgrade(engine)
     typer.echo(t("out.upgraded", db=db, old=old, new=schema_version(engine)))
+
+
+# -- users and units -------------------------------------------------------------------------
+
+users_app = typer.Typer(
+    cls=_Group, help=t("help.users_group"), no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(users_app, name="users")
+
+UserNameArg = Annotated[str, typer.Argument(help=t("help.user_name"), metavar="NAME")]
+
+
+@users_app.command("add", cls=_Command, help=t("help.users_add"))
+def users_add(
+    ctx: typer.Context,
+    name: UserNameArg,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help=t("help.user_unit"), metavar="UNIT")
+    ] = None,
+    coordinator: Annotated[
+        bool, typer.Option("--coordinator", help=t("help.user_coordinator"))
+    ] = False,
+    fmt: TextFormatOpt = TextFormat.text,
+) -> None:
+    settings = _settings(ctx)
+    _print_outcome(settings.ledger().add_user(name, unit=unit, coordinator=coordinator), fmt)
+
+
+@users_app.command("remove", cls=_Command, help=t("help.users_remove"))
+def users_remove(
+    ctx: typer.Context, name: UserNameArg, fmt: TextFormatOpt = TextFormat.text
+) -> None:
+    _print_outcome(_settings(ctx).ledger().remove_user(name), fmt)
+
+
+@users_app.command("list", cls=_Command, help=t("help.users_list"))
+def users_list(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
+    from lawtasks.readmodel import list_users
+
+    users = list_users(_settings(ctx).engine)
+    if fmt is TextFormat.json:
+        _print_json({"users": [user.as_dict() for user in users]})
+        return
+    if not users:
+        typer.echo(t("out.no_users"))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from lawtasks.render import printable
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for label in ("label.user", "label.lead_unit", "label.role", "label.may_change"):
+        table.add_column(t(label))
+    for user in users:
+        role = t("role.coordinator") if user.coordinator else t("role.officer")
+        table.add_row(
+            Text(printable(user.name)),
+            Text(printable(user.unit or "—")),
+            role,
+            str(user.items),
+        )
+    _console().print(table)
 
 
 # -- the TUI ---------------------------------------------------------------------------------

@@ -55,7 +55,11 @@ def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database)
+    database = parsed.database
+    if parsed.query.get("uri") == "true" and database.startswith("file:"):
+        # sqlite:///file:/path/ledger.db?mode=ro&uri=true names the file /path/ledger.db.
+        database = database.removeprefix("file:").removeprefix("//")
+    return Path(database)
 
 
 def make_engine(url: str) -> Engine:
@@ -167,7 +171,7 @@ def writer(engine: Engine) -> Engine:
 # The schema this code reads and writes. A database records the version it was made with
 # in the `meta` table (the first schema had none); one made by a newer lawtasks is refused
 # rather than misread, and an older one must be upgraded first (lawtasks db upgrade).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def create_schema(engine: Engine) -> None:
@@ -177,10 +181,14 @@ def create_schema(engine: Engine) -> None:
     if has_schema(engine):
         check_schema(engine)
         return
+    from lawtasks.access import install_policies
+
     try:
         SQLModel.metadata.create_all(writer(engine))
         with Session(writer(engine)) as session:
             session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+            session.flush()
+            install_policies(session.connection())
             session.commit()
     except (OperationalError, SADatabaseError) as error:
         raise database_error(str(engine.url), error) from None

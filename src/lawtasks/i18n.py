@@ -29,6 +29,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.status": ("状态", "status"),
     "field.progress": ("进度", "progress"),
     "field.lead_unit": ("责任单位", "lead unit"),
+    "field.user": ("用户名", "user name"),
     "field.assisting_units": ("配合单位", "assisting units"),
     "field.responsible_person": ("责任人", "responsible person"),
     "field.due": ("完成时限", "due"),
@@ -421,6 +422,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A reopened item needs a progress below 100, not {progress}.",
     ),
     "error.empty_note": ("备注不能为空。", "A note cannot be empty."),
+    "error.empty_value": ("{field}不能为空。", "The {field} cannot be empty."),
     "error.note_too_long": (
         "备注过长({length} 个字符):最多 {limit} 个字符。",
         "The note is too long ({length} characters): the limit is {limit}.",
@@ -501,6 +503,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据库维护:upgrade 升级结构版本。",
         "Database maintenance: upgrade the schema.",
     ),
+    "help.users_group": (
+        "用户与责任单位:add 添加或修改,remove 移除,list 列出。",
+        "Users and their units: add (or change), remove, list.",
+    ),
+    "help.users_add": (
+        "添加用户或修改其单位和角色。单位经办人只能修改本单位牵头的事项;协调人可修改全部。"
+        "在 PostgreSQL 上同时建立同名数据库登录。",
+        "Add a user, or change their unit and role. An officer of a unit may change the "
+        "items that unit leads; a coordinator may change everything. On PostgreSQL the "
+        "user's database login of the same name is set up too.",
+    ),
+    "help.users_remove": (
+        "移除用户;其历史记录保留。",
+        "Remove a user; what they did stays in the audit trail.",
+    ),
+    "help.users_list": ("列出用户、单位和角色。", "List the users, their units and roles."),
+    "help.user_name": (
+        "用户名;在 PostgreSQL 上即其数据库登录名。",
+        "User name; on PostgreSQL, also their database login.",
+    ),
+    "help.user_unit": ("所属责任单位,如 司法局。", "The user's unit, e.g. 司法局."),
+    "help.user_coordinator": (
+        "协调人(法治办):可修改全部事项并管理用户。",
+        "A coordinator (the rule-of-law office): may change every item and manage users.",
+    ),
+    "out.no_users": (
+        "尚无用户:任何能打开台账的人都可以修改。用 lawtasks users add 添加第一位协调人。",
+        "No users yet: anyone who can open the ledger may change it. Add the first "
+        "coordinator with: lawtasks users add NAME --coordinator",
+    ),
+    "label.user": ("用户", "User"),
+    "label.role": ("角色", "Role"),
+    "label.may_change": ("可改事项", "May change"),
+    "role.coordinator": ("协调人", "coordinator"),
+    "role.officer": ("经办人", "officer"),
+    "field.unit": ("单位", "unit"),
+    "field.coordinator": ("协调人", "coordinator"),
+    "value.yes": ("是", "yes"),
+    "value.no": ("否", "no"),
     "help.db_upgrade": (
         "把台账升级到本程序的结构版本;先在旁边保存备份。",
         "Upgrade the ledger to this lawtasks' schema; a backup is kept beside it first.",
@@ -552,6 +593,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "seed.updated": (
         "计划 {plan} 已存在,补充了 {added} 个缺失的条目。",
         "Plan {plan} exists already; {added} missing entries were added.",
+    ),
+    # -- users and their units (lawtasks.access) -----------------------------------------
+    "access.actor_of_unit": ("{unit}的{actor}", "{actor} ({unit})"),
+    "access.officers_of": ("{unit}的 {names}", "officers of {unit}: {names}"),
+    "access.coordinators": ("协调人 {names}", "coordinators: {names}"),
+    "access.none": ("(尚无)", "(none yet)"),
+    "access.action.import": ("导入计划", "import a plan"),
+    "access.action.users": ("管理用户", "manage users"),
+    "access.action.returns": (
+        "以各单位经办人的名义录入报表",
+        "enter a unit's return under its officers' names",
+    ),
+    "error.access_unknown": (
+        "{actor} 不是本台账的用户,不能修改。可修改者:{who}。请协调人用 lawtasks users add 添加。",
+        "{actor} is not a user of this ledger and may change nothing. Who may: {who}. "
+        "A coordinator adds users with: lawtasks users add NAME --unit UNIT",
+    ),
+    "error.access_item": (
+        "{actor} 无权修改 {ref}:其责任单位为 {unit}。可修改者:{who}。",
+        "{actor} may not change {ref}: its lead unit is {unit}. Who may: {who}.",
+    ),
+    "error.access_no_unit": (
+        "{actor} 无权修改 {ref}:它没有责任单位,只有协调人可以修改。可修改者:{who}。",
+        "{actor} may not change {ref}: it has no lead unit, so only a coordinator may. "
+        "Who may: {who}.",
+    ),
+    "error.access_handoff": (
+        "{actor} 不能把 {ref} 交给 {unit}:只有协调人可以改变事项的责任单位。可修改者:{who}。",
+        "{actor} may not hand {ref} to {unit}: only a coordinator may change an item's "
+        "lead unit. Who may: {who}.",
+    ),
+    "error.access_coordinator": (
+        "{actor} 无权{action}:只有协调人可以。可操作者:{who}。",
+        "{actor} may not {action}: only a coordinator may. Who may: {who}.",
+    ),
+    "error.access_first_user": (
+        "第一个用户必须是协调人(加 --coordinator),否则没有人能管理其他用户。",
+        "The first user must be a coordinator (add --coordinator), or nobody could manage "
+        "the others.",
+    ),
+    "error.access_last_coordinator": (
+        "{name} 是最后一位协调人:先添加另一位协调人。",
+        "{name} is the last coordinator: add another coordinator first.",
+    ),
+    "error.access_no_user": (
+        "没有用户 {name}。现有用户:{names}。",
+        "There is no user {name}. Users: {names}.",
+    ),
+    "error.access_login": (
+        "以 PostgreSQL 用户 {login} 连接,不能以 {actor} 的名义修改:变更记在登录用户名下。",
+        "Connected to PostgreSQL as {login}, you cannot make changes as {actor}: changes "
+        "are recorded under the login.",
+    ),
+    "error.access_role": (
+        "无法为 {name} 建立数据库登录:{reason}。"
+        "数据库所有者需要 CREATEROLE 权限,或由管理员先建好该角色。",
+        "Cannot set up the database login of {name}: {reason}. The database owner needs "
+        "the CREATEROLE privilege, or an administrator creates the role first.",
     ),
 }
 

@@ -1,4 +1,4 @@
-"""The tables: plan, task, item, note and event (the append-only audit trail).
+"""The tables: plan, task, item, note, user and event (the append-only audit trail).
 
 Times are aware UTC datetimes. SQLModel's UTCDateTime column refuses naive values and hands
 times back in UTC on SQLite (which has no time zone type) and PostgreSQL alike.
@@ -91,11 +91,27 @@ class Note(SQLModel, table=True):
     retracted: bool = False
 
 
+class User(SQLModel, table=True):
+    """Someone who may change the ledger: an officer of a lead unit, or a coordinator.
+
+    The table is named ledger_user because "user" is reserved in PostgreSQL. On PostgreSQL
+    the name is also the database role the officer logs in as (see lawtasks.access).
+    """
+
+    __tablename__ = "ledger_user"
+
+    name: str = Field(primary_key=True)
+    unit: str | None = None
+    # A coordinator (the rule-of-law office) may change every item and manage users.
+    coordinator: bool = False
+
+
 class Event(SQLModel, table=True):
     """One changed field, or one note, or one plan import: never updated, never deleted."""
 
     id: int | None = Field(default=None, primary_key=True)
-    plan_id: int = Field(foreign_key="plan.id", index=True)
+    # None for changes to the ledger's users, which belong to no plan.
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", index=True)
     task_id: int | None = Field(default=None, foreign_key="task.id")
     item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
     note_id: int | None = Field(default=None, foreign_key="note.id")
@@ -109,5 +125,7 @@ class Event(SQLModel, table=True):
     new: str | None = Field(default=None, sa_column=Column(Text))
     # For undo events: the batch they revert.
     reverts: str | None = Field(default=None, index=True)
+    # For user events: the user whose unit or role changed.
+    subject: str | None = None
     # SHA-256 of this event chained to the one before it (see lawtasks.audit).
     digest: str = ""

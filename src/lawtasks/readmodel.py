@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from lawtasks.domain import ItemRef, Ref, Status, TaskRef, Warning, parse_ref, warning_for
 from lawtasks.errors import DomainError
-from lawtasks.models import Event, Item, Note, Plan, Task
+from lawtasks.models import Event, Item, Note, Plan, Task, User
 
 JSON_SCHEMA_VERSION = 1
 
@@ -195,6 +195,69 @@ class PlanView:
             "status_counts": self.status_counts,
             "warning_counts": self.warning_counts,
         }
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    slug: str
+    title: str
+    year: int
+    items: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"slug": self.slug, "title": self.title, "year": self.year, "items": self.items}
+
+
+def list_plans(engine: Engine) -> list[PlanSummary]:
+    """Every plan with its number of items, newest year first (the default plan first)."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Plan.slug, Plan.title, Plan.year, func.count(col(Item.id)))
+            .join(Task, col(Task.plan_id) == Plan.id, isouter=True)
+            .join(Item, col(Item.task_id) == Task.id, isouter=True)
+            .group_by(col(Plan.id))
+            .order_by(col(Plan.year).desc(), col(Plan.id).desc())
+        ).all()
+    return [PlanSummary(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class UserView:
+    name: str
+    unit: str | None
+    coordinator: bool
+    # How many items the user may change: all of them for a coordinator.
+    items: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "coordinator": self.coordinator,
+            "items": self.items,
+        }
+
+
+def list_users(engine: Engine) -> list[UserView]:
+    """The ledger's users, coordinators first, then by unit and name."""
+    with Session(engine) as session:
+        users = list(session.exec(select(User)))
+        total = session.exec(select(func.count(col(Item.id)))).one()
+        per_unit = dict(
+            session.exec(
+                select(Item.lead_unit, func.count(col(Item.id))).group_by(col(Item.lead_unit))
+            ).all()
+        )
+    views = [
+        UserView(
+            user.name,
+            user.unit,
+            user.coordinator,
+            total if user.coordinator else per_unit.get(user.unit, 0) if user.unit else 0,
+        )
+        for user in users
+    ]
+    return sorted(views, key=lambda u: (not u.coordinator, u.unit or "", u.name))
 
 
 def newest_plan_slug(session: Session) -> str | None:

@@ -231,6 +231,8 @@ def describe(field: str, old: str | None, new: str | None) -> str:
             return "∅"
         if field == "status":
             return Status(value).label
+        if field == "coordinator":
+            return t(f"value.{value}")
         return printable(value).replace("\n", " ⏎ ")
 
     label = t(f"field.{field}")

@@ -19,9 +19,10 @@ from datetime import date, datetime
 from typing import Final, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, col, select
 
+from lawtasks.access import Access, grant_login, login_role, revoke_login
 from lawtasks.audit import digest, latest_digest
 from lawtasks.dates import parse_date
 from lawtasks.db import announce_change, is_busy, writer
@@ -36,7 +37,7 @@ from lawtasks.domain import (
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
-from lawtasks.models import Event, Item, Note, Plan, Task, utcnow
+from lawtasks.models import Event, Item, Note, Plan, Task, User, utcnow
 from lawtasks.parser import ParsedPlan
 from lawtasks.readmodel import resolve_plan, resolve_refs
 
@@ -128,7 +129,7 @@ class _Batch:
     """The events of one service call, written with the change they record."""
 
     session: Session
-    plan_id: int
+    plan_id: int | None
     actor: str
     action: str
     id: str
@@ -145,6 +146,7 @@ class _Batch:
         note_id: int | None = None,
         reverts: str | None = None,
         action: str | None = None,
+        subject: str | None = None,
     ) -> None:
         event = Event(
             plan_id=self.plan_id,
@@ -159,6 +161,7 @@ class _Batch:
             old=_value(old),
             new=_value(new),
             reverts=reverts,
+            subject=subject,
         )
         # The chain is per database, not per batch: one transaction may hold several batches
         # (a return applied for several units), so the last digest lives on the session.
@@ -200,6 +203,7 @@ class Ledger:
         self.engine = engine
         self.actor = actor or default_actor()
         self.plan_slug = plan
+        self._explicit_actor = actor
 
     # -- transactions -------------------------------------------------------------------
 
@@ -207,9 +211,24 @@ class Ledger:
         # expire_on_commit=False: outcomes are read after the commit, without a new query.
         return Session(writer(self.engine), expire_on_commit=False)
 
-    def _batch(self, session: Session, plan: Plan, action: str) -> _Batch:
-        assert plan.id is not None
-        return _Batch(session, plan.id, self.actor, action, uuid.uuid4().hex, utcnow())
+    def _batch(self, session: Session, plan: Plan | None, action: str) -> _Batch:
+        plan_id = None if plan is None else plan.id
+        return _Batch(session, plan_id, self.actor, action, uuid.uuid4().hex, utcnow())
+
+    def _access(self, session: Session) -> Access:
+        """Who the actor is and what they may change, read inside the write transaction.
+
+        On PostgreSQL a user's own login is who they are: changes are recorded under the
+        role the database knows, which is also what its row-level security checks.
+        """
+        login = login_role(session.connection())
+        access = Access.load(session, self.actor)
+        if login is not None and login in access.users and login != self.actor:
+            if self._explicit_actor is not None:
+                raise DomainError("error.access_login", login=login, actor=self.actor)
+            self.actor = login
+            access = Access(login, access.users)
+        return access
 
     # -- changes to items ---------------------------------------------------------------
 
@@ -268,6 +287,7 @@ class Ledger:
             elif not isinstance(due, _Unset):
                 plain["due"] = due
             resolved = resolve_refs(session, plan, refs)
+            access = self._access(session)
             batch = self._batch(session, plan, "set")
             changes: list[Change] = []
             seen: set[int] = set()
@@ -278,6 +298,8 @@ class Ledger:
                         continue
                     seen.add(item.id)
                     ref = f"{task.seq}.{item.seq}"
+                    new_unit = plain.get("lead_unit", item.lead_unit)
+                    access.check_item(ref, item.lead_unit, new_unit)  # type: ignore[arg-type]
                     if expected_versions and ref in expected_versions:
                         _check_version(item, ref, expected_versions[ref])
                     item_progress = wanted_progress
@@ -294,6 +316,8 @@ class Ledger:
                         continue
                     noted.add(str(ref_obj))
                     target_item = items[0] if isinstance(ref_obj, ItemRef) else None
+                    if target_item is None:
+                        access.check_item(str(task.seq), task.lead_unit)
                     changes.append(self._add_note(session, batch, task, target_item, note_text))
             session.commit()
             return Outcome(batch.id, batch.at, tuple(changes), self.actor)
@@ -358,6 +382,7 @@ class Ledger:
         """
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
+            access = self._access(session)
             batches: dict[str, _Batch] = {}
             changes: list[Change] = []
             for entry in returns:
@@ -366,9 +391,14 @@ class Ledger:
                 if entry.expected_version is not None:
                     _check_version(item, entry.ref, entry.expected_version)
                 actor = entry.actor or self.actor
+                if actor != self.actor:
+                    # Entering a unit's return under its officer's name is the office's job.
+                    access.check_coordinator("access.action.returns")
+                new_unit = entry.lead_unit if isinstance(entry.lead_unit, str) else None
+                access.check_item(entry.ref, item.lead_unit, new_unit or item.lead_unit)
                 if actor not in batches:
                     batches[actor] = _Batch(
-                        session, plan.id or 0, actor, "set", uuid.uuid4().hex, utcnow()
+                        session, plan.id, actor, "set", uuid.uuid4().hex, utcnow()
                     )
                 batch = batches[actor]
                 plain: dict[str, object] = {}
@@ -409,8 +439,13 @@ class Ledger:
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
             ((ref_obj, task, items),) = resolve_refs(session, plan, [ref])
-            batch = self._batch(session, plan, "note")
+            access = self._access(session)
             item = items[0] if isinstance(ref_obj, ItemRef) else None
+            if item is None:
+                access.check_item(str(task.seq), task.lead_unit)
+            else:
+                access.check_item(ref, item.lead_unit)
+            batch = self._batch(session, plan, "note")
             change = self._add_note(session, batch, task, item, cleaned)
             session.commit()
             return Outcome(batch.id, batch.at, (change,), self.actor)
@@ -419,7 +454,7 @@ class Ledger:
         self, session: Session, batch: _Batch, task: Task, item: Item | None, text: str
     ) -> Change:
         note = Note(
-            plan_id=batch.plan_id,
+            plan_id=task.plan_id,
             task_id=task.id,
             item_id=item.id if item else None,
             text=text,
@@ -452,6 +487,7 @@ class Ledger:
             # Undo stays within the plan in hand: a change to another plan is not "the last
             # change" of someone working on this one.
             plan = resolve_plan(session, self.plan_slug)
+            access = self._access(session)
             reverted = select(Event.reverts).where(col(Event.reverts).is_not(None))
             last = session.exec(
                 select(Event)
@@ -495,6 +531,9 @@ class Ledger:
                 item = touched.get(event.item_id) or session.get(Item, event.item_id)
                 assert item is not None
                 ref = _ref_of(session, event)
+                restored = _parse_field(event.field, event.old)
+                new_unit = restored if event.field == "lead_unit" else item.lead_unit
+                access.check_item(ref, item.lead_unit, new_unit)  # type: ignore[arg-type]
                 current = _value(getattr(item, event.field))
                 if current != event.new:
                     # Someone changed the field after this call; putting the old value back
@@ -506,7 +545,6 @@ class Ledger:
                         actor=item.updated_by or "?",
                         at=_when(item.updated_at),
                     )
-                restored = _parse_field(event.field, event.old)
                 setattr(item, event.field, restored)
                 touched[event.item_id] = item
                 batch.record(
@@ -524,6 +562,73 @@ class Ledger:
             session.commit()
             return Outcome(batch.id, batch.at, tuple(changes), self.actor, reverted_at=last.at)
 
+    # -- users -------------------------------------------------------------------------
+
+    @_retry_busy
+    def add_user(self, name: str, *, unit: str | None, coordinator: bool = False) -> Outcome:
+        """Add a user, or change an existing one's unit and role (a coordinator's job).
+
+        The first user must be a coordinator, so that someone can manage the others. On
+        PostgreSQL the user's database login is created if need be and made an officer.
+        """
+        name = clean_text(name, field="user", limit=63)
+        if not name:
+            raise DomainError("error.empty_value", field=t("field.user"))
+        unit = clean_text(unit or "", field="lead_unit", limit=FIELD_LIMIT) or None
+        with self._session() as session:
+            access = self._access(session)
+            if not access.enforced and not coordinator:
+                raise DomainError("error.access_first_user")
+            if access.enforced:
+                access.check_coordinator("access.action.users")
+            user = session.get(User, name)
+            batch = self._batch(session, None, "user")
+            changes: list[Change] = []
+            if user is None:
+                user = User(name=name)
+                batch.record(field="user", new=name, subject=name)
+                changes.append(Change(name, "user", None, name))
+            elif user.coordinator and not coordinator:
+                _keep_a_coordinator(access, name)
+            for field, old, new in (
+                ("unit", user.unit, unit),
+                ("coordinator", _yes_no(user.coordinator), _yes_no(coordinator)),
+            ):
+                if old != new and (old is not None or new not in (None, "no")):
+                    batch.record(field=field, old=old, new=new, subject=name)
+                    changes.append(Change(name, field, old, new))
+            if not changes:
+                return Outcome(None, None, (), self.actor)
+            user.unit, user.coordinator = unit, coordinator
+            session.add(user)
+            session.flush()
+            try:
+                grant_login(session.connection(), name)
+            except DBAPIError as error:
+                raise DomainError("error.access_role", name=name, reason=_reason(error)) from None
+            session.commit()
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+    @_retry_busy
+    def remove_user(self, name: str) -> Outcome:
+        """Take a user off the ledger; what they did stays in the trail under their name."""
+        with self._session() as session:
+            access = self._access(session)
+            access.check_coordinator("access.action.users")
+            user = session.get(User, name)
+            if user is None:
+                names = ", ".join(sorted(access.users)) or t("access.none")
+                raise DomainError("error.access_no_user", name=name, names=names)
+            if user.coordinator:
+                _keep_a_coordinator(access, name)
+            batch = self._batch(session, None, "user")
+            batch.record(field="user", old=name, subject=name)
+            session.delete(user)
+            session.flush()
+            revoke_login(session.connection(), name)
+            session.commit()
+            return Outcome(batch.id, batch.at, (Change(name, "user", name, None),), self.actor)
+
     # -- plans --------------------------------------------------------------------------
 
     @_retry_busy
@@ -538,6 +643,7 @@ class Ledger:
         Returns the outcome and the number of rows added.
         """
         with self._session() as session:
+            self._access(session).check_coordinator("access.action.import")
             plan = session.exec(select(Plan).where(Plan.slug == slug)).first()
             if plan is not None and new:
                 # Importing another year's report must not merge into an existing plan.
@@ -566,7 +672,7 @@ class Ledger:
                 task = tasks.get(parsed_task.seq)
                 if task is None:
                     task = Task(
-                        plan_id=batch.plan_id,
+                        plan_id=plan.id or 0,
                         seq=parsed_task.seq,
                         numeral=parsed_task.numeral,
                         title=parsed_task.title,
@@ -601,6 +707,20 @@ class Ledger:
             session.commit()
             change = Change(slug, "import", None, parsed.source_name)
             return Outcome(batch.id, batch.at, (change,), self.actor), added
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _keep_a_coordinator(access: Access, name: str) -> None:
+    others = [n for n, user in access.users.items() if user.coordinator and n != name]
+    if not others and len(access.users) > 1:
+        raise DomainError("error.access_last_coordinator", name=name)
+
+
+def _reason(error: DBAPIError) -> str:
+    return str(error.orig or error).splitlines()[0]
 
 
 def _next_state(
