@@ -27,8 +27,9 @@ from typer.main import get_command
 from typer.testing import CliRunner, Result
 
 from lawtasks.cli import Settings, app, complete_ids
-from lawtasks.db import make_engine, resolve_db_url
+from lawtasks.db import make_engine
 from lawtasks.errors import DomainError
+from lawtasks.location import resolve_db_url
 from lawtasks.models import Event
 
 from .postgres import Server

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from lawtasks.audit import verify
 from lawtasks.cli import app
-from lawtasks.db import SCHEMA_VERSION, create_schema, make_engine, schema_version
+from lawtasks.db import create_schema, make_engine, schema_version
+from lawtasks.location import SCHEMA_VERSION
 from lawtasks.migrations import upgrade
 
 # Made by the first commit's code (schema version 1): the seeded plan, some changes, notes,

@@ -26,7 +26,8 @@ from typer.testing import CliRunner
 
 from lawtasks.audit import verify
 from lawtasks.cli import app
-from lawtasks.db import SCHEMA_VERSION, make_engine
+from lawtasks.db import make_engine
+from lawtasks.location import SCHEMA_VERSION
 from lawtasks.readmodel import load_plan
 from lawtasks.seed import seed
 from lawtasks.services import Ledger

@@ -580,3 +580,58 @@ def test_on_postgresql_changes_arrive_by_notification(postgres: object) -> None:
             assert (node.progress, node.updated_by) == (55, "colleague")
 
     asyncio.run(main())
+
+
+def test_a_large_plan_opens_folded_and_makes_item_nodes_on_unfolding(engine: Engine) -> None:
+    from lawtasks.parser import ParsedItem, ParsedPlan, ParsedTask
+
+    tasks = tuple(
+        ParsedTask(
+            seq=t,
+            numeral=str(t),
+            title=f"任务{t}",
+            body="",
+            items=tuple(
+                ParsedItem(seq=i, title=f"事项{t}.{i}", text="", target=None) for i in range(1, 31)
+            ),
+        )
+        for t in range(1, 21)
+    )
+    plan = ParsedPlan("某县报告", 2022, "", "三、主要工作任务", "big.txt", None, tasks)
+    Ledger(engine, actor="seeder").import_plan(plan, slug="big")
+    app = LawtasksApp(engine=engine, actor="tui-officer", plan="big", today=TODAY,
+                      poll_interval=0.2)  # fmt: skip
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            tree = main_screen(app).query_one(PlanTree)
+            assert len(tree.root.children) == 20
+            assert not any(node.is_expanded for node in tree.root.children)
+            assert sum(len(node.children) for node in tree.root.children) == 0
+            await pilot.press("down", "right")  # unfold task 2
+            await pilot.pause()
+            assert [len(node.children) for node in tree.root.children[:3]] == [0, 30, 0]
+            await pilot.press("down", "space")  # 2.1 done
+            for _ in range(50):
+                if item_of(engine, "2.1").status.value == "done":
+                    break
+                await pilot.pause(0.02)
+            assert item_of(engine, "2.1").status.value == "done"
+            # A change made elsewhere: the labels update in place, the folds stay as they are.
+            Ledger(engine, actor="someone", plan="big").update(["3.1"], progress=50)
+            for _ in range(100):
+                await pilot.pause(0.05)
+                pending = tree._pending.get("3")
+                if pending and pending[0].progress == 50:
+                    break
+            assert tree._pending["3"][0].progress == 50
+            assert [node.is_expanded for node in tree.root.children[:3]] == [False, True, False]
+            assert cursor(app) == "2.1"
+
+    asyncio.run(main())
+
+
+def item_of(engine: Engine, ref: str) -> ItemView:
+    view = load_plan(engine, slug="big", today=TODAY)
+    return next(i for i in view.items if i.id == ref)

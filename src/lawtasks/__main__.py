@@ -1,3 +1,3 @@
-from lawtasks.cli import main
+from lawtasks.entry import main
 
 main()

@@ -13,8 +13,9 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from lawtasks.db import SCHEMA_VERSION, sqlite_path
+from lawtasks.db import sqlite_path
 from lawtasks.errors import DatabaseError, DomainError
+from lawtasks.location import SCHEMA_VERSION
 
 
 def _ledger_file(url: str) -> Path:

@@ -20,24 +20,11 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session, SQLModel
 
 from lawtasks.errors import DatabaseError
+from lawtasks.location import SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 30_000
 # Execution option that marks a connection as a writer; see _begin below.
 WRITE = "lawtasks_write"
-
-
-def default_db_path() -> Path:
-    import platformdirs
-
-    return platformdirs.user_data_path("lawtasks", appauthor=False) / "lawtasks.db"
-
-
-def resolve_db_url(db: str | None = None) -> str:
-    """`--db`, then LAWTASKS_DB, then the default file; a bare path becomes a SQLite URL."""
-    value = db or os.environ.get("LAWTASKS_DB") or str(default_db_path())
-    if "://" in value:
-        return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
 def display_url(url: str) -> str:
@@ -166,12 +153,6 @@ def listen_for_changes(engine: Engine) -> Any:
 def writer(engine: Engine) -> Engine:
     """The same engine, marked so that its transactions begin as writers."""
     return engine.execution_options(**{WRITE: True})
-
-
-# The schema this code reads and writes. A database records the version it was made with
-# in the `meta` table (the first schema had none); one made by a newer lawtasks is refused
-# rather than misread, and an older one must be upgraded first (lawtasks db upgrade).
-SCHEMA_VERSION = 3
 
 
 def create_schema(engine: Engine) -> None:

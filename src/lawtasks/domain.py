@@ -6,6 +6,8 @@ one definition of what a valid value is.
 
 from __future__ import annotations
 
+import getpass
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -193,3 +195,14 @@ def warning_for(
         if progress < elapsed_share * 100:
             return Warning.YELLOW
     return Warning.GREEN
+
+
+def default_actor() -> str:
+    """--user is passed in by the front end; then LAWTASKS_USER, then the OS login name."""
+    explicit = os.environ.get("LAWTASKS_USER", "").strip()
+    if explicit:
+        return explicit
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
+        return "unknown"

@@ -534,6 +534,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "coordinator with: lawtasks users add NAME --coordinator",
     ),
     "label.user": ("用户", "User"),
+    "label.more_items": (
+        "另有 {count} 项,展开任务查看",
+        "{count} more: unfold the task to see them",
+    ),
     "label.role": ("角色", "Role"),
     "label.may_change": ("可改事项", "May change"),
     "role.coordinator": ("协调人", "coordinator"),

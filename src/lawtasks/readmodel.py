@@ -3,6 +3,10 @@
 Everything here is computed for a given `today`, so that a report for 30 June reads the same
 whenever it is run. The views are plain frozen dataclasses: exporters and front ends never
 touch a database session.
+
+SQLAlchemy and the models are imported inside the loaders, not here: the views are imported
+by every renderer and exporter, and the read-only commands build them through the lean
+reader (lawtasks.fastread) without loading the ORM at all.
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
-
-from sqlalchemy import Engine, func, or_
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from lawtasks.domain import ItemRef, Ref, Status, TaskRef, Warning, parse_ref, warning_for
 from lawtasks.errors import DomainError
-from lawtasks.models import Event, Item, Note, Plan, Task, User
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from lawtasks.models import Item, Note, Plan, Task
 
 JSON_SCHEMA_VERSION = 1
 
@@ -210,6 +216,10 @@ class PlanSummary:
 
 def list_plans(engine: Engine) -> list[PlanSummary]:
     """Every plan with its number of items, newest year first (the default plan first)."""
+    from sqlmodel import Session, col, func, select
+
+    from lawtasks.models import Item, Plan, Task
+
     with Session(engine) as session:
         rows = session.exec(
             select(Plan.slug, Plan.title, Plan.year, func.count(col(Item.id)))
@@ -240,6 +250,10 @@ class UserView:
 
 def list_users(engine: Engine) -> list[UserView]:
     """The ledger's users, coordinators first, then by unit and name."""
+    from sqlmodel import Session, col, func, select
+
+    from lawtasks.models import Item, User
+
     with Session(engine) as session:
         users = list(session.exec(select(User)))
         total = session.exec(select(func.count(col(Item.id)))).one()
@@ -261,12 +275,20 @@ def list_users(engine: Engine) -> list[UserView]:
 
 
 def newest_plan_slug(session: Session) -> str | None:
+    from sqlmodel import col, select
+
+    from lawtasks.models import Plan
+
     plan = session.exec(select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
     return plan.slug if plan else None
 
 
 def resolve_plan(session: Session, slug: str | None) -> Plan:
     """The plan named `slug`, or the newest one."""
+    from sqlmodel import col, select
+
+    from lawtasks.models import Plan
+
     if slug is None:
         plan = session.exec(
             select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())
@@ -282,6 +304,8 @@ def resolve_plan(session: Session, slug: str | None) -> Plan:
 
 
 def plan_year(engine: Engine, slug: str | None) -> int:
+    from sqlmodel import Session
+
     with Session(engine) as session:
         return resolve_plan(session, slug).year
 
@@ -302,6 +326,10 @@ def resolve_refs(
 
     The first bad ref raises an error naming it and what is valid; nothing is half-resolved.
     """
+    from sqlmodel import col, select
+
+    from lawtasks.models import Item, Task
+
     if not refs:
         raise DomainError("error.no_ids")
     tasks = {
@@ -344,6 +372,33 @@ def _note_views(notes: Iterable[Note]) -> tuple[NoteView, ...]:
     )
 
 
+def _item_view(
+    task: Task, item: Item, notes: list[Note] | None, start: date, today: date
+) -> ItemView:
+    status = Status(item.status)
+    return ItemView(
+        id=f"{task.seq}.{item.seq}",
+        task=task.seq,
+        seq=item.seq,
+        title=item.title,
+        text=item.text,
+        status=status,
+        progress=item.progress,
+        lead_unit=item.lead_unit,
+        assisting_units=item.assisting_units,
+        responsible_person=item.responsible_person,
+        due=item.due,
+        target=item.target,
+        warning=warning_for(
+            status=status, progress=item.progress, due=item.due, start=start, today=today
+        ),
+        updated_at=item.updated_at,
+        updated_by=item.updated_by,
+        version=item.version,
+        notes=_note_views(notes) if notes else (),
+    )
+
+
 def build_plan_view(
     plan: Plan,
     tasks: Sequence[Task],
@@ -369,31 +424,7 @@ def build_plan_view(
     task_views: list[TaskView] = []
     for task in sorted(tasks, key=lambda row: row.seq):
         item_views = tuple(
-            ItemView(
-                id=f"{task.seq}.{item.seq}",
-                task=task.seq,
-                seq=item.seq,
-                title=item.title,
-                text=item.text,
-                status=Status(item.status),
-                progress=item.progress,
-                lead_unit=item.lead_unit,
-                assisting_units=item.assisting_units,
-                responsible_person=item.responsible_person,
-                due=item.due,
-                target=item.target,
-                warning=warning_for(
-                    status=Status(item.status),
-                    progress=item.progress,
-                    due=item.due,
-                    start=plan.start_date,
-                    today=today,
-                ),
-                updated_at=item.updated_at,
-                updated_by=item.updated_by,
-                version=item.version,
-                notes=_note_views(notes_by_item.get(item.id or 0, [])),
-            )
+            _item_view(task, item, notes_by_item.get(item.id or 0), plan.start_date, today)
             for item in sorted(items_by_task.get(task.id or 0, []), key=lambda row: row.seq)
         )
         task_views.append(
@@ -434,6 +465,10 @@ def build_plan_view(
 
 
 def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
+    from sqlmodel import Session, col, select
+
+    from lawtasks.models import Item, Note, Task
+
     with Session(engine) as session:
         plan = resolve_plan(session, slug)
         tasks = list(session.exec(select(Task).where(Task.plan_id == plan.id)))
@@ -509,6 +544,11 @@ def load_history(
     limit: int | None = None,
 ) -> list[EventView]:
     """The audit trail, oldest first, optionally for one task or item and a date window."""
+    from sqlalchemy import or_
+    from sqlmodel import Session, col, select
+
+    from lawtasks.models import Event, Item, Task
+
     with Session(engine) as session:
         plan = resolve_plan(session, slug)
         tasks = {
@@ -574,5 +614,9 @@ def latest_event_id(engine: Engine) -> int:
 
     One indexed lookup, cheap enough to poll every second.
     """
+    from sqlmodel import Session, func, select
+
+    from lawtasks.models import Event
+
     with Session(engine) as session:
         return session.exec(select(func.max(Event.id))).one() or 0

@@ -272,6 +272,10 @@ def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
     )
 
 
+# A task's detail lists this many of its items; the tree and `list` show them all.
+TASK_DETAIL_ITEMS = 30
+
+
 def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
     rows: list[tuple[str, str | Text]] = [
         (t("label.id"), str(task.id)),
@@ -286,10 +290,13 @@ def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
     item_rows.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
     item_rows.add_column(no_wrap=True)
     item_rows.add_column(no_wrap=True, justify="right")
-    for item in task.items:
+    for item in task.items[:TASK_DETAIL_ITEMS]:
         item_rows.add_row(
             item.id, Text(printable(item.title)), status_text(item), f"{item.progress}%"
         )
+    if len(task.items) > TASK_DETAIL_ITEMS:
+        more = len(task.items) - TASK_DETAIL_ITEMS
+        item_rows.add_row("…", Text(t("label.more_items", count=more), style="dim"), "", "")
     return Group(
         Text(printable(task.body)),
         Text(""),

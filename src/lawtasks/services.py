@@ -9,8 +9,6 @@ through here, so they leave the same history.
 from __future__ import annotations
 
 import functools
-import getpass
-import os
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +31,7 @@ from lawtasks.domain import (
     Status,
     check_status_progress,
     clean_text,
+    default_actor,
     parse_progress,
 )
 from lawtasks.errors import DomainError
@@ -53,17 +52,6 @@ class _Unset:
 
 
 UNSET: Final = _Unset()
-
-
-def default_actor() -> str:
-    """--user is passed in by the front end; then LAWTASKS_USER, then the OS login name."""
-    explicit = os.environ.get("LAWTASKS_USER", "").strip()
-    if explicit:
-        return explicit
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
-        return "unknown"
 
 
 @dataclass(frozen=True)

@@ -39,12 +39,8 @@ from lawtasks.readmodel import (
     PlanView,
     TaskView,
     filter_plan,
-    latest_event_id,
-    load_history,
-    load_plan,
 )
 from lawtasks.render import describe
-from lawtasks.services import Outcome
 from lawtasks.tui.i18n_bindings import translate_bindings
 from lawtasks.tui.screens.dialogs import (
     ConfirmDialog,
@@ -58,11 +54,14 @@ from lawtasks.tui.widgets.plan_header import PlanHeader
 from lawtasks.tui.widgets.plan_tree import PlanTree
 
 if TYPE_CHECKING:
+    from lawtasks.services import Outcome
     from lawtasks.tui.app import LawtasksApp
 
 # The order `s` walks through.
 STATUS_CYCLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.BLOCKED)
 HISTORY_LIMIT = 10
+# Long enough for the first screen to be painted, short enough to be ready before a key.
+WARM_UP_SECONDS = 0.5
 
 
 def check_progress(text: str) -> None:
@@ -123,9 +122,20 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(PlanTree).focus()
-        self.load()
+        if self.lawtasks.has_lean_reader:
+            # A few milliseconds even at 10,000 items: shown in the first frame, rather than
+            # in a second one after a worker's round trip.
+            self.reload_now()
+        else:
+            self.load()
         self.set_interval(self.lawtasks.poll_interval, self.poll)
         self.listen()
+        # Once the first screen is up, make the service layer ready for the first change.
+        self.set_timer(WARM_UP_SECONDS, self.warm_up)
+
+    @work(thread=True, exclusive=True, group="warm-up")
+    def warm_up(self) -> None:
+        self.lawtasks.ledger  # noqa: B018 - imports the ORM and opens the engine
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -135,8 +145,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load")
     def load(self, *, message: str | None = None) -> None:
         """Read the plan off the UI thread, then show it on the UI thread."""
-        token = latest_event_id(self.lawtasks.engine)
-        view = load_plan(self.lawtasks.engine, slug=self.lawtasks.plan, today=self.today())
+        token = self.lawtasks.latest_event_id()
+        view = self.lawtasks.read_plan(self.today())
         self.app.call_from_thread(self.show_plan, view, token, message)
 
     @work(thread=True, exclusive=True, group="poll")
@@ -145,9 +155,9 @@ class MainScreen(Screen[None]):
 
         One indexed lookup per tick; the plan is read again only when an event was written.
         """
-        token = latest_event_id(self.lawtasks.engine)
+        token = self.lawtasks.latest_event_id()
         if token != self.token:
-            view = load_plan(self.lawtasks.engine, slug=self.lawtasks.plan, today=self.today())
+            view = self.lawtasks.read_plan(self.today())
             self.app.call_from_thread(self.show_plan, view, token, t("tui.external"))
 
     def on_unmount(self) -> None:
@@ -160,6 +170,8 @@ class MainScreen(Screen[None]):
         A plain daemon thread rather than a Textual worker: it blocks in the driver between
         notifications, and must never hold up the app's exit.
         """
+        if self.lawtasks.url.startswith("sqlite"):
+            return  # no LISTEN in SQLite; and the engine is not needed yet
         from lawtasks.db import listen_for_changes
 
         connection = listen_for_changes(self.lawtasks.engine)
@@ -182,8 +194,8 @@ class MainScreen(Screen[None]):
 
     def reload_now(self) -> None:
         """After the officer's own change: read at once, so the change shows at once."""
-        token = latest_event_id(self.lawtasks.engine)
-        view = load_plan(self.lawtasks.engine, slug=self.lawtasks.plan, today=self.today())
+        token = self.lawtasks.latest_event_id()
+        view = self.lawtasks.read_plan(self.today())
         self.show_plan(view, token, None)
 
     def show_plan(self, view: PlanView, token: int, message: str | None) -> None:
@@ -210,9 +222,7 @@ class MainScreen(Screen[None]):
         history = []
         if node is not None:
             ref = PlanTree.key(node)
-            history = load_history(
-                self.lawtasks.engine, slug=self.lawtasks.plan, ref=ref, limit=HISTORY_LIMIT
-            )
+            history = self.lawtasks.read_history(ref, HISTORY_LIMIT)
             history.reverse()  # newest first, as the notes are
         self.query_one(DetailPane).show_node(node, history)
 

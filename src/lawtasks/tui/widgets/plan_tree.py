@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.style import Style
@@ -16,6 +17,9 @@ from lawtasks.render import STATUS_GLYPH, WARNING_STYLE, percent, printable
 from lawtasks.tui.i18n_bindings import translate_bindings
 
 Node = TaskView | ItemView
+
+# Above this many items a plan opens folded, its items' nodes made as tasks are unfolded.
+LAZY_OVER = 500
 
 
 class PlanTree(Tree[Node]):
@@ -42,7 +46,11 @@ class PlanTree(Tree[Node]):
         super().__init__("plan", id=id)
         self.show_root = False
         self.guide_depth = 2
-        self._by_ref: dict[str, TreeNode[Node]] = {}
+        self._by_ref: dict[str, TreeNode[Node]] = {}  # the nodes made so far, by ID
+        # The items of folded tasks whose nodes are not made yet, by task ID.
+        self._pending: dict[str, Sequence[ItemView]] = {}
+        self._shape: list[str] = []  # every task and item ID shown, in order
+        self._tasks: list[int] = []
         translate_bindings(self)
 
     # -- content --------------------------------------------------------------------------
@@ -56,32 +64,55 @@ class PlanTree(Tree[Node]):
         """Show `view`, keeping the cursor on the same task or item where it still exists.
 
         When the shape is unchanged (the usual case after an edit) the labels are updated in
-        place, so nothing jumps and collapsed tasks stay collapsed.
+        place, so nothing jumps and collapsed tasks stay collapsed. A plan of more than
+        LAZY_OVER items opens with its tasks folded, and a task's items become nodes when it
+        is first unfolded: ten thousand nodes nobody looks at would cost the first screen.
         """
         wanted = [str(task.id) for task in view.tasks] + [item.id for item in view.items]
-        if list(self._by_ref) == wanted:
+        if self._shape == wanted:
             for task in view.tasks:
                 self._update(self._by_ref[str(task.id)], task)
+                if str(task.id) in self._pending:
+                    self._pending[str(task.id)] = task.items
+                    continue
                 for item in task.items:
                     self._update(self._by_ref[item.id], item)
             self._announce()
             return
         current = self.cursor_node.data if self.cursor_node else None
         current_key = self.key(current) if current is not None else None
-        collapsed = {key for key, node in self._by_ref.items() if not node.is_expanded}
+        tasks_before = {str(task) for task in self._tasks}
+        expanded = {key for key in tasks_before if self._by_ref[key].is_expanded}
+        lazy = len(wanted) - len(view.tasks) > LAZY_OVER
         self.clear()
-        self._by_ref = {}
+        self._by_ref, self._pending, self._shape = {}, {}, wanted
+        self._tasks = [task.id for task in view.tasks]
         for task in view.tasks:
-            task_node = self.root.add(self._label(task), data=task, expand=True)
-            self._by_ref[str(task.id)] = task_node
-            for item in task.items:
-                self._by_ref[item.id] = task_node.add_leaf(self._label(item), data=item)
-            if str(task.id) in collapsed:
-                task_node.collapse()
+            key = str(task.id)
+            # Folded as it was; a new task unfolded, unless the plan is large.
+            unfold = key in expanded or (key not in tasks_before and not lazy)
+            task_node = self.root.add(self._label(task), data=task, allow_expand=True)
+            self._by_ref[key] = task_node
+            if unfold:
+                self._add_items(task_node, task.items)
+                task_node.expand()
+            else:
+                self._pending[key] = task.items
         target = self._by_ref.get(current_key or "")
         if target is None and current_key and "." in current_key:
             target = self._by_ref.get(current_key.split(".")[0])
         self.call_after_refresh(self._move_to, target)
+
+    def _add_items(self, task_node: TreeNode[Node], items: Sequence[ItemView]) -> None:
+        for item in items:
+            self._by_ref[item.id] = task_node.add_leaf(self._label(item), data=item)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
+        data = event.node.data
+        if isinstance(data, TaskView):
+            items = self._pending.pop(str(data.id), None)
+            if items is not None:
+                self._add_items(event.node, items)
 
     def _move_to(self, node: TreeNode[Node] | None) -> None:
         if node is not None and node.line >= 0:

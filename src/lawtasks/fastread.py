@@ -1,0 +1,223 @@
+"""The lean read path: a SQLite ledger read with the standard library, without the ORM.
+
+Officers run `list`, `show` and `summary` many times a day, scripts run them in loops, and
+shells complete IDs on every Tab; importing SQLAlchemy and SQLModel would cost each of them
+several times what the work itself takes. This reader selects the same columns of the same
+tables and hands the rows to `readmodel.build_plan_view`, so both paths build their views
+with one function; tests/test_fastread.py proves them equal over generated ledgers.
+
+It serves only what it can serve exactly: an existing SQLite file at this code's schema
+version. Anything else (PostgreSQL, a file still to be created and seeded, an older or newer
+schema, an unknown plan or ID, whose errors the ORM path words) returns None, and the caller
+takes the ORM path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+from typing import Any, cast
+
+from lawtasks.domain import ItemRef, parse_ref
+from lawtasks.errors import DomainError
+from lawtasks.location import SCHEMA_VERSION, plain_sqlite_file
+from lawtasks.readmodel import EventView, PlanView, build_plan_view
+
+# The columns each view needs, by table; the names are the models' (lawtasks.models).
+_PLAN = "id, slug, title, year, goal, heading, source_name, published, start_date"
+_TASK = "id, seq, numeral, title, body, lead_unit, assisting_units"
+_ITEM = (
+    "id, task_id, seq, title, text, status, progress, lead_unit, assisting_units, "
+    "responsible_person, due, target, updated_at, updated_by, version"
+)
+_NOTE = "id, task_id, item_id, text, author, created_at, retracted"
+
+
+def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> SimpleNamespace:
+    """A row as an object with the columns' names, for the small queries."""
+    return SimpleNamespace(**{d[0]: v for d, v in zip(cursor.description, values, strict=True)})
+
+
+def _rows(cursor: sqlite3.Cursor, columns: str, **convert: Callable[[str], Any]) -> list[Any]:
+    """The rows of `cursor` as named tuples of `columns`, with the named columns converted
+    from SQLite's text (dates, and times that SQLModel's UTCDateTime stores as naive UTC).
+
+    Named tuples rather than objects: a plan of 10,000 items is read on every start.
+    """
+    names = [name.strip() for name in columns.split(",")]
+    row_type = namedtuple("Row", names)  # type: ignore[misc]
+    positions = [(names.index(name), function) for name, function in convert.items()]
+    make = row_type._make
+    rows = []
+    for values in cursor:
+        if not positions:
+            rows.append(make(values))
+            continue
+        converted = list(values)
+        for position, function in positions:
+            if converted[position] is not None:
+                converted[position] = function(converted[position])
+        rows.append(make(converted))
+    return rows
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class Reader:
+    """A read-only view of one SQLite ledger; `open` says whether this path applies."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        connection.row_factory = _row
+
+    @classmethod
+    def open(cls, url: str) -> Reader | None:
+        path = plain_sqlite_file(url)
+        if path is None or not path.is_file():
+            return None
+        try:
+            connection = sqlite3.connect(path)
+            connection.execute("PRAGMA busy_timeout = 30000")
+            (version,) = connection.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone() or ("",)
+        except sqlite3.Error:
+            return None
+        if version != str(SCHEMA_VERSION):
+            connection.close()
+            return None
+        return cls(connection)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def _plan(self, slug: str | None) -> Any:
+        query = f"SELECT {_PLAN} FROM plan ORDER BY year DESC, id DESC LIMIT 1"
+        params: tuple[str, ...] = ()
+        if slug is not None:
+            query, params = f"SELECT {_PLAN} FROM plan WHERE slug = ?", (slug,)
+        cursor = self._cursor(query, params)
+        rows = _rows(cursor, _PLAN, published=date.fromisoformat, start_date=date.fromisoformat)
+        return rows[0] if rows else None
+
+    def _cursor(self, query: str, params: Sequence[object]) -> sqlite3.Cursor:
+        cursor = self.connection.cursor()
+        cursor.row_factory = None  # plain tuples, for _rows
+        return cursor.execute(query, params)
+
+    def load_plan(self, *, slug: str | None, today: date) -> PlanView | None:
+        plan = self._plan(slug)
+        if plan is None:
+            return None
+        tasks = _rows(
+            self._cursor(f"SELECT {_TASK} FROM task WHERE plan_id = ?", (plan.id,)), _TASK
+        )
+        items = _rows(
+            self._cursor(
+                f"SELECT {_ITEM} FROM item"
+                " WHERE task_id IN (SELECT id FROM task WHERE plan_id = ?)",
+                (plan.id,),
+            ),
+            _ITEM,
+            due=date.fromisoformat,
+            updated_at=_utc,
+        )
+        notes = _rows(
+            self._cursor(
+                f"SELECT {_NOTE} FROM note WHERE plan_id = ? AND NOT retracted", (plan.id,)
+            ),
+            _NOTE,
+            created_at=_utc,
+        )
+        # The rows carry the models' attribute names and types, which is all it reads.
+        rows = cast(Any, (plan, tasks, items, notes))
+        return build_plan_view(*rows, today=today)
+
+    def load_history(
+        self, *, slug: str | None, ref: str, limit: int | None = None
+    ) -> list[EventView] | None:
+        """The trail of one task or item, oldest first, as `readmodel.load_history`."""
+        plan = self._plan(slug)
+        if plan is None:
+            return None
+        try:
+            parsed = parse_ref(ref)
+        except DomainError:
+            return None
+        execute = self.connection.execute
+        task = execute(
+            "SELECT id, seq FROM task WHERE plan_id = ? AND seq = ?", (plan.id, parsed.task)
+        ).fetchone()
+        if task is None:
+            return None
+        items = {
+            row.id: row.seq
+            for row in execute("SELECT id, seq FROM item WHERE task_id = ?", (task.id,))
+        }
+        if isinstance(parsed, ItemRef):
+            chosen = [item_id for item_id, seq in items.items() if seq == parsed.item]
+            if not chosen:
+                return None
+            where, params = "item_id = ?", [chosen[0]]
+        else:
+            chosen = list(items)
+            marks = ", ".join("?" * len(chosen))
+            where, params = f"(task_id = ? OR item_id IN ({marks}))", [task.id, *chosen]
+        query = (
+            "SELECT id, task_id, item_id, actor, at, action, field, old, new, batch FROM event"
+            f" WHERE plan_id = ? AND {where} ORDER BY id DESC"
+        )
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        events = execute(query, [plan.id, *params]).fetchall()[::-1]
+        return [self._event_view(event, task, items) for event in events]
+
+    @staticmethod
+    def _event_view(
+        event: SimpleNamespace, task: SimpleNamespace, items: dict[int, int]
+    ) -> EventView:
+        if event.item_id is not None and event.item_id in items:
+            ref: str | None = f"{task.seq}.{items[event.item_id]}"
+        elif event.task_id == task.id:
+            ref = str(task.seq)
+        else:
+            ref = None
+        return EventView(
+            id=event.id,
+            ref=ref,
+            actor=event.actor,
+            at=_utc(event.at),
+            action=event.action,
+            field=event.field,
+            old=event.old,
+            new=event.new,
+            batch=event.batch,
+        )
+
+    def latest_event_id(self) -> int:
+        """As `readmodel.latest_event_id`: what the TUI polls to notice a change."""
+        row = self.connection.execute("SELECT max(id) AS id FROM event").fetchone()
+        return int(row.id or 0)
+
+    def plan_year(self, slug: str | None) -> int | None:
+        plan = self._plan(slug)
+        return None if plan is None else int(plan.year)
+
+    def ids(self, *, slug: str | None) -> list[str] | None:
+        """Every task and item ID of a plan, in order: what shell completion offers."""
+        plan = self._plan(slug)
+        if plan is None:
+            return None
+        rows: Sequence[SimpleNamespace] = self.connection.execute(
+            "SELECT task.seq AS task, item.seq AS item FROM task"
+            " LEFT JOIN item ON item.task_id = task.id WHERE task.plan_id = ?"
+            " ORDER BY task.seq, item.seq",
+            (plan.id,),
+        ).fetchall()
+        tasks = list(dict.fromkeys(str(row.task) for row in rows))
+        return tasks + [f"{row.task}.{row.item}" for row in rows if row.item is not None]
