@@ -490,7 +490,12 @@ def list_(
         from lawtasks.render import items_table
 
         console = _console()
-        console.print(items_table(shown, width=console.width))
+        table = items_table(shown, width=console.width)
+        if console.is_terminal:
+            console.print(table)
+        else:
+            # What the console would print without colours, without its second measuring.
+            sys.stdout.write(table.plain + "\n")
 
 
 @app.command(cls=_Command, help=t("help.show"))

