@@ -133,7 +133,11 @@ def at_most(limit: float, unit: str) -> Goal:
 
 
 def beyond_startup(startup: str, limit_ms: float) -> Goal:
-    """The row's median less the start-up row's median, at most `limit_ms`."""
+    """The row's median less the start-up row's median, at most `limit_ms`.
+
+    A write's start-up is a one-item `set` on the seeded plan: what any write pays (the
+    interpreter, the ORM and the service layer) before the size of the work counts.
+    """
 
     def judge(row: Measurement, results: Results) -> Verdict:
         extra = row.median - results[startup].median
@@ -549,14 +553,14 @@ def big_rows(bench: Bench, setup: Setup) -> None:
     bench.command(
         "set_all", "set 1..100 --progress N (10,000 items)",
         lambda i: [law, "--db", str(set_db), "set", *tasks, "--progress", str(progress_value(i))],
-        goals=[beyond_startup("version", 1000)], check=contains(last),
+        goals=[beyond_startup("set_one", 1000)], check=contains("changes made"),
         after=lambda n: expect_progress(setup, set_db, last, env, progress_value(n)),
     )  # fmt: skip
     apply_db = copy_db(setup.big, bench.workdir / "apply.db")
     bench.command(
         "apply", "apply returns.csv (10,000 rows)",
         lambda i: [law, "--db", str(apply_db), "apply", str(setup.returns[i % 2])],
-        goals=[beyond_startup("version", 1000)], check=contains(f"{total}"),
+        goals=[beyond_startup("set_one", 1000)], check=contains(f"{total}"),
         after=lambda n: expect_progress(setup, apply_db, last, env, setup.returns_progress[n % 2]),
     )  # fmt: skip
     export_db = copy_db(setup.big, bench.workdir / "export.db")

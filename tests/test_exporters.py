@@ -348,6 +348,38 @@ def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
     assert widths["C"] > widths["B"] > widths["A"]  # 具体事项 widest, 序号 narrow
 
 
+def test_xlsx_ledger_formats_styles_and_print_setup(zh: None, request_: ExportRequest) -> None:
+    """What the 台账 shows besides its values: formats, fills, the header, heights, printing."""
+    sheet = load_xlsx(render_bytes("xlsx", request_))["台账"]
+    for heading in sheet[1]:
+        assert heading.font.b
+        assert heading.fill.fgColor.rgb.endswith("D9E1F2")
+        assert heading.alignment.horizontal == "center"
+        assert heading.border.bottom.style == "thin"
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    red = rows["2.1"]
+    assert isinstance(red[9].value, datetime)
+    assert [red[i].number_format for i in (4, 7, 9)] == ["yyyy-mm-dd", '0"%"', "yyyy-mm-dd hh:mm"]
+    # A warned row is filled across, its empty cells too; a green row stays plain.
+    assert all(c.fill.fgColor.rgb.endswith("FFC7CE") for c in red)
+    assert all(c.fill.fill_type is None for c in rows["1.2"])
+    assert all(c.alignment.vertical == "top" for row in rows.values() for c in row)
+    assert red[2].alignment.wrap_text
+    assert not red[7].alignment.wrap_text
+    # Every row is as tall as its wrapped text: 2.1's note and byline take three lines.
+    heights = {row[0].value: sheet.row_dimensions[row[0].row].height for row in rows.values()}
+    assert all(height and height >= 18 for height in heights.values())
+    assert heights["2.1"] >= 3 * 15 + 3
+    widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
+    assert all(6 <= width <= 60 for width in widths.values())
+    assert widths["C"] == 44  # 具体事项 wraps at its cap
+    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
 def test_xlsx_summary_sheet_with_chart(zh: None, request_: ExportRequest) -> None:
     workbook = load_xlsx(render_bytes("xlsx", request_))
     sheet = workbook["汇总"]

@@ -95,13 +95,8 @@ class Settings:
             return date.today()
         from lawtasks.dates import parse_date
 
-        year = self.reader.plan_year(self.plan) if self.reader else None
-        if year is None:
-            from lawtasks.readmodel import plan_year
-
-            year = plan_year(self.engine, self.plan)
         # 6月底 means the end of June of the plan's year, as it does for --due.
-        return parse_date(self.today_text, year=year)
+        return parse_date(self.today_text, year=self.plan_year())
 
     @cached_property
     def actor(self) -> str:
@@ -114,15 +109,25 @@ class Settings:
 
         return Ledger(self.engine, actor=self.user, plan=plan or self.plan)
 
-    def view(self, plan: str | None = None) -> Any:
+    def view(self, plan: str | None = None, *, today: date | None = None) -> Any:
         slug = plan or self.plan
+        today = today or self.today
         if self.reader is not None:
-            view = self.reader.load_plan(slug=slug, today=self.today)
+            view = self.reader.load_plan(slug=slug, today=today)
             if view is not None:
                 return view
         from lawtasks.readmodel import load_plan
 
-        return load_plan(self.engine, slug=slug, today=self.today)
+        return load_plan(self.engine, slug=slug, today=today)
+
+    def plan_year(self, plan: str | None = None) -> int:
+        slug = plan or self.plan
+        year = self.reader.plan_year(slug) if self.reader is not None else None
+        if year is None:
+            from lawtasks.readmodel import plan_year
+
+            year = plan_year(self.engine, slug)
+        return int(year)
 
     def history(self, plan: str | None, ref: str, limit: int) -> Any:
         """The newest `limit` events of one task or item, oldest first."""
@@ -325,6 +330,9 @@ def _print_json(data: dict[str, Any]) -> None:
     typer.echo(json.dumps({"schema": 1, **data}, ensure_ascii=False, indent=indent))
 
 
+CHANGES_SHOWN = 200
+
+
 def _print_outcome(outcome: Any, fmt: TextFormat) -> None:
     changes = [
         {"id": change.ref, "field": change.field, "old": change.old, "new": change.new}
@@ -347,8 +355,14 @@ def _print_outcome(outcome: Any, fmt: TextFormat) -> None:
         return
     from lawtasks.render import describe
 
-    for change in outcome.changes:
-        typer.echo(f"{change.ref}  {describe(change.field, change.old, change.new)}")
+    # A person reads the first screenful; `log` (or --format json) has every change.
+    lines = [
+        f"{change.ref}  {describe(change.field, change.old, change.new)}"
+        for change in outcome.changes[:CHANGES_SHOWN]
+    ]
+    if len(outcome.changes) > CHANGES_SHOWN:
+        lines.append(t("out.more_changes", count=len(outcome.changes) - CHANGES_SHOWN))
+    typer.echo("\n".join(lines))
     count = len(outcome.changes)
     typer.echo(t("out.changed_one") if count == 1 else t("out.changed", count=count))
 
@@ -810,13 +824,13 @@ def export(
     from lawtasks.domain import Status
     from lawtasks.exporters import TEXT_FORMATS, ExportRequest, default_filename, render_text
     from lawtasks.exporters import export as write_export
-    from lawtasks.readmodel import ItemFilter, filter_plan, load_history, load_plan
+    from lawtasks.readmodel import ItemFilter, filter_plan, load_history
 
     settings = _settings(ctx)
     slug = plan or settings.plan
-    year = settings.view(slug).year
+    year = settings.plan_year(slug)
     today = parse_date(as_of, year=year) if as_of else settings.today
-    view = load_plan(settings.engine, slug=slug, today=today)
+    view = settings.view(slug, today=today)
     shown = filter_plan(
         view,
         ItemFilter(

@@ -83,6 +83,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有变化:各项已是所给的值。",
         "Nothing changed: every field already had that value.",
     ),
+    "out.more_changes": (
+        "……另有 {count} 处修改,lawtasks log 可查看全部。",
+        "… and {count} more changes; lawtasks log shows them all.",
+    ),
     "out.note_added": ("已为 {ref} 添加备注。", "Note added to {ref}."),
     "out.backup": ("已备份到 {path}", "Backed up to {path}"),
     "out.restored": (

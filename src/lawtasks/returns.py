@@ -87,20 +87,21 @@ class ReturnSet:
 
 def read_returns(paths: Sequence[Path], view: PlanView) -> ReturnSet:
     result = ReturnSet()
+    # Built once: every row looks its ID up here (view.items builds a new list each call).
+    items = _items_by_id(view)
     for path in paths:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise DomainError("parse.unreadable", source=str(path), reason=error.strerror) from None
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            _read_sheet(path, data, view, result)
+            _read_sheet(path, data, view, items, result)
         elif path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-            _read_records(path, _json_records(path, data, result), view, result, "JSON")
+            _read_records(path, _json_records(path, data, result), view, items, result, "JSON")
         else:
             text = _decode(path, data)
-            _read_records(
-                path, enumerate(csv.DictReader(io.StringIO(text)), 2), view, result, "CSV"
-            )
+            records = enumerate(csv.DictReader(io.StringIO(text)), 2)
+            _read_records(path, records, view, items, result, "CSV")
     return result
 
 
@@ -134,6 +135,7 @@ def _read_records(
     path: Path,
     records: Iterable[tuple[int, dict[str, object]]],
     view: PlanView,
+    items: Mapping[str, ItemView],
     result: ReturnSet,
     sheet: str,
 ) -> None:
@@ -146,14 +148,16 @@ def _read_records(
                 version = int(str(cells["version"]))
             except ValueError:
                 problems.append(("version", t("returns.bad_version", value=cells["version"])))
-        row, found = _row(sheet, cells, view, None, version)
+        row, found = _row(sheet, cells, view, items, None, version)
         problems += found
         result.errors += [CellError(path.name, sheet, number, col, msg) for col, msg in problems]
         if row is not None and not problems:
             result.rows.append(_located(row, path.name, sheet, number))
 
 
-def _read_sheet(path: Path, data: bytes, view: PlanView, result: ReturnSet) -> None:
+def _read_sheet(
+    path: Path, data: bytes, view: PlanView, items: Mapping[str, ItemView], result: ReturnSet
+) -> None:
     from openpyxl import load_workbook
 
     try:
@@ -190,7 +194,8 @@ def _read_sheet(path: Path, data: bytes, view: PlanView, result: ReturnSet) -> N
                     cells["status"] = None
                 if cells["progress"] == stamp.progress:
                     cells["progress"] = None
-            row, problems = _row(ws.title, cells, view, unit, stamp.version if stamp else None)
+            version = stamp.version if stamp else None
+            row, problems = _row(ws.title, cells, view, items, unit, version)
             result.errors += [
                 CellError(path.name, ws.title, number, col, msg) for col, msg in problems
             ]
@@ -225,6 +230,7 @@ def _row(
     sheet: str,
     cells: Mapping[str, object],
     view: PlanView,
+    items: Mapping[str, ItemView],
     actor: str | None,
     version: int | None,
 ) -> tuple[ReturnRow | None, list[tuple[str, str]]]:
@@ -234,7 +240,6 @@ def _row(
     def column(name: str) -> str:
         return _LETTERS.get(name, name) if sheet not in ("CSV", "JSON") else name
 
-    items = {item.id: item for item in view.items}
     ref = "" if cells.get("id") is None else str(cells["id"]).strip()
     try:
         parse_ref(ref)
@@ -294,6 +299,10 @@ def _row(
     return row, problems
 
 
+def _items_by_id(view: PlanView) -> dict[str, ItemView]:
+    return {item.id: item for item in view.items}
+
+
 def _cell_text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
@@ -316,7 +325,7 @@ class RowPlan:
 def plan_returns(rows: Sequence[ReturnRow], view: PlanView) -> list[RowPlan]:
     """Compare each row with the ledger. A row that matches the ledger (the same file applied
     twice) plans nothing, so it is never a conflict."""
-    items = {item.id: item for item in view.items}
+    items = _items_by_id(view)
     plans = []
     for row in rows:
         item = items[row.ref]

@@ -14,9 +14,10 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, ParamSpec, TypeVar
+from typing import Final, NamedTuple, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, col, select
 
@@ -28,11 +29,13 @@ from lawtasks.domain import (
     FIELD_LIMIT,
     NOTE_LIMIT,
     ItemRef,
+    Ref,
     Status,
     check_status_progress,
     clean_text,
     default_actor,
     parse_progress,
+    parse_ref,
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
@@ -106,10 +109,126 @@ def _value(value: object) -> str | None:
     return str(value)
 
 
-_CHAIN = "lawtasks.digest"  # session.info key: the digest the next event chains to
-
 # Item fields the officers set directly; status and progress go through _next_state.
 _PLAIN_FIELDS = ("lead_unit", "assisting_units", "responsible_person", "due", "target")
+
+
+class _EventRow(NamedTuple):
+    """An audit event's columns, as they are chained and inserted.
+
+    Not an `Event`: building 20,000 of those (pydantic and ORM instrumentation) took seconds
+    of a bulk call, and `audit.digest` reads nothing but these names.
+    """
+
+    plan_id: int | None
+    task_id: int | None
+    item_id: int | None
+    note_id: int | None
+    batch: str
+    actor: str
+    at: datetime
+    action: str
+    field: str | None
+    old: str | None
+    new: str | None
+    reverts: str | None
+    subject: str | None
+
+
+@dataclass(slots=True)
+class _ItemState:
+    """An item's fields as a call reads and changes them, without an ORM object per item."""
+
+    id: int
+    task_id: int
+    seq: int
+    ref: str  # as officers write it: 2.3
+    status: str
+    progress: int
+    lead_unit: str | None
+    assisting_units: str | None
+    responsible_person: str | None
+    due: date | None
+    target: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    version: int
+
+
+# The columns a call reads of each item, in _ItemState's order (less its ref).
+_LOADED = ("id", "task_id", "seq", "status", "progress", *_PLAIN_FIELDS, "updated_at",
+           "updated_by", "version")  # fmt: skip
+# The columns an item's change writes back (see _touch).
+_WRITTEN = ("status", "progress", *_PLAIN_FIELDS, "version", "updated_at", "updated_by")
+
+_WRITES = "lawtasks.writes"  # session.info key: the transaction's _Writes
+
+
+class _Writes:
+    """The events and item changes of one transaction, written just before it commits.
+
+    One per session rather than per batch: a transaction may hold several batches (a return
+    applied for several units) and the chain runs through all of them. Holding the rows
+    back lets 10,000 item changes go out as one UPDATE and their events as one INSERT, in
+    the order they were recorded, which is the order the chain is walked in (by id).
+    """
+
+    def __init__(self, previous: str) -> None:
+        self.previous = previous  # the digest the next event chains to
+        self.events: list[tuple[_EventRow, str]] = []  # each with its digest
+        self.items: dict[int, _ItemState] = {}
+        # Item id -> `old` of its latest "progress → 100" event, once read: what reopening
+        # a done item goes back to.
+        self.done_from: dict[int, str | None] | None = None
+
+    def add(self, row: _EventRow) -> None:
+        # audit.digest reads the event's columns by name, which the row carries.
+        self.previous = digest(self.previous, cast(Event, row))
+        self.events.append((row, self.previous))
+        done = _done_item(row)
+        if self.done_from is not None and done is not None:
+            self.done_from[done] = row.old
+
+    def write(self, session: Session) -> None:
+        if self.items:
+            # ORM bulk UPDATE by primary key: one executemany for all the items.
+            session.execute(
+                update(Item),
+                [
+                    {"id": item.id, **{name: getattr(item, name) for name in _WRITTEN}}
+                    for item in self.items.values()
+                ],
+            )
+            self.items.clear()
+        if self.events:
+            # Core executemany: the rows go in list order, so ids follow the chain.
+            rows = [{**row._asdict(), "digest": chained} for row, chained in self.events]
+            session.connection().execute(insert(Event), rows)
+            self.events.clear()
+
+
+def _writes(session: Session) -> _Writes:
+    writes = session.info.get(_WRITES)
+    if writes is None:
+        announce_change(session.connection())
+        # Read inside the write transaction (BEGIN IMMEDIATE on SQLite, the writers' lock
+        # on PostgreSQL), so no other writer can append between this read and our events.
+        writes = session.info[_WRITES] = _Writes(latest_digest(session))
+    assert isinstance(writes, _Writes)
+    return writes
+
+
+def _commit(session: Session) -> None:
+    """Write what the call recorded, then commit: every service call ends here."""
+    writes = session.info.get(_WRITES)
+    if isinstance(writes, _Writes):
+        writes.write(session)
+    session.commit()
+
+
+def _done_item(row: _EventRow) -> int | None:
+    """The item whose progress the event takes to 100, if it does."""
+    return row.item_id if row.field == "progress" and row.new == "100" else None
 
 
 @dataclass
@@ -136,31 +255,55 @@ class _Batch:
         action: str | None = None,
         subject: str | None = None,
     ) -> None:
-        event = Event(
-            plan_id=self.plan_id,
-            task_id=task_id,
-            item_id=item_id,
-            note_id=note_id,
-            batch=self.id,
-            actor=self.actor,
-            at=self.at,
-            action=action or self.action,
-            field=field,
-            old=_value(old),
-            new=_value(new),
-            reverts=reverts,
-            subject=subject,
+        _writes(self.session).add(
+            _EventRow(
+                plan_id=self.plan_id,
+                task_id=task_id,
+                item_id=item_id,
+                note_id=note_id,
+                batch=self.id,
+                actor=self.actor,
+                at=self.at,
+                action=action or self.action,
+                field=field,
+                old=_value(old),
+                new=_value(new),
+                reverts=reverts,
+                subject=subject,
+            )
         )
-        # The chain is per database, not per batch: one transaction may hold several batches
-        # (a return applied for several units), so the last digest lives on the session.
-        previous = self.session.info.get(_CHAIN)
-        if previous is None:
-            announce_change(self.session.connection())
-            # Read inside the write transaction (BEGIN IMMEDIATE on SQLite), so no other
-            # writer can append between this read and our own events.
-            previous = latest_digest(self.session)
-        event.digest = self.session.info[_CHAIN] = digest(previous, event)
-        self.session.add(event)
+
+    def touch(self, item: _ItemState) -> None:
+        """Mark a changed item: its new version, time and author go out with the others."""
+        _touch(item, self)
+        _writes(self.session).items[item.id] = item
+
+    def progress_before_done(self, item_id: int) -> int:
+        """What a done item's progress was before it reached 100, read from the trail."""
+        writes = _writes(self.session)
+        if writes.done_from is None:
+            # One query for the whole plan rather than one per reopened item.
+            in_plan = select(Item.id).join(Task).where(Task.plan_id == self.plan_id)
+            found = self.session.exec(
+                select(Event.item_id, Event.old)
+                .where(
+                    Event.field == "progress",
+                    Event.new == "100",
+                    col(Event.item_id).in_(in_plan),
+                )
+                .order_by(col(Event.id))
+            )
+            # Later events overwrite earlier ones, so each item keeps its latest.
+            writes.done_from = {item: old for item, old in found if item is not None}
+            for row, _ in writes.events:  # recorded in this call, not yet written
+                done = _done_item(row)
+                if done is not None:
+                    writes.done_from[done] = row.old
+        old = writes.done_from.get(item_id)
+        if old is None:
+            return 0
+        previous = int(old)
+        return previous if previous < 100 else 0
 
 
 # How often a write is tried again when SQLite stays busy beyond its busy timeout (a WAL
@@ -274,18 +417,20 @@ class Ledger:
                 plain["due"] = parse_date(due, year=plan.year) if due.strip() else None
             elif not isinstance(due, _Unset):
                 plain["due"] = due
-            resolved = resolve_refs(session, plan, refs)
+            if not refs:
+                raise DomainError("error.no_ids")
+            found = _Refs(session, plan, refs)
+            resolved = [found.resolve(text) for text in refs]
             access = self._access(session)
             batch = self._batch(session, plan, "set")
             changes: list[Change] = []
             seen: set[int] = set()
-            for _ref, task, items in resolved:
+            for _ref, _task, items in resolved:
                 for item in items:
-                    assert item.id is not None
                     if item.id in seen:
                         continue
                     seen.add(item.id)
-                    ref = f"{task.seq}.{item.seq}"
+                    ref = item.ref
                     new_unit = plain.get("lead_unit", item.lead_unit)
                     access.check_item(ref, item.lead_unit, new_unit)  # type: ignore[arg-type]
                     if expected_versions and ref in expected_versions:
@@ -293,9 +438,7 @@ class Ledger:
                     item_progress = wanted_progress
                     if progress_delta is not None:
                         item_progress = min(100, max(0, item.progress + progress_delta))
-                    changes += self._apply_item(
-                        session, batch, item, ref, wanted_status, item_progress, plain
-                    )
+                    changes += _apply_item(batch, item, ref, wanted_status, item_progress, plain)
             if note_text is not None:
                 noted: set[str] = set()
                 for ref_obj, task, items in resolved:
@@ -307,56 +450,8 @@ class Ledger:
                     if target_item is None:
                         access.check_item(str(task.seq), task.lead_unit)
                     changes.append(self._add_note(session, batch, task, target_item, note_text))
-            session.commit()
+            _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor)
-
-    def _apply_item(
-        self,
-        session: Session,
-        batch: _Batch,
-        item: Item,
-        ref: str,
-        status: Status | None,
-        progress: int | None,
-        plain: Mapping[str, object],
-    ) -> list[Change]:
-        changes: list[Change] = []
-        new_status, new_progress = _next_state(
-            Status(item.status),
-            item.progress,
-            status,
-            progress,
-            reopen_progress=lambda: self._progress_before_done(session, item),
-        )
-        updates: dict[str, object] = dict(plain)
-        updates["status"] = new_status.value
-        updates["progress"] = new_progress
-        for name in ("status", "progress", *_PLAIN_FIELDS):
-            if name not in updates:
-                continue
-            old, new = getattr(item, name), updates[name]
-            if old == new:
-                continue
-            setattr(item, name, new)
-            batch.record(field=name, old=old, new=new, task_id=item.task_id, item_id=item.id)
-            changes.append(Change(ref, name, _value(old), _value(new)))
-        if changes:
-            _touch(item, batch)
-            session.add(item)
-        return changes
-
-    @staticmethod
-    def _progress_before_done(session: Session, item: Item) -> int:
-        """What a done item's progress was before it reached 100, read from the trail."""
-        event = session.exec(
-            select(Event)
-            .where(Event.item_id == item.id, Event.field == "progress", Event.new == "100")
-            .order_by(col(Event.id).desc())
-        ).first()
-        if event is None or event.old is None:
-            return 0
-        previous = int(event.old)
-        return previous if previous < 100 else 0
 
     # -- returns from the lead units -------------------------------------------------------
 
@@ -371,10 +466,11 @@ class Ledger:
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
             access = self._access(session)
+            found = _Refs(session, plan, [entry.ref for entry in returns])
             batches: dict[str, _Batch] = {}
             changes: list[Change] = []
             for entry in returns:
-                ((_, task, items),) = resolve_refs(session, plan, [entry.ref])
+                _, task, items = found.resolve(entry.ref)
                 (item,) = items
                 if entry.expected_version is not None:
                     _check_version(item, entry.ref, entry.expected_version)
@@ -396,13 +492,11 @@ class Ledger:
                     plain["due"] = entry.due
                 if entry.status is not None and entry.progress is not None:
                     check_status_progress(entry.status, entry.progress)
-                changes += self._apply_item(
-                    session, batch, item, entry.ref, entry.status, entry.progress, plain
-                )
+                changes += _apply_item(batch, item, entry.ref, entry.status, entry.progress, plain)
                 if entry.note:
                     note = self._clean_note(entry.note)
                     changes.append(self._add_note(session, batch, task, item, note))
-            session.commit()
+            _commit(session)
             first = next(iter(batches.values()), None)
             return Outcome(
                 first.id if first else None,
@@ -426,7 +520,7 @@ class Ledger:
         cleaned = self._clean_note(text)
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
-            ((ref_obj, task, items),) = resolve_refs(session, plan, [ref])
+            ref_obj, task, items = _Refs(session, plan, [ref]).resolve(ref)
             access = self._access(session)
             item = items[0] if isinstance(ref_obj, ItemRef) else None
             if item is None:
@@ -435,11 +529,11 @@ class Ledger:
                 access.check_item(ref, item.lead_unit)
             batch = self._batch(session, plan, "note")
             change = self._add_note(session, batch, task, item, cleaned)
-            session.commit()
+            _commit(session)
             return Outcome(batch.id, batch.at, (change,), self.actor)
 
     def _add_note(
-        self, session: Session, batch: _Batch, task: Task, item: Item | None, text: str
+        self, session: Session, batch: _Batch, task: Task, item: _ItemState | None, text: str
     ) -> Change:
         note = Note(
             plan_id=task.plan_id,
@@ -547,7 +641,7 @@ class Ledger:
             for item in touched.values():
                 _touch(item, batch)
                 session.add(item)
-            session.commit()
+            _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor, reverted_at=last.at)
 
     # -- users -------------------------------------------------------------------------
@@ -594,7 +688,7 @@ class Ledger:
                 grant_login(session.connection(), name)
             except DBAPIError as error:
                 raise DomainError("error.access_role", name=name, reason=_reason(error)) from None
-            session.commit()
+            _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor)
 
     @_retry_busy
@@ -614,7 +708,7 @@ class Ledger:
             session.delete(user)
             session.flush()
             revoke_login(session.connection(), name)
-            session.commit()
+            _commit(session)
             return Outcome(batch.id, batch.at, (Change(name, "user", name, None),), self.actor)
 
     # -- plans --------------------------------------------------------------------------
@@ -692,7 +786,7 @@ class Ledger:
                 session.rollback()
                 return Outcome(None, None, (), self.actor), 0
             batch.record(field=None, new=f"{parsed.source_name} (+{added})")
-            session.commit()
+            _commit(session)
             change = Change(slug, "import", None, parsed.source_name)
             return Outcome(batch.id, batch.at, (change,), self.actor), added
 
@@ -746,14 +840,95 @@ def _next_state(
     return status, progress
 
 
-def _check_version(item: Item, ref: str, expected: int) -> None:
+def _apply_item(
+    batch: _Batch,
+    item: _ItemState,
+    ref: str,
+    status: Status | None,
+    progress: int | None,
+    plain: Mapping[str, object],
+) -> list[Change]:
+    """Change one item by the ledger's rules, recording an event per changed field."""
+    changes: list[Change] = []
+    new_status, new_progress = _next_state(
+        Status(item.status),
+        item.progress,
+        status,
+        progress,
+        reopen_progress=lambda: batch.progress_before_done(item.id),
+    )
+    updates: dict[str, object] = dict(plain)
+    updates["status"] = new_status.value
+    updates["progress"] = new_progress
+    for name in ("status", "progress", *_PLAIN_FIELDS):
+        if name not in updates:
+            continue
+        old, new = getattr(item, name), updates[name]
+        if old == new:
+            continue
+        setattr(item, name, new)
+        batch.record(field=name, old=old, new=new, task_id=item.task_id, item_id=item.id)
+        changes.append(Change(ref, name, _value(old), _value(new)))
+    if changes:
+        batch.touch(item)
+    return changes
+
+
+class _Refs:
+    """The tasks of a plan and the items of the tasks a call names, read in two queries.
+
+    `readmodel.resolve_refs` reads a task's items as ORM objects once per ref: for a return
+    of 10,000 rows that was most of the call. Refs are still resolved one at a time, in
+    the caller's order, so that the first bad one is the one reported.
+    """
+
+    def __init__(self, session: Session, plan: Plan, refs: Sequence[str]) -> None:
+        self.session = session
+        self.plan = plan
+        self.tasks = {
+            task.seq: task for task in session.exec(select(Task).where(Task.plan_id == plan.id))
+        }
+        named: set[int] = set()
+        for text in refs:
+            try:
+                named.add(parse_ref(text).task)
+            except DomainError:
+                continue  # resolve() reports it in its turn
+        seqs = {task.id: seq for seq, task in self.tasks.items() if seq in named}
+        self.items: dict[int, dict[int, _ItemState]] = {seq: {} for seq in seqs.values()}
+        # Columns, not ORM objects: loading 10,000 Items took longer than changing them.
+        rows = session.connection().execute(
+            sa_select(*(col(getattr(Item, name)) for name in _LOADED))
+            .where(col(Item.task_id).in_(list(seqs)))
+            .order_by(col(Item.task_id), col(Item.seq))
+        )
+        for id_, task_id, seq, *fields in rows:
+            task_seq = seqs[task_id]
+            self.items[task_seq][seq] = _ItemState(id_, task_id, seq, f"{task_seq}.{seq}", *fields)
+
+    def resolve(self, text: str) -> tuple[Ref, Task, list[_ItemState]]:
+        """The ref with its task and the items it stands for (a task: all of its items)."""
+        ref = parse_ref(text)
+        task = self.tasks.get(ref.task)
+        if task is not None:
+            items = self.items[ref.task]
+            if not isinstance(ref, ItemRef):
+                return ref, task, list(items.values())
+            if ref.item in items:
+                return ref, task, [items[ref.item]]
+        # A bad ref: resolve_refs words the error (what is valid, in which plan).
+        resolve_refs(self.session, self.plan, [text])
+        raise AssertionError(f"{text} resolved on its own but not with the others")
+
+
+def _check_version(item: _ItemState, ref: str, expected: int) -> None:
     if item.version != expected:
         raise DomainError(
             "error.conflict", ref=ref, actor=item.updated_by or "?", at=_when(item.updated_at)
         )
 
 
-def _touch(item: Item, batch: _Batch) -> None:
+def _touch(item: Item | _ItemState, batch: _Batch) -> None:
     item.version += 1
     item.updated_at = batch.at
     item.updated_by = batch.actor

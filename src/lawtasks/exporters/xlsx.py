@@ -20,11 +20,14 @@ cell over Excel's 32,767-character limit is an error naming the item.
 
 from __future__ import annotations
 
+import gc
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
-from lawtasks.domain import Status, report_parts
+from lawtasks.domain import Status, Warning, report_parts
 from lawtasks.errors import DomainError
 from lawtasks.exporters.content import (
     change_rows,
@@ -52,6 +55,8 @@ LINE_HEIGHT = 15  # points per line of 11-point text
 LEDGER_CAPS = {2: 24, 3: 44, 6: 24, 9: 40, 12: 20, 14: 30, 15: 30}
 FILLS = {"red": "FFC7CE", "yellow": "FFEB9C"}
 HEADER_FILL = "D9E1F2"
+# 完成时限 is a date, 进度 a whole percent, 更新时间 a date and time.
+LEDGER_FORMATS = {5: "yyyy-mm-dd", 8: '0"%"', 10: "yyyy-mm-dd hh:mm"}
 
 
 def _text(value: str | None, *, ref: str, column: str) -> str:
@@ -91,7 +96,7 @@ def _ledger_headers() -> list[str]:
     ]
 
 
-def _ledger_row(item: ItemView, task_title: str, headers: list[str]) -> list[Any]:
+def _ledger_row(item: ItemView, task_title: str, headers: list[str], labels: _Labels) -> list[Any]:
     def text(value: str | None, column: int) -> str:
         return _text(value, ref=item.id, column=headers[column])
 
@@ -105,16 +110,45 @@ def _ledger_row(item: ItemView, task_title: str, headers: list[str]) -> list[Any
         text(item.lead_unit, 3),
         datetime.combine(item.due, time.min) if item.due else None,
         text(item.target, 5),
-        item.status.label,
+        labels.status[item.status],
         item.progress,
         text(note_text, 8),
         _naive_local(item.updated_at) if item.updated_at else None,
-        item.warning.label,
+        labels.warning[item.warning],
         text(item.assisting_units, 11),
         text(item.updated_by, 12),
         text(parts.get("problems"), 13),
         text(parts.get("next_steps"), 14),
     ]
+
+
+class _Labels:
+    """The status and warning labels, looked up once: each lookup reads the language anew."""
+
+    def __init__(self) -> None:
+        self.status = {status: status.label for status in Status}
+        self.warning = {warning: warning.label for warning in Warning}
+
+
+class _TextWidths:
+    """The display width of each line of a text, measured once per distinct text.
+
+    Fitting the columns and then the rows reads every text twice, and the 台账 repeats its
+    task titles, units and labels on every row.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[int]] = {}
+
+    def lines(self, text: str) -> list[int]:
+        widths = self._lines.get(text)
+        if widths is None:
+            widths = self._lines[text] = [display_width(line) for line in text.split("\n")]
+        return widths
+
+    def wrapped(self, text: str, room: float) -> int:
+        """How many lines `text` takes in a column `room` characters wide."""
+        return sum(max(1, math.ceil(width / room)) for width in self.lines(text))
 
 
 def _local(moment: datetime) -> str:
@@ -135,35 +169,35 @@ def _fit_columns(
     return fitted
 
 
-def _fit_rows(ws: Worksheet, rows: dict[int, list[Any]], fitted: dict[int, float]) -> None:
+def _fit_rows(
+    ws: Worksheet, rows: dict[int, list[Any]], fitted: dict[int, float], sizes: _TextWidths
+) -> None:
     """Give each row the height its wrapped text needs.
 
     Neither Excel nor LibreOffice reliably grows a row on opening a file, so a row with a
     long note would show its first line only; the line count is estimated from the widths.
     """
+    width = max((len(values) for values in rows.values()), default=0)
+    usable = [max(1.0, fitted.get(column, MIN_WIDTH) - 1.5) for column in range(1, width + 1)]
     for row_number, values in rows.items():
         lines = 1
-        for column, value in enumerate(values, start=1):
+        for room, value in zip(usable, values, strict=False):
             if isinstance(value, str) and value:
-                usable = max(1.0, fitted.get(column, MIN_WIDTH) - 1.5)
-                wrapped = sum(
-                    max(1, math.ceil(display_width(line) / usable)) for line in value.split("\n")
-                )
-                lines = max(lines, wrapped)
+                lines = max(lines, sizes.wrapped(value, room))
         ws.row_dimensions[row_number].height = LINE_HEIGHT * lines + 3
 
 
-def _measure(widths: dict[int, int], column: int, value: object) -> None:
+def _measure(widths: dict[int, int], column: int, value: object, sizes: _TextWidths) -> None:
     if isinstance(value, datetime):
         shown = 16 if value.time() != time.min else 10
     elif value is None:
         shown = 0
     else:
-        shown = display_width(str(value))
+        shown = max(sizes.lines(str(value)))
     widths[column] = max(widths.get(column, 0), shown)
 
 
-def _header(ws: Worksheet, headers: list[str], widths: dict[int, int]) -> None:
+def _header(ws: Worksheet, headers: list[str], widths: dict[int, int], sizes: _TextWidths) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="808080")
@@ -173,7 +207,7 @@ def _header(ws: Worksheet, headers: list[str], widths: dict[int, int]) -> None:
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = Border(bottom=thin)
-        _measure(widths, column, name)
+        _measure(widths, column, name, sizes)
     ws.freeze_panes = "A2"
     # Printed on several pages, every page repeats the header.
     ws.print_title_rows = "1:1"
@@ -187,39 +221,29 @@ def _header(ws: Worksheet, headers: list[str], widths: dict[int, int]) -> None:
 
 
 def _ledger_sheet(ws: Worksheet, view: PlanView) -> None:
-    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     headers = _ledger_headers()
     widths: dict[int, int] = {}
-    _header(ws, headers, widths)
-    wrap = Alignment(vertical="top", wrap_text=True)
-    top = Alignment(vertical="top")
+    sizes = _TextWidths()
+    _header(ws, headers, widths, sizes)
+    labels = _Labels()
     row_number = 1
     rows: dict[int, list[Any]] = {}
+    fills: dict[int, str | None] = {}
     for task in view.tasks:
         title = task_heading(task)
         for item in task.items:
             row_number += 1
-            fill = FILLS.get(item.warning.value)
-            rows[row_number] = _ledger_row(item, title, headers)
-            for column, value in enumerate(rows[row_number], start=1):
-                cell = ws.cell(row=row_number, column=column, value=value)
-                if isinstance(value, str):
-                    # openpyxl would store a string starting with "=" as a formula; defuse()
-                    # has ruled that out, and this says so to any reader of the file.
-                    cell.data_type = "s"
-                    cell.alignment = wrap
-                else:
-                    cell.alignment = top
-                if fill:
-                    cell.fill = PatternFill("solid", fgColor=fill)
-                _measure(widths, column, value)
-            ws.cell(row=row_number, column=5).number_format = "yyyy-mm-dd"
-            ws.cell(row=row_number, column=8).number_format = '0"%"'
-            ws.cell(row=row_number, column=10).number_format = "yyyy-mm-dd hh:mm"
-    _fit_rows(ws, rows, _fit_columns(ws, widths, LEDGER_CAPS))
+            rows[row_number] = _ledger_row(item, title, headers, labels)
+            fills[row_number] = FILLS.get(item.warning.value)
+    _ledger_cells(ws, rows, fills)
+    # Many rows share a value (a task's title, a unit, a label): measure each one once.
+    for column, values in enumerate(zip(*rows.values(), strict=True), start=1):
+        for value in set(values):
+            _measure(widths, column, value, sizes)
+    _fit_rows(ws, rows, _fit_columns(ws, widths, LEDGER_CAPS), sizes)
     last = max(row_number, 2)
     # An explicit list (not a range) keeps the 台账 one sheet; Excel refuses such a list
     # formula over 255 characters with a repair prompt, and four labels are far below that.
@@ -237,6 +261,48 @@ def _ledger_sheet(ws: Worksheet, view: PlanView) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row_number}"
 
 
+def _ledger_cells(ws: Worksheet, rows: dict[int, list[Any]], fills: dict[int, str | None]) -> None:
+    """Write the 台账's cells: text wraps, every cell sits at the top, warned rows are filled.
+
+    A 台账 has a few dozen distinct cell styles over some 150,000 cells, and each Font, Fill
+    or Alignment assigned to a cell is looked up in the workbook's style lists anew. So the
+    first cell of each kind (text or not, fill, number format) is styled attribute by
+    attribute, and the others are built with a copy of its style ids.
+    """
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles.cell_style import StyleArray
+
+    wrap = Alignment(vertical="top", wrap_text=True)
+    top = Alignment(vertical="top")
+    styles: dict[tuple[bool, str | None, str | None], StyleArray] = {}
+    for row_number, values in rows.items():
+        fill = fills[row_number]
+        for column, value in enumerate(values, start=1):
+            is_text = isinstance(value, str)
+            kind = (is_text, fill, LEDGER_FORMATS.get(column))
+            style = styles.get(kind)
+            if style is None:
+                cell = ws.cell(row=row_number, column=column, value=value)
+                cell.alignment = wrap if is_text else top
+                if fill:
+                    cell.fill = PatternFill("solid", fgColor=fill)
+                if kind[2]:
+                    cell.number_format = kind[2]
+                styles[kind] = copy(cell._style)
+            else:
+                # With the number format already set, openpyxl keeps it for a date value.
+                cell = Cell(ws, row=row_number, column=column, value=value, style_array=style)
+                # What ws.cell() does, without looking the cell up first: it is new.
+                ws._cells[(row_number, column)] = cell
+            if is_text:
+                # openpyxl would store a string starting with "=" as a formula; defuse()
+                # has ruled that out, and this says so to any reader of the file.
+                cell.data_type = "s"
+
+
 def _summary_sheet(ws: Worksheet, view: PlanView) -> None:
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Font
@@ -250,7 +316,8 @@ def _summary_sheet(ws: Worksheet, view: PlanView) -> None:
         t("warning.yellow"),
     ]
     widths: dict[int, int] = {}
-    _header(ws, headers, widths)
+    sizes = _TextWidths()
+    _header(ws, headers, widths, sizes)
     row_number = 1
     for task in view.tasks:
         row_number += 1
@@ -265,7 +332,7 @@ def _summary_sheet(ws: Worksheet, view: PlanView) -> None:
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row_number, column=column, value=value)
             cell.alignment = Alignment(vertical="top", wrap_text=column == 1)
-            _measure(widths, column, value)
+            _measure(widths, column, value, sizes)
         ws.cell(row=row_number, column=2).number_format = '0.0"%"'
     # The total is the whole plan's, even when the view shows only some tasks.
     total_row = row_number + 1
@@ -280,7 +347,7 @@ def _summary_sheet(ws: Worksheet, view: PlanView) -> None:
     for column, value in enumerate(totals, start=1):
         cell = ws.cell(row=total_row, column=column, value=value)
         cell.font = Font(bold=True)
-        _measure(widths, column, value)
+        _measure(widths, column, value, sizes)
     ws.cell(row=total_row, column=2).number_format = '0.0"%"'
     _fit_columns(ws, widths)
 
@@ -320,7 +387,8 @@ def _changes_sheet(ws: Worksheet, request: ExportRequest) -> None:
         t("label.change"),
     ]
     widths: dict[int, int] = {}
-    _header(ws, headers, widths)
+    sizes = _TextWidths()
+    _header(ws, headers, widths, sizes)
     rows: dict[int, list[Any]] = {}
     for row_number, row in enumerate(change_rows(request.changes or ()), start=2):
         values = [row.at, row.actor, row.ref, row.action, row.change]
@@ -332,11 +400,33 @@ def _changes_sheet(ws: Worksheet, request: ExportRequest) -> None:
             cell = ws.cell(row=row_number, column=column, value=text)
             cell.data_type = "s"
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            _measure(widths, column, text)
-    _fit_rows(ws, rows, _fit_columns(ws, widths, {5: 80}))
+            _measure(widths, column, text, sizes)
+    _fit_rows(ws, rows, _fit_columns(ws, widths, {5: 80}), sizes)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a workbook is built and saved.
+
+    A 10,000-item 台账 is some 150,000 openpyxl cells, and the collector would scan them
+    over and over as they pile up (a fifth of the export's time), though none is garbage
+    before the workbook is saved. Reference counting still frees everything else.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def render_xlsx(request: ExportRequest) -> bytes:
+    with _collector_paused():
+        return _workbook_bytes(request)
+
+
+def _workbook_bytes(request: ExportRequest) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -368,6 +458,7 @@ def render_xlsx(request: ExportRequest) -> bytes:
     buffer = io.BytesIO()
     # openpyxl's save_workbook() stamps `modified` with the current time; writing through
     # ExcelWriter keeps the as-of date, so repeat exports are the same file.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+    # Stored, not deflated: stable_zip() compresses every member as it restamps it.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).save()
     return stable_zip(buffer.getvalue(), view.today)
