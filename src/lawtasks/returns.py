@@ -16,7 +16,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -148,11 +148,11 @@ def _read_records(
                 version = int(str(cells["version"]))
             except ValueError:
                 problems.append(("version", t("returns.bad_version", value=cells["version"])))
-        row, found = _row(sheet, cells, view, items, None, version)
+        row, found = _row((path.name, sheet, number), cells, view, items, None, version)
         problems += found
         result.errors += [CellError(path.name, sheet, number, col, msg) for col, msg in problems]
         if row is not None and not problems:
-            result.rows.append(_located(row, path.name, sheet, number))
+            result.rows.append(row)
 
 
 def _read_sheet(
@@ -195,16 +195,13 @@ def _read_sheet(
                 if cells["progress"] == stamp.progress:
                     cells["progress"] = None
             version = stamp.version if stamp else None
-            row, problems = _row(ws.title, cells, view, items, unit, version)
+            where = (path.name, ws.title, number)
+            row, problems = _row(where, cells, view, items, unit, version)
             result.errors += [
                 CellError(path.name, ws.title, number, col, msg) for col, msg in problems
             ]
             if row is not None and not problems:
-                result.rows.append(_located(row, path.name, ws.title, number))
-
-
-def _located(row: ReturnRow, file: str, sheet: str, number: int) -> ReturnRow:
-    return replace(row, file=file, sheet=sheet, row=number)
+                result.rows.append(row)
 
 
 @dataclass(frozen=True)
@@ -227,14 +224,17 @@ _LETTERS = {name: "ABCDEFGHIJ"[column - 1] for name, column in SHEET_COLUMNS.ite
 
 
 def _row(
-    sheet: str,
+    where: tuple[str, str, int],
     cells: Mapping[str, object],
     view: PlanView,
     items: Mapping[str, ItemView],
     actor: str | None,
     version: int | None,
 ) -> tuple[ReturnRow | None, list[tuple[str, str]]]:
-    """Check one row's cells: the row, and each bad cell as (column, message)."""
+    """Check one row's cells: the row, and each bad cell as (column, message).
+
+    `where` is the row's file, sheet and row number."""
+    file, sheet, number = where
     problems: list[tuple[str, str]] = []
 
     def column(name: str) -> str:
@@ -293,7 +293,7 @@ def _row(
         if part:
             parts[name] = part
     row = ReturnRow(
-        file="", sheet=sheet, row=0, ref=ref, actor=actor, version=version, status=status,
+        file=file, sheet=sheet, row=number, ref=ref, actor=actor, version=version, status=status,
         progress=progress, unit=unit, due=due, parts=parts,
     )  # fmt: skip
     return row, problems
