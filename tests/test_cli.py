@@ -1277,3 +1277,13 @@ def test_users_remove_keeps_their_history(cli: Cli) -> None:
         cli("note", "2.3", "again", user="alice")
     )
     cli.ok("verify")  # the user events are in the chain too; a break exits 1
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(cli: Cli) -> None:
+    before = cli.dump()
+    result = cli("set", "2.1", "--progress", "30", "--user", "alice")
+    assert result.exit_code == 2
+    assert "--user is an option of lawtasks itself and goes before the command" in result.stderr
+    assert cli.dump() == before
+    other = cli("set", "2.1", "--bogus")
+    assert "No such option: --bogus" in other.stderr

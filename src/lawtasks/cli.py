@@ -153,9 +153,25 @@ def _localise_params(params: list[Any]) -> list[Any]:
     return params
 
 
+# Options of `lawtasks` itself, which go before the command (`lawtasks --user x set ...`).
+_GLOBAL_OPTIONS = ("--db", "--user", "--lang", "--today", "--debug")
+
+
 class _Command(TyperCommand):
     def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
         return _localise_params(super().get_params(ctx))
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        from typer._click.exceptions import NoSuchOption
+
+        try:
+            return super().parse_args(ctx, args)
+        except NoSuchOption as error:
+            # The commonest slip: a global option after the command. Say where it goes.
+            if error.option_name in _GLOBAL_OPTIONS:
+                error.message = t("error.global_option", option=error.option_name)
+                error.possibilities = None
+            raise
 
 
 class _Group(TyperGroup):
