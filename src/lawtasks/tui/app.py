@@ -9,10 +9,11 @@ the first screen is painted.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from lawtasks.services import Ledger
 
 POLL_SECONDS = 1.0
+T = TypeVar("T")
 
 
 class LawtasksApp(App[None]):
@@ -92,44 +94,41 @@ class LawtasksApp(App[None]):
 
     @cached_property
     def has_lean_reader(self) -> bool:
+        return self._lean(lambda reader: True) is not None
+
+    def _lean(self, read: Callable[[Reader], T | None]) -> T | None:
+        """`read` through a lean reader of its own (reads run on worker threads, and a
+        sqlite3 connection keeps to one); None where the lean reader cannot serve."""
         reader = Reader.open(self.url)
-        if reader is not None:
+        if reader is None:
+            return None
+        try:
+            return read(reader)
+        finally:
             reader.close()
-        return reader is not None
 
     def read_plan(self, today: date) -> PlanView:
-        reader = Reader.open(self.url)
-        if reader is not None:
-            try:
-                view = reader.load_plan(slug=self.plan, today=today)
-            finally:
-                reader.close()
-            if view is not None:
-                return view
+        view = self._lean(lambda reader: reader.load_plan(slug=self.plan, today=today))
+        if view is not None:
+            return view
         from lawtasks.readmodel import load_plan
 
         return load_plan(self.engine, slug=self.plan, today=today)
 
     def read_history(self, ref: str, limit: int) -> list[EventView]:
-        reader = Reader.open(self.url)
-        if reader is not None:
-            try:
-                events = reader.load_history(slug=self.plan, ref=ref, limit=limit)
-            finally:
-                reader.close()
-            if events is not None:
-                return events
+        events = self._lean(
+            lambda reader: reader.load_history(slug=self.plan, ref=ref, limit=limit)
+        )
+        if events is not None:
+            return events
         from lawtasks.readmodel import load_history
 
         return load_history(self.engine, slug=self.plan, ref=ref, limit=limit)
 
     def latest_event_id(self) -> int:
-        reader = Reader.open(self.url)
-        if reader is not None:
-            try:
-                return reader.latest_event_id()
-            finally:
-                reader.close()
+        latest = self._lean(Reader.latest_event_id)
+        if latest is not None:
+            return latest
         from lawtasks.readmodel import latest_event_id
 
         return latest_event_id(self.engine)
