@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 from typing import Any, cast
 
 from lawtasks.domain import ItemRef, parse_ref
@@ -34,11 +33,6 @@ _ITEM = (
     "responsible_person, due, target, updated_at, updated_by, version"
 )
 _NOTE = "id, task_id, item_id, text, author, created_at, retracted"
-
-
-def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> SimpleNamespace:
-    """A row as an object with the columns' names, for the small queries."""
-    return SimpleNamespace(**{d[0]: v for d, v in zip(cursor.description, values, strict=True)})
 
 
 def _rows(cursor: sqlite3.Cursor, columns: str, **convert: Callable[[str], Any]) -> list[Any]:
@@ -73,7 +67,6 @@ class Reader:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
-        connection.row_factory = _row
 
     @classmethod
     def open(cls, url: str) -> Reader | None:
@@ -101,24 +94,20 @@ class Reader:
         params: tuple[str, ...] = ()
         if slug is not None:
             query, params = f"SELECT {_PLAN} FROM plan WHERE slug = ?", (slug,)
-        cursor = self._cursor(query, params)
+        cursor = self.connection.execute(query, params)
         rows = _rows(cursor, _PLAN, published=date.fromisoformat, start_date=date.fromisoformat)
         return rows[0] if rows else None
-
-    def _cursor(self, query: str, params: Sequence[object]) -> sqlite3.Cursor:
-        cursor = self.connection.cursor()
-        cursor.row_factory = None  # plain tuples, for _rows
-        return cursor.execute(query, params)
 
     def load_plan(self, *, slug: str | None, today: date) -> PlanView | None:
         plan = self._plan(slug)
         if plan is None:
             return None
         tasks = _rows(
-            self._cursor(f"SELECT {_TASK} FROM task WHERE plan_id = ?", (plan.id,)), _TASK
+            self.connection.execute(f"SELECT {_TASK} FROM task WHERE plan_id = ?", (plan.id,)),
+            _TASK,
         )
         items = _rows(
-            self._cursor(
+            self.connection.execute(
                 f"SELECT {_ITEM} FROM item"
                 " WHERE task_id IN (SELECT id FROM task WHERE plan_id = ?)",
                 (plan.id,),
@@ -128,7 +117,7 @@ class Reader:
             updated_at=_utc,
         )
         notes = _rows(
-            self._cursor(
+            self.connection.execute(
                 f"SELECT {_NOTE} FROM note WHERE plan_id = ? AND NOT retracted", (plan.id,)
             ),
             _NOTE,
@@ -155,10 +144,8 @@ class Reader:
         ).fetchone()
         if task is None:
             return None
-        items = {
-            row.id: row.seq
-            for row in execute("SELECT id, seq FROM item WHERE task_id = ?", (task.id,))
-        }
+        task_id, task_seq = task
+        items = dict(execute("SELECT id, seq FROM item WHERE task_id = ?", (task_id,)).fetchall())
         if isinstance(parsed, ItemRef):
             chosen = [item_id for item_id, seq in items.items() if seq == parsed.item]
             if not chosen:
@@ -167,42 +154,31 @@ class Reader:
         else:
             chosen = list(items)
             marks = ", ".join("?" * len(chosen))
-            where, params = f"(task_id = ? OR item_id IN ({marks}))", [task.id, *chosen]
-        query = (
-            "SELECT id, task_id, item_id, actor, at, action, field, old, new, batch FROM event"
-            f" WHERE plan_id = ? AND {where} ORDER BY id DESC"
-        )
+            where, params = f"(task_id = ? OR item_id IN ({marks}))", [task_id, *chosen]
+        columns = "id, task_id, item_id, actor, at, action, field, old, new, batch"
+        query = f"SELECT {columns} FROM event WHERE plan_id = ? AND {where} ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
-        events = execute(query, [plan.id, *params]).fetchall()[::-1]
-        return [self._event_view(event, task, items) for event in events]
-
-    @staticmethod
-    def _event_view(
-        event: SimpleNamespace, task: SimpleNamespace, items: dict[int, int]
-    ) -> EventView:
-        if event.item_id is not None and event.item_id in items:
-            ref: str | None = f"{task.seq}.{items[event.item_id]}"
-        elif event.task_id == task.id:
-            ref = str(task.seq)
-        else:
-            ref = None
-        return EventView(
-            id=event.id,
-            ref=ref,
-            actor=event.actor,
-            at=_utc(event.at),
-            action=event.action,
-            field=event.field,
-            old=event.old,
-            new=event.new,
-            batch=event.batch,
-        )
+        events = _rows(self.connection.execute(query, [plan.id, *params]), columns, at=_utc)[::-1]
+        return [
+            EventView(
+                id=event.id,
+                ref=_event_ref(event, task_id, task_seq, items),
+                actor=event.actor,
+                at=event.at,
+                action=event.action,
+                field=event.field,
+                old=event.old,
+                new=event.new,
+                batch=event.batch,
+            )
+            for event in events
+        ]
 
     def latest_event_id(self) -> int:
         """As `readmodel.latest_event_id`: what the TUI polls to notice a change."""
-        row = self.connection.execute("SELECT max(id) AS id FROM event").fetchone()
-        return int(row.id or 0)
+        (latest,) = self.connection.execute("SELECT max(id) FROM event").fetchone()
+        return int(latest or 0)
 
     def plan_year(self, slug: str | None) -> int | None:
         plan = self._plan(slug)
@@ -213,11 +189,18 @@ class Reader:
         plan = self._plan(slug)
         if plan is None:
             return None
-        rows: Sequence[SimpleNamespace] = self.connection.execute(
-            "SELECT task.seq AS task, item.seq AS item FROM task"
+        rows = self.connection.execute(
+            "SELECT task.seq, item.seq FROM task"
             " LEFT JOIN item ON item.task_id = task.id WHERE task.plan_id = ?"
             " ORDER BY task.seq, item.seq",
             (plan.id,),
         ).fetchall()
-        tasks = list(dict.fromkeys(str(row.task) for row in rows))
-        return tasks + [f"{row.task}.{row.item}" for row in rows if row.item is not None]
+        tasks = list(dict.fromkeys(str(task) for task, _ in rows))
+        return tasks + [f"{task}.{item}" for task, item in rows if item is not None]
+
+
+def _event_ref(event: Any, task_id: int, task_seq: int, items: dict[int, int]) -> str | None:
+    """The ID an event is shown under, as `readmodel.load_history` names it."""
+    if event.item_id is not None and event.item_id in items:
+        return f"{task_seq}.{items[event.item_id]}"
+    return str(task_seq) if event.task_id == task_id else None
