@@ -127,7 +127,7 @@ def test_the_round_trip(ledger_with_units: Path, sheets: Path, tmp_path: Path) -
     good = fill(sheet, tmp_path / "good.xlsx", good_cells)
     code, out, _ = cli(db, "apply", str(good), "--dry-run")
     assert code == 0
-    assert "2.1  [县司法局]" in out
+    assert "2.1  [tester for 县司法局]" in out
     assert "progress 0 → 60" in out
     assert "dry run" in out
     assert dump(db) == before
@@ -136,20 +136,22 @@ def test_the_round_trip(ledger_with_units: Path, sheets: Path, tmp_path: Path) -
     assert code == 0, err
     assert "Applied 7 changes to 3 items" in out
     first = item(db, "2.1")
+    # Applied by the office's officer, for the unit: the events name both.
     assert (first["status"], first["progress"], first["updated_by"]) == (
         "in_progress",
         60,
-        "县司法局",
+        "tester",
     )
     assert first["notes"][0]["text"] == (  # type: ignore[index]
         "Done so far:已完成决策目录编制\nProblems:人手不足\nNext steps:9月底前完成合法性审查"
     )
-    assert first["notes"][0]["author"] == "县司法局"  # type: ignore[index]
+    assert first["notes"][0]["author"] == "tester"  # type: ignore[index]
     assert (item(db, "2.2")["status"], item(db, "2.2")["progress"]) == ("in_progress", 80)
     assert (item(db, "2.3")["status"], item(db, "2.3")["progress"]) == ("done", 100)
     engine = make_engine(f"sqlite:///{db}")
-    actors = {e.actor for e in load_history(engine, slug=None) if e.ref in ("2.1", "2.2", "2.3")}
-    assert "县司法局" in actors
+    history = [e for e in load_history(engine, slug=None) if e.ref in ("2.1", "2.2", "2.3")]
+    applied = {(e.actor, e.for_unit) for e in history if e.for_unit}
+    assert applied == {("tester", "县司法局")}
 
     # The same file again: nothing changes, and it says so.
     after = dump(db)
@@ -186,9 +188,9 @@ def test_script_returns_in_csv_and_json_lines(ledger_with_units: Path, tmp_path:
     db = ledger_with_units
     rows = tmp_path / "returns.csv"
     rows.write_text(
-        "id,status,progress,done_so_far,problems,next_steps,unit,due\n"
-        "5.1,,30,已召开推进会,,,县信访局,第三季度\n"
-        "6.2,blocked,,,经费未到位,,,\n",
+        "id,status,progress,done_so_far,problems,next_steps,unit,due,version\n"
+        "5.1,,30,已召开推进会,,,县信访局,第三季度,1\n"
+        "6.2,blocked,,,经费未到位,,,,1\n",
         encoding="utf-8-sig",
     )
     code, _, err = cli(db, "--user", "script", "apply", str(rows))
@@ -200,7 +202,7 @@ def test_script_returns_in_csv_and_json_lines(ledger_with_units: Path, tmp_path:
 
     lines = tmp_path / "returns.jsonl"
     lines.write_text(
-        json.dumps({"id": "6.3", "progress": 45}, ensure_ascii=False) + "\n"
+        json.dumps({"id": "6.3", "progress": 45, "version": 1}, ensure_ascii=False) + "\n"
         + json.dumps({"id": "9.9", "progress": 10}) + "\n"
         + json.dumps({"id": "6.4", "status": "finished", "due": "2022-02-30"}) + "\n",
         encoding="utf-8",

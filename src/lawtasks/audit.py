@@ -40,10 +40,13 @@ def digest(previous: str, event: Event) -> str:
         event.reverts,
     ]
     subject = getattr(event, "subject", None)  # rows read by migration 0002 have none
-    if subject is not None:
-        # Appended only when present, so that events made before users existed keep the
-        # digests they were given.
+    for_unit = getattr(event, "for_unit", None)
+    if subject is not None or for_unit is not None:
+        # Appended only when present, so that events made before users (schema 3) and
+        # returns on behalf of a unit (schema 4) keep the digests they were given.
         content.append(subject)
+    if for_unit is not None:
+        content.append(for_unit)
     payload = previous + json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 

@@ -912,7 +912,8 @@ def sheets(
     from lawtasks.exporters.files import write_atomically
     from lawtasks.exporters.sheets import render_sheet
 
-    view = _settings(ctx).view(plan)
+    settings = _settings(ctx)
+    view = settings.view(plan)
     directory = Path(output)
     if not directory.is_dir():
         raise DomainError("export.missing_dir", path=str(directory))
@@ -930,10 +931,16 @@ def sheets(
     if not by_unit:
         typer.echo(t("sheets.none"))
         return
+    # Recorded first: a returned sheet is checked against what was sent, not its own stamp.
+    sent = {
+        name: [(item.id, item.version, item.status.value, item.progress) for _, item in rows]
+        for name, rows in by_unit.items()
+    }
+    sheet_ids = settings.ledger(view.slug).issue_sheets(sent)
     for name, rows in sorted(by_unit.items()):
         safe = _file_safe(name)
         path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
-        write_atomically(path, render_sheet(view, name, rows))
+        write_atomically(path, render_sheet(view, name, rows, sheet_id=sheet_ids[name]))
         typer.echo(t("sheets.written", unit=name, path=str(path), count=len(rows)))
 
 
@@ -950,35 +957,34 @@ def apply(
 ) -> None:
     from pathlib import Path
 
-    from lawtasks.returns import describe_returns, plan_returns, read_returns, to_item_returns
+    from lawtasks.readmodel import load_return_context
+    from lawtasks.returns import preview_returns
 
     settings = _settings(ctx)
     view = settings.view(plan)
-    returns = read_returns([Path(name) for name in files], view)
-    if returns.errors:
-        for error in returns.errors:
-            typer.echo(str(error), err=True)
-        raise DomainError("returns.refused", count=len(returns.errors))
-    plans = plan_returns(returns.rows, view)
+    context = load_return_context(
+        settings.engine, view.slug, plan_named=(plan or settings.plan) is not None
+    )
     forced = set(force or ())
-    preview, conflicts = describe_returns(plans, user=settings.user, actor=settings.actor,
-                                          force=forced)  # fmt: skip
+    result = preview_returns(
+        [Path(name) for name in files], view, context, actor=settings.actor, force=forced
+    )
+    if result.errors:
+        typer.echo("\n".join(result.errors), err=True)
+        raise DomainError("returns.refused", count=len(result.errors))
     # One write each: a return of 10,000 rows previews 10,000 lines.
-    if preview:
-        typer.echo("\n".join(preview))
-    if conflicts:
-        typer.echo("\n".join(conflicts), err=True)
-    if conflicts:
-        count = sum(1 for p in plans if p.conflict and p.row.ref not in forced)
-        raise DomainError("returns.conflicts_refused", count=count)
-    entries = to_item_returns(plans, user=settings.user, force=forced)
-    if not entries:
+    if result.preview:
+        typer.echo("\n".join(result.preview))
+    if result.conflicts:
+        typer.echo("\n".join(result.conflicts), err=True)
+        raise DomainError("returns.conflicts_refused", count=result.conflict_count)
+    if not result.entries:
         typer.echo(t("returns.nothing"))
         return
     if dry_run:
         typer.echo(t("returns.dry_run"))
         return
-    outcome = settings.ledger(plan).apply_returns(entries)
+    outcome = settings.ledger(view.slug).apply_returns(result.entries)
     items = {change.ref for change in outcome.changes}
     typer.echo(t("returns.applied", changes=len(outcome.changes), items=len(items)))
 
@@ -1011,9 +1017,13 @@ def remind(
     from lawtasks.domain import Warning
     from lawtasks.render import printable
 
+    if within < 0:
+        raise DomainError("error.within", value=within)
     settings = _settings(ctx)
     view = settings.view(plan)
-    horizon = view.today + timedelta(days=within)
+    # A window reaching past the calendar's last day is the whole future, not an overflow.
+    left = (date.max - view.today).days
+    horizon = date.max if within >= left else view.today + timedelta(days=within)
     by_unit: dict[str, list[Any]] = {}
     for item in view.items:
         soon = item.due is not None and item.due <= horizon and item.status.value != "done"

@@ -313,6 +313,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Applied {changes} changes to {items} items.",
     ),
     "returns.note_line": ("    + 备注:{note}", "    + note: {note}"),
+    # -- returns tied to their plan, unit and version (issue 13) --
+    "returns.duplicate_entry": (
+        "事项 {ref} 在本次填报中出现两次:每个事项只能有一行。",
+        "Item {ref} appears twice in these returns: one row per item.",
+    ),
+    "returns.duplicate": (
+        "事项 {ref} 已在 {file} 第 {row} 行填报:每个事项只能有一行。",
+        "Item {ref} is already reported in {file}, row {row}: one row per item.",
+    ),
+    "returns.foreign_row": (
+        "事项 {ref} 的责任单位是 {lead},不是 {unit}:请协调人核对后用 --force {ref} 强制应用。",
+        "Item {ref} is led by {lead}, not {unit}: a coordinator may check it and use "
+        "--force {ref}.",
+    ),
+    "returns.conflict_foreign": (
+        "冲突 {ref}:{file} 是发给 {unit} 的填报表,但此事项不在该表上或由 {lead} 负责。",
+        "Conflict on {ref}: {file} is the sheet sent to {unit}, but this item was not on it "
+        "or is led by {lead}.",
+    ),
+    "returns.conflict_unversioned": (
+        "冲突 {ref}:{file} 中此行没有版本戳(复制到新工作簿,或 CSV/JSON 缺少 version),"
+        "可能覆盖台账中较新的修改。",
+        "Conflict on {ref}: its row in {file} carries no version stamp (copied into a new "
+        "workbook, or a CSV/JSON row without version), so it may overwrite a later change.",
+    ),
+    "returns.no_plan": (
+        "{file} 没有注明计划,而台账中有多个计划({plans}):请加 plan 列,或用 --plan 指定。",
+        "{file} names no plan and the ledger holds several ({plans}): add a plan column, "
+        "or name it with --plan.",
+    ),
+    "returns.bad_made": (
+        "填报时间 {value} 无效:应写作 2022-06-30 或 2022-06-30T17:00:00。",
+        "Invalid time made {value}: write it as 2022-06-30 or 2022-06-30T17:00:00.",
+    ),
+    "returns.too_many_rows": (
+        "{file} 超过 {limit} 行,不是 Excel 或 lawtasks 制作的填报表。",
+        "{file} has more than {limit} rows: it is not a sheet Excel or lawtasks made.",
+    ),
+    "returns.too_many_errors": (
+        "错误超过 {count} 处,其余未读:请先改正以上各处。",
+        "More than {count} errors; the rest were not read. Correct these first.",
+    ),
+    "returns.unknown_sheet": (
+        "{file} 的隐藏戳记指向本台账未发出的填报表(被改动,或来自另一台账):"
+        "请重新发出填报表(lawtasks sheets)。",
+        "The hidden stamp of {file} names a sheet this ledger never sent (altered, or from "
+        "another ledger): send a new one with lawtasks sheets.",
+    ),
+    "returns.stamp_altered": (
+        "{file} 的隐藏戳记与发给 {unit} 的填报表记录不符(被改动):没有应用任何内容。",
+        "The hidden stamp of {file} does not match the record of the sheet sent to {unit} "
+        "(it was altered): nothing was applied.",
+    ),
+    "returns.numeric_id": (
+        "编号 {value} 是数字而不是文本:Excel 会把 1.10 存为 1.1,无法确定是哪个事项。"
+        "请把该列设为文本格式后重新填写编号。",
+        "ID {value} is a number, not text: Excel stores 1.10 as 1.1, so the item cannot be "
+        "known. Format the column as text and type the ID again.",
+    ),
+    "returns.who": ("{actor} 代 {unit}", "{actor} for {unit}"),
     "sheets.written": (
         "已写出 {unit} 的填报表:{path}({count} 个事项)",
         "Wrote the return sheet for {unit}: {path} ({count} items)",
@@ -614,6 +674,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "access.none": ("(尚无)", "(none yet)"),
     "access.action.import": ("导入计划", "import a plan"),
     "access.action.users": ("管理用户", "manage users"),
+    "access.action.foreign_row": (
+        "把一个单位的填报应用到另一单位负责的事项",
+        "apply one unit's return to an item another unit leads",
+    ),
+    "access.action.sheets": ("向其他单位发出填报表", "send return sheets to other units"),
     "access.action.returns": (
         "以各单位经办人的名义录入报表",
         "enter a unit's return under its officers' names",

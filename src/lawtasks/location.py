@@ -10,7 +10,7 @@ from urllib.parse import unquote
 # The schema this code reads and writes. A database records the version it was made with
 # in the `meta` table (the first schema had none); one made by a newer lawtasks is refused
 # rather than misread, and an older one must be upgraded first (lawtasks db upgrade).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def default_db_path() -> Path:

@@ -106,6 +106,26 @@ class User(SQLModel, table=True):
     coordinator: bool = False
 
 
+class IssuedSheet(SQLModel, table=True):
+    """A 填报 sheet sent to a lead unit: what `apply` checks a returned sheet against.
+
+    The sheet's hidden stamp names this record by its id. The unit, the plan and the items
+    (with the versions they had) are read from here, not from the stamp, which anyone who
+    opens the workbook can edit: a stamp altered to another unit, or a row added for an
+    item the sheet did not carry, is then refused.
+    """
+
+    __tablename__ = "issued_sheet"
+
+    id: str = Field(primary_key=True)  # uuid4 hex, as in the stamp
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    unit: str
+    # {"1.1": 3, ...}: each item ID on the sheet and the version it had.
+    items: str = Field(sa_column=Column(Text, nullable=False))
+    made_at: datetime
+    made_by: str
+
+
 class Event(SQLModel, table=True):
     """One changed field, or one note, or one plan import: never updated, never deleted."""
 
@@ -127,5 +147,8 @@ class Event(SQLModel, table=True):
     reverts: str | None = Field(default=None, index=True)
     # For user events: the user whose unit or role changed.
     subject: str | None = None
+    # For a department's return applied by the office: the unit whose return it is. The
+    # actor is the person who applied it, so that their undo reverts the apply.
+    for_unit: str | None = None
     # SHA-256 of this event chained to the one before it (see lawtasks.audit).
     digest: str = ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -59,12 +59,15 @@ class EventView:
     old: str | None
     new: str | None
     batch: str
+    # The unit whose return the event applied, when the office applied it for them.
+    for_unit: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "ref": self.ref,
             "actor": self.actor,
+            "for_unit": self.for_unit,
             "at": iso(self.at),
             "action": self.action,
             "field": self.field,
@@ -599,6 +602,7 @@ def load_history(
                     old=event.old,
                     new=event.new,
                     batch=event.batch,
+                    for_unit=event.for_unit,
                 )
             )
         return views
@@ -620,3 +624,45 @@ def latest_event_id(engine: Engine) -> int:
 
     with Session(engine) as session:
         return session.exec(select(func.max(Event.id))).one() or 0
+
+
+@dataclass(frozen=True)
+class IssuedSheetView:
+    """A 填报 sheet as it was sent: its unit, and each item's (version, status, progress)."""
+
+    id: str
+    unit: str
+    items: Mapping[str, tuple[int, str, object]]
+    made_at: datetime
+
+
+@dataclass(frozen=True)
+class ReturnContext:
+    """What checking a return needs to know of the ledger beyond the plan itself."""
+
+    sheets: Mapping[str, IssuedSheetView] = field(default_factory=dict)
+    plans: tuple[str, ...] = ()  # every plan's slug
+    plan_named: bool = False  # the user named the plan (--plan), rather than the default
+
+
+def load_return_context(engine: Engine, slug: str | None, *, plan_named: bool) -> ReturnContext:
+    """The sheets sent for the plan and the ledger's plans, in one short read."""
+    import json
+
+    from sqlmodel import Session, col, select
+
+    from lawtasks.models import IssuedSheet, Plan
+
+    with Session(engine) as session:
+        plan = resolve_plan(session, slug)
+        slugs = tuple(session.exec(select(Plan.slug).order_by(col(Plan.slug))))
+        sheets = {
+            sheet.id: IssuedSheetView(
+                sheet.id,
+                sheet.unit,
+                {ref: tuple(state) for ref, state in json.loads(sheet.items).items()},
+                sheet.made_at,
+            )
+            for sheet in session.exec(select(IssuedSheet).where(IssuedSheet.plan_id == plan.id))
+        }
+    return ReturnContext(sheets, slugs, plan_named)

@@ -7,7 +7,20 @@ when any cell is bad; each bad cell is named by file, sheet, row and column.
 
 CSV and JSON-lines returns, for scripts, carry the fields
 `id, status, progress, done_so_far, problems, next_steps, unit, due` (all but `id` optional,
-an empty value meaning "no change"), and optionally `version` for conflict detection.
+an empty value meaning "no change"), `version` (the item's version the values are based
+on: a row without one is a conflict unless forced), `plan` (required once the ledger holds
+more than one plan, unless `--plan` names it) and `made` (when the return was written).
+
+A return is tied to its plan, its unit and the versions its values are based on, so that
+it can never land on the wrong item or overwrite a later change unseen:
+
+- a sheet's hidden stamp names the sheet record `lawtasks sheets` made (`issued_sheet`);
+  the unit, plan and versions are taken from that record, and a stamp that disagrees with
+  it (edited to another unit, say) refuses the file;
+- a row for an item that was not on the unit's sheet, or that the unit does not lead, is a
+  conflict only a coordinator may force;
+- an ID typed as a number (Excel shows 1.10 as 1.1) is refused as ambiguous, and a progress
+  cell formatted as a percentage is read as one (100% is stored as 1).
 """
 
 from __future__ import annotations
@@ -34,13 +47,17 @@ from lawtasks.domain import (
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
-from lawtasks.readmodel import ItemView, PlanView
+from lawtasks.readmodel import ItemView, PlanView, ReturnContext
 from lawtasks.services import UNSET, ItemReturn
 
 # Sheet columns (1-based) of the 填报 layout; see lawtasks.exporters.sheets.
 SHEET_COLUMNS = {"id": 1, "status": 6, "progress": 7, "done_so_far": 8, "problems": 9,
                  "next_steps": 10}  # fmt: skip
 STAMP_SHEET = "_lawtasks"
+# Excel's own limit; a larger "sheet" was not written by Excel or by lawtasks.
+MAX_SHEET_ROWS = 1_048_576
+# Past this many bad cells a return is plainly not a filled-in sheet: stop reading it.
+MAX_ERRORS = 100
 
 
 @dataclass(frozen=True)
@@ -66,13 +83,20 @@ class ReturnRow:
     sheet: str
     row: int
     ref: str
-    actor: str | None
+    # The unit whose sheet this row is on (from the sheet record), or None.
+    unit_of_sheet: str | None
+    # The item's version the row's values are based on; None: the row carries none.
     version: int | None
     status: Status | None = None
     progress: int | None = None
     unit: str | None = None
     due: date | None = None
     parts: dict[str, str] = field(default_factory=dict)
+    # When the sheet was made (or the return written): a note already in the ledger from
+    # after that time is this return's own, applied before.
+    made: datetime | None = None
+    # The item was not on the unit's sheet (a row added to it).
+    off_sheet: bool = False
 
     @property
     def note(self) -> str | None:
@@ -83,9 +107,27 @@ class ReturnRow:
 class ReturnSet:
     rows: list[ReturnRow] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    # More bad cells than MAX_ERRORS: the rest were not read.
+    truncated: bool = False
+
+    def add_errors(self, errors: Iterable[CellError]) -> None:
+        for error in errors:
+            if len(self.errors) >= MAX_ERRORS:
+                self.truncated = True
+                return
+            self.errors.append(error)
+
+    @property
+    def full(self) -> bool:
+        return self.truncated
 
 
-def read_returns(paths: Sequence[Path], view: PlanView) -> ReturnSet:
+def read_returns(
+    paths: Sequence[Path], view: PlanView, context: ReturnContext | None = None
+) -> ReturnSet:
+    """Read and check every row of the returns; `context` says what the ledger holds
+    besides the plan (the sheets it sent, its other plans)."""
+    context = context or ReturnContext()
     result = ReturnSet()
     # Built once: every row looks its ID up here (view.items builds a new list each call).
     items = _items_by_id(view)
@@ -95,14 +137,39 @@ def read_returns(paths: Sequence[Path], view: PlanView) -> ReturnSet:
         except OSError as error:
             raise DomainError("parse.unreadable", source=str(path), reason=error.strerror) from None
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            _read_sheet(path, data, view, items, result)
-        elif path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-            _read_records(path, _json_records(path, data, result), view, items, result, "JSON")
+            _read_sheet(path, data, view, items, result, context)
         else:
-            text = _decode(path, data)
-            records = enumerate(csv.DictReader(io.StringIO(text)), 2)
-            _read_records(path, records, view, items, result, "CSV")
+            if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+                records, kind = _json_records(path, data, result), "JSON"
+            else:
+                records, kind = (
+                    enumerate(csv.DictReader(io.StringIO(_decode(path, data))), 2),
+                    "CSV",
+                )
+            _read_records(path, records, view, items, result, kind, context)
+        if result.full:
+            break
+    _refuse_duplicates(result)
     return result
+
+
+def _refuse_duplicates(result: ReturnSet) -> None:
+    """One row per item: a second row would be applied on top of the first unseen."""
+    first: dict[str, ReturnRow] = {}
+    kept = []
+    duplicates = []
+    for row in result.rows:
+        earlier = first.get(row.ref)
+        if earlier is None:
+            first[row.ref] = row
+            kept.append(row)
+            continue
+        message = t("returns.duplicate", ref=row.ref, file=earlier.file, row=earlier.row)
+        duplicates.append(
+            CellError(row.file, row.sheet, row.row, _column(row.sheet, "id"), message)
+        )
+    result.rows = kept
+    result.add_errors(duplicates)
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -138,70 +205,80 @@ def _read_records(
     items: Mapping[str, ItemView],
     result: ReturnSet,
     sheet: str,
+    context: ReturnContext,
 ) -> None:
     for number, record in records:
         cells = {key.strip().lower(): value for key, value in record.items() if key}
+        plan = _cell_text(cells.get("plan"))
+        if plan and plan != view.slug:
+            raise DomainError("returns.other_plan", file=path.name, plan=plan, current=view.slug)
+        if not plan and not context.plan_named and len(context.plans) > 1:
+            # A late 2022 return must not land on the 2023 plan because that is the newest.
+            raise DomainError("returns.no_plan", file=path.name, plans=", ".join(context.plans))
         version = None
+        made = None
         problems: list[tuple[str, str]] = []
-        if cells.get("version") not in (None, ""):
+        raw_version = cells.get("version")
+        if raw_version not in (None, ""):
+            text = str(raw_version).strip()
+            if isinstance(raw_version, bool) or not text.isdigit():
+                problems.append(("version", t("returns.bad_version", value=raw_version)))
+            else:
+                version = int(text)
+        raw_made = _cell_text(cells.get("made"))
+        if raw_made:
             try:
-                version = int(str(cells["version"]))
+                made = _parse_made(raw_made)
             except ValueError:
-                problems.append(("version", t("returns.bad_version", value=cells["version"])))
+                problems.append(("made", t("returns.bad_made", value=raw_made)))
         row, found = _row((path.name, sheet, number), cells, view, items, None, version)
         problems += found
-        result.errors += [CellError(path.name, sheet, number, col, msg) for col, msg in problems]
+        result.add_errors(CellError(path.name, sheet, number, col, msg) for col, msg in problems)
         if row is not None and not problems:
-            result.rows.append(row)
+            result.rows.append(row if made is None else _with(row, made=made))
+        if result.full:
+            return
+
+
+def _parse_made(text: str) -> datetime:
+    from datetime import UTC
+
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _with(row: ReturnRow, **changes: object) -> ReturnRow:
+    from dataclasses import replace
+
+    return replace(row, **changes)  # type: ignore[arg-type]
 
 
 def _read_sheet(
-    path: Path, data: bytes, view: PlanView, items: Mapping[str, ItemView], result: ReturnSet
+    path: Path,
+    data: bytes,
+    view: PlanView,
+    items: Mapping[str, ItemView],
+    result: ReturnSet,
+    context: ReturnContext,
 ) -> None:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only: rows stream from the file instead of a workbook built in memory, so a
+        # huge or hostile file is refused at its row limit rather than after gigabytes.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
         raise DomainError("parse.unreadable", source=str(path), reason=str(error)) from None
-    stamps: dict[str, Stamp] = {}
-    unit = None
-    if STAMP_SHEET in workbook.sheetnames:
-        for key, value, *rest in workbook[STAMP_SHEET].iter_rows(values_only=True):
-            if key == "unit":
-                unit = str(value)
-            elif key == "plan" and value != view.slug:
-                raise DomainError(
-                    "returns.other_plan", file=path.name, plan=value, current=view.slug
-                )
-            elif isinstance(value, int) and key != "id":
-                status, progress = [*rest, None, None][:2]
-                stamps[str(key)] = Stamp(value, str(status or ""), progress)
-    sheets = [ws for ws in workbook.worksheets if ws.title != STAMP_SHEET]
-    for ws in sheets:
-        for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
-            if not values or all(value in (None, "") for value in values):
+    try:
+        stamp = _read_stamp(path, workbook, view, context)
+        for ws in workbook.worksheets:
+            if ws.title == STAMP_SHEET:
                 continue
-            cells = {
-                name: values[column - 1] if column - 1 < len(values) else None
-                for name, column in SHEET_COLUMNS.items()
-            }
-            ref = str(cells["id"]).strip() if cells["id"] is not None else ""
-            stamp = stamps.get(ref)
-            if stamp is not None:
-                # A cell left as the sheet gave it is no report: drop it.
-                if _cell_text(cells["status"]) in _labels(stamp.status):
-                    cells["status"] = None
-                if cells["progress"] == stamp.progress:
-                    cells["progress"] = None
-            version = stamp.version if stamp else None
-            where = (path.name, ws.title, number)
-            row, problems = _row(where, cells, view, items, unit, version)
-            result.errors += [
-                CellError(path.name, ws.title, number, col, msg) for col, msg in problems
-            ]
-            if row is not None and not problems:
-                result.rows.append(row)
+            _read_rows(path, ws, view, items, result, stamp)
+            if result.full:
+                return
+    finally:
+        workbook.close()
 
 
 @dataclass(frozen=True)
@@ -211,6 +288,109 @@ class Stamp:
     version: int
     status: str
     progress: object
+
+
+@dataclass(frozen=True)
+class SheetStamp:
+    """What a sheet says of itself, checked against the record of the sheet sent."""
+
+    unit: str | None = None
+    items: Mapping[str, Stamp] = field(default_factory=dict)
+    made: datetime | None = None
+    # False for a workbook with no stamp (rows copied into a new one): nothing is known.
+    present: bool = False
+
+
+def _read_stamp(path: Path, workbook: object, view: PlanView, context: ReturnContext) -> SheetStamp:
+    sheetnames: list[str] = workbook.sheetnames  # type: ignore[attr-defined]
+    if STAMP_SHEET not in sheetnames:
+        if not context.plan_named and len(context.plans) > 1:
+            raise DomainError("returns.no_plan", file=path.name, plans=", ".join(context.plans))
+        return SheetStamp()
+    unit = None
+    sheet_id = None
+    stamps: dict[str, Stamp] = {}
+    rows = workbook[STAMP_SHEET].iter_rows(values_only=True)  # type: ignore[index]
+    for number, values in enumerate(rows, 1):
+        if number > MAX_SHEET_ROWS:
+            raise DomainError("returns.too_many_rows", file=path.name, limit=MAX_SHEET_ROWS)
+        key, value, *rest = [*values, None, None][: max(2, len(values))]
+        if key == "unit":
+            unit = str(value)
+        elif key == "sheet":
+            sheet_id = str(value)
+        elif key == "plan" and value != view.slug:
+            raise DomainError("returns.other_plan", file=path.name, plan=value, current=view.slug)
+        elif isinstance(value, int) and key != "id":
+            status, progress = [*rest, None, None][:2]
+            stamps[str(key)] = Stamp(value, str(status or ""), progress)
+    if sheet_id is None:
+        # A sheet made before sheets were recorded: its own stamp is all there is.
+        return SheetStamp(unit, stamps, None, present=True)
+    record = context.sheets.get(sheet_id)
+    if record is None:
+        raise DomainError("returns.unknown_sheet", file=path.name)
+    sent = {ref: Stamp(*state) for ref, state in record.items.items()}
+    if unit != record.unit or stamps != sent:
+        raise DomainError("returns.stamp_altered", file=path.name, unit=record.unit)
+    return SheetStamp(record.unit, sent, record.made_at, present=True)
+
+
+def _read_rows(
+    path: Path,
+    ws: object,
+    view: PlanView,
+    items: Mapping[str, ItemView],
+    result: ReturnSet,
+    stamp: SheetStamp,
+) -> None:
+    title = str(ws.title)  # type: ignore[attr-defined]
+    last = max(SHEET_COLUMNS.values())
+    rows = ws.iter_rows(min_row=2, max_col=last)  # type: ignore[attr-defined]
+    for number, row_cells in enumerate(rows, 2):
+        if number > MAX_SHEET_ROWS:
+            raise DomainError("returns.too_many_rows", file=path.name, limit=MAX_SHEET_ROWS)
+        values = [cell.value for cell in row_cells]
+        if not values or all(value in (None, "") for value in values):
+            continue
+        cells: dict[str, object] = {
+            name: values[column - 1] if column - 1 < len(values) else None
+            for name, column in SHEET_COLUMNS.items()
+        }
+        progress_column = SHEET_COLUMNS["progress"] - 1
+        if progress_column < len(row_cells):
+            cells["progress"] = _percent(
+                cells["progress"], getattr(row_cells[progress_column], "number_format", None)
+            )
+        ref = cells["id"].strip() if isinstance(cells["id"], str) else ""
+        state = stamp.items.get(ref)
+        if state is not None:
+            # A cell left as the sheet gave it is no report: drop it.
+            if _cell_text(cells["status"]) in _labels(state.status):
+                cells["status"] = None
+            if cells["progress"] == state.progress:
+                cells["progress"] = None
+        version = state.version if state else None
+        row, problems = _row((path.name, title, number), cells, view, items, stamp.unit, version)
+        result.add_errors(CellError(path.name, title, number, col, msg) for col, msg in problems)
+        if row is not None and not problems:
+            off_sheet = stamp.present and state is None
+            result.rows.append(_with(row, made=stamp.made, off_sheet=off_sheet))
+        if result.full:
+            return
+
+
+def _percent(value: object, number_format: object) -> object:
+    """A progress typed as 80% is stored by Excel as 0.8 in a percentage-formatted cell."""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and isinstance(number_format, str)
+        and "%" in number_format
+    ):
+        scaled = round(value * 100, 6)
+        return int(scaled) if float(scaled).is_integer() else scaled
+    return value
 
 
 def _labels(code: str) -> set[str]:
@@ -223,12 +403,17 @@ def _labels(code: str) -> set[str]:
 _LETTERS = {name: "ABCDEFGHIJ"[column - 1] for name, column in SHEET_COLUMNS.items()}
 
 
+def _column(sheet: str, name: str) -> str:
+    """How a cell's column is named: a letter in a sheet, the field's name in CSV/JSON."""
+    return _LETTERS.get(name, name) if sheet not in ("CSV", "JSON") else name
+
+
 def _row(
     where: tuple[str, str, int],
     cells: Mapping[str, object],
     view: PlanView,
     items: Mapping[str, ItemView],
-    actor: str | None,
+    unit_of_sheet: str | None,
     version: int | None,
 ) -> tuple[ReturnRow | None, list[tuple[str, str]]]:
     """Check one row's cells: the row, and each bad cell as (column, message).
@@ -238,9 +423,14 @@ def _row(
     problems: list[tuple[str, str]] = []
 
     def column(name: str) -> str:
-        return _LETTERS.get(name, name) if sheet not in ("CSV", "JSON") else name
+        return _column(sheet, name)
 
-    ref = "" if cells.get("id") is None else str(cells["id"]).strip()
+    raw_id = cells.get("id")
+    if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+        # Excel keeps a typed 1.10 as the number 1.1, and JSON's 1.10 is 1.1 too: which
+        # item was meant cannot be known, so the row is refused rather than guessed.
+        return None, [(column("id"), t("returns.numeric_id", value=raw_id))]
+    ref = "" if raw_id is None else str(raw_id).strip()
     try:
         parse_ref(ref)
         if ref not in items:
@@ -293,8 +483,8 @@ def _row(
         if part:
             parts[name] = part
     row = ReturnRow(
-        file=file, sheet=sheet, row=number, ref=ref, actor=actor, version=version, status=status,
-        progress=progress, unit=unit, due=due, parts=parts,
+        file=file, sheet=sheet, row=number, ref=ref, unit_of_sheet=unit_of_sheet,
+        version=version, status=status, progress=progress, unit=unit, due=due, parts=parts,
     )  # fmt: skip
     return row, problems
 
@@ -309,13 +499,19 @@ def _cell_text(value: object) -> str:
 
 @dataclass(frozen=True)
 class RowPlan:
-    """What one row would do: its changes as (field, old, new), its note, or its conflict."""
+    """What one row would do: its changes as (field, old, new), its note, or its conflict.
+
+    `conflict` names why the row may not be applied unless forced: "stale" (the item
+    changed after the sheet was made), "unversioned" (the row carries no version, so what
+    it overwrites is unknown), "foreign" (the item was not on the unit's sheet, or another
+    unit leads it); None when it may be applied.
+    """
 
     row: ReturnRow
     item: ItemView
     changes: tuple[tuple[str, str, str], ...]
     note: str | None
-    conflict: bool
+    conflict: str | None
 
     @property
     def changed(self) -> bool:
@@ -339,17 +535,34 @@ def plan_returns(rows: Sequence[ReturnRow], view: PlanView) -> list[RowPlan]:
         if row.due is not None and row.due != item.due:
             changes.append(("due", item.due.isoformat() if item.due else "∅", row.due.isoformat()))
         note = row.note
-        if note is not None and any(existing.text == note for existing in item.notes):
-            note = None  # already in the ledger: applying the same return twice adds nothing
-        changed = bool(changes or note)
-        conflict = changed and row.version is not None and row.version != item.version
+        if note is not None and _already_noted(item, note, row.made):
+            note = None  # this return's own note, applied before
+        conflict = None
+        if changes or note:
+            unit = row.unit_of_sheet
+            if unit is not None and (row.off_sheet or item.lead_unit != unit):
+                conflict = "foreign"
+            elif row.version is None:
+                conflict = "unversioned"
+            elif row.version != item.version:
+                conflict = "stale"
         plans.append(RowPlan(row, item, tuple(changes), note, conflict))
     return plans
 
 
-def to_item_returns(
-    plans: Sequence[RowPlan], *, user: str | None, force: set[str]
-) -> list[ItemReturn]:
+def _already_noted(item: ItemView, note: str, made: datetime | None) -> bool:
+    """Was this note applied already? With the time the return was made: a note of the same
+    text added since then is its own. Without it, only the item's latest note counts, so the
+    same terse report in two rounds is still two reports once anything came between."""
+    if made is not None:
+        return any(existing.text == note and existing.created_at >= made for existing in item.notes)
+    if not item.notes:
+        return False
+    latest = max(item.notes, key=lambda existing: existing.created_at)
+    return latest.text == note
+
+
+def to_item_returns(plans: Sequence[RowPlan], *, force: set[str]) -> list[ItemReturn]:
     """The service calls for the rows that change something; a forced conflict drops its
     version check, any other row keeps it so that a change made meanwhile is still caught."""
     returns = []
@@ -357,24 +570,26 @@ def to_item_returns(
         if not plan.changed:
             continue
         row = plan.row
+        forced = row.ref in force
         fields = {name for name, _, _ in plan.changes}
         returns.append(
             ItemReturn(
                 ref=row.ref,
-                actor=user or row.actor,
+                for_unit=row.unit_of_sheet,
                 status=row.status if "status" in fields else None,
                 progress=row.progress if "progress" in fields else None,
                 lead_unit=row.unit if "lead_unit" in fields else UNSET,
                 due=row.due if "due" in fields else UNSET,
                 note=plan.note,
-                expected_version=None if row.ref in force else plan.item.version,
+                expected_version=None if forced else plan.item.version,
+                foreign=forced and plan.conflict == "foreign",
             )
         )
     return returns
 
 
 def describe_returns(
-    plans: Sequence[RowPlan], *, user: str | None, actor: str, force: set[str]
+    plans: Sequence[RowPlan], *, actor: str, force: set[str]
 ) -> tuple[list[str], list[str]]:
     """The preview (per item, old → new and the notes to add) and the conflicts, as lines:
     the CLI prints them and the TUI shows them in its dialog."""
@@ -384,7 +599,8 @@ def describe_returns(
     for plan in plans:
         if not plan.changed:
             continue
-        who = user or plan.row.actor or actor
+        unit = plan.row.unit_of_sheet or plan.item.lead_unit
+        who = t("returns.who", actor=actor, unit=unit) if unit else actor
         preview.append(f"{plan.row.ref}  [{printable(who)}]  {printable(plan.item.title)}")
         preview += [f"    {t(f'field.{name}')} {old} → {new}" for name, old, new in plan.changes]
         if plan.note:
@@ -392,16 +608,61 @@ def describe_returns(
             preview.append(t("returns.note_line", note=note))
     conflicts: list[str] = []
     for plan in plans:
-        if not plan.conflict or plan.row.ref in force:
+        if plan.conflict is None or plan.row.ref in force:
             continue
         item = plan.item
-        at = local_time(item.updated_at) if item.updated_at else "?"
-        conflicts.append(
-            t("returns.conflict", ref=item.id, actor=item.updated_by or "?", at=at,
-              sheet=plan.row.version, ledger=item.version)
-        )  # fmt: skip
+        if plan.conflict == "foreign":
+            conflicts.append(
+                t("returns.conflict_foreign", ref=item.id, unit=printable(plan.row.unit_of_sheet),
+                  lead=printable(item.lead_unit or "∅"), file=plan.row.file)
+            )  # fmt: skip
+        elif plan.conflict == "unversioned":
+            conflicts.append(t("returns.conflict_unversioned", ref=item.id, file=plan.row.file))
+        else:
+            at = local_time(item.updated_at) if item.updated_at else "?"
+            conflicts.append(
+                t("returns.conflict", ref=item.id, actor=item.updated_by or "?", at=at,
+                  sheet=plan.row.version, ledger=item.version)
+            )  # fmt: skip
         conflicts += [
             t("returns.conflict_values", field=t(f"field.{name}"), ledger=old, sheet=new)
             for name, old, new in plan.changes
         ]
     return preview, conflicts
+
+
+@dataclass(frozen=True)
+class ReturnPreview:
+    """Everything `apply` shows before it writes, for the CLI and the TUI alike."""
+
+    errors: tuple[str, ...]  # one line per bad cell; a return with any is refused whole
+    preview: tuple[str, ...]
+    conflicts: tuple[str, ...]
+    conflict_count: int
+    entries: tuple[ItemReturn, ...]  # what the service is asked to apply
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.errors or self.conflict_count)
+
+
+def preview_returns(
+    paths: Sequence[Path],
+    view: PlanView,
+    context: ReturnContext,
+    *,
+    actor: str,
+    force: set[str],
+) -> ReturnPreview:
+    """Read, check and plan the returns: the one pipeline behind `apply` in every front end."""
+    returns = read_returns(paths, view, context)
+    if returns.errors:
+        errors = [str(error) for error in returns.errors]
+        if returns.truncated:
+            errors.append(t("returns.too_many_errors", count=MAX_ERRORS))
+        return ReturnPreview(tuple(errors), (), (), 0, ())
+    plans = plan_returns(returns.rows, view)
+    preview, conflicts = describe_returns(plans, actor=actor, force=force)
+    count = sum(1 for plan in plans if plan.conflict and plan.row.ref not in force)
+    entries = () if count else tuple(to_item_returns(plans, force=force))
+    return ReturnPreview((), tuple(preview), tuple(conflicts), count, entries)

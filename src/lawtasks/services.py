@@ -62,7 +62,8 @@ class ItemReturn:
     """One item's row of a department's return: the values it reports, already parsed."""
 
     ref: str
-    actor: str | None = None
+    # The unit whose return this is (the sheet's unit); None: the item's lead unit.
+    for_unit: str | None = None
     status: Status | None = None
     progress: int | None = None
     lead_unit: str | _Unset | None = UNSET
@@ -70,6 +71,8 @@ class ItemReturn:
     note: str | None = None
     # The item's version when the sheet was made; None applies regardless (--force).
     expected_version: int | None = None
+    # A coordinator's --force for a row of an item that the unit does not lead.
+    foreign: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class _EventRow(NamedTuple):
     new: str | None
     reverts: str | None
     subject: str | None
+    for_unit: str | None
 
 
 @dataclass(slots=True)
@@ -241,6 +245,8 @@ class _Batch:
     action: str
     id: str
     at: datetime
+    # The unit whose return this batch is applying, while it applies that unit's rows.
+    for_unit: str | None = None
 
     def record(
         self,
@@ -254,6 +260,7 @@ class _Batch:
         reverts: str | None = None,
         action: str | None = None,
         subject: str | None = None,
+        for_unit: str | None = None,
     ) -> None:
         _writes(self.session).add(
             _EventRow(
@@ -270,6 +277,7 @@ class _Batch:
                 new=_value(new),
                 reverts=reverts,
                 subject=subject,
+                for_unit=for_unit or self.for_unit,
             )
         )
 
@@ -457,34 +465,45 @@ class Ledger:
 
     @_retry_busy
     def apply_returns(self, returns: Sequence[ItemReturn]) -> Outcome:
-        """Apply the departments' returns in one transaction, each under its own actor.
+        """Apply the departments' returns in one transaction, as one batch of the applier's.
 
-        Every row goes through the same rules as `update`; a row whose item moved since its
-        sheet was made (`expected_version`) is a conflict unless the caller dropped the
-        version to force it. Any error applies nothing.
+        The actor is the person who applies them, so that their `undo` reverts the whole
+        apply; each event also names the unit whose return it records (`for_unit`). Every
+        row goes through the same rules as `update`; a row whose item moved since its sheet
+        was made (`expected_version`) is a conflict unless the caller dropped the version to
+        force it, and a row for an item its unit does not lead is a coordinator's to force.
+        Any error applies nothing.
         """
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
             access = self._access(session)
             found = _Refs(session, plan, [entry.ref for entry in returns])
-            batches: dict[str, _Batch] = {}
+            batch = self._batch(session, plan, "set")
             changes: list[Change] = []
+            seen: set[str] = set()
             for entry in returns:
                 _, task, items = found.resolve(entry.ref)
                 (item,) = items
+                if item.ref in seen:
+                    # Two rows for one item: the second would be checked against the first.
+                    raise DomainError("returns.duplicate_entry", ref=item.ref)
+                seen.add(item.ref)
                 if entry.expected_version is not None:
                     _check_version(item, entry.ref, entry.expected_version)
-                actor = entry.actor or self.actor
-                if actor != self.actor:
-                    # Entering a unit's return under its officer's name is the office's job.
-                    access.check_coordinator("access.action.returns")
+                unit = entry.for_unit or item.lead_unit
+                if entry.for_unit is not None and entry.for_unit != item.lead_unit:
+                    if not entry.foreign:
+                        raise DomainError(
+                            "returns.foreign_row",
+                            ref=entry.ref,
+                            lead=item.lead_unit or "∅",
+                            unit=entry.for_unit,
+                        )
+                    # Entering one unit's report on another unit's item is the office's call.
+                    access.check_coordinator("access.action.foreign_row")
                 new_unit = entry.lead_unit if isinstance(entry.lead_unit, str) else None
                 access.check_item(entry.ref, item.lead_unit, new_unit or item.lead_unit)
-                if actor not in batches:
-                    batches[actor] = _Batch(
-                        session, plan.id, actor, "set", uuid.uuid4().hex, utcnow()
-                    )
-                batch = batches[actor]
+                batch.for_unit = unit
                 plain: dict[str, object] = {}
                 if not isinstance(entry.lead_unit, _Unset):
                     plain["lead_unit"] = entry.lead_unit
@@ -496,14 +515,53 @@ class Ledger:
                 if entry.note:
                     note = self._clean_note(entry.note)
                     changes.append(self._add_note(session, batch, task, item, note))
+            batch.for_unit = None
+            if not changes:
+                session.rollback()
+                return Outcome(None, None, (), self.actor)
             _commit(session)
-            first = next(iter(batches.values()), None)
-            return Outcome(
-                first.id if first else None,
-                first.at if first else None,
-                tuple(changes),
-                self.actor,
-            )
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+    # -- sheets sent to the units -------------------------------------------------------
+
+    @_retry_busy
+    def issue_sheets(
+        self, sheets: Mapping[str, Sequence[tuple[str, int, str, int]]]
+    ) -> dict[str, str]:
+        """Record the 填报 sheets about to be sent: per unit, each item's (ID, version, status,
+        progress) as the sheet shows it. Returns each unit's sheet id for its stamp.
+
+        `apply` checks a returned sheet against this record, not against the stamp in the
+        workbook, which the unit can edit. Only who may change a unit's items may send
+        them out for report: an officer for their own unit, a coordinator for any.
+        """
+        import json
+
+        from lawtasks.models import IssuedSheet
+
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            access = self._access(session)
+            made = utcnow()
+            ids: dict[str, str] = {}
+            for unit, rows in sheets.items():
+                if not access.may_change(unit):
+                    access.check_coordinator("access.action.sheets")
+                items = {
+                    ref: [version, status, progress] for ref, version, status, progress in rows
+                }
+                sheet = IssuedSheet(
+                    id=uuid.uuid4().hex,
+                    plan_id=plan.id or 0,
+                    unit=unit,
+                    items=json.dumps(items, ensure_ascii=False),
+                    made_at=made,
+                    made_by=self.actor,
+                )
+                session.add(sheet)
+                ids[unit] = sheet.id
+            session.commit()
+            return ids
 
     # -- notes --------------------------------------------------------------------------
 
@@ -671,12 +729,14 @@ class Ledger:
                 batch.record(field="user", new=name, subject=name)
                 changes.append(Change(name, "user", None, name))
             elif user.coordinator and not coordinator:
-                _keep_a_coordinator(access, name)
+                # Even as the only user: a ledger with users but no coordinator is one
+                # nobody can manage any more.
+                _keep_a_coordinator(access, name, leaving=False)
             for field, old, new in (
                 ("unit", user.unit, unit),
                 ("coordinator", _yes_no(user.coordinator), _yes_no(coordinator)),
             ):
-                if old != new and (old is not None or new not in (None, "no")):
+                if old != new:
                     batch.record(field=field, old=old, new=new, subject=name)
                     changes.append(Change(name, field, old, new))
             if not changes:
@@ -702,7 +762,7 @@ class Ledger:
                 names = ", ".join(sorted(access.users)) or t("access.none")
                 raise DomainError("error.access_no_user", name=name, names=names)
             if user.coordinator:
-                _keep_a_coordinator(access, name)
+                _keep_a_coordinator(access, name, leaving=True)
             batch = self._batch(session, None, "user")
             batch.record(field="user", old=name, subject=name)
             session.delete(user)
@@ -795,9 +855,11 @@ def _yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _keep_a_coordinator(access: Access, name: str) -> None:
+def _keep_a_coordinator(access: Access, name: str, *, leaving: bool) -> None:
+    """Refuse to leave users without a coordinator. The last user of all may leave: the
+    ledger is then one office's own file again, open to whoever can open it."""
     others = [n for n, user in access.users.items() if user.coordinator and n != name]
-    if not others and len(access.users) > 1:
+    if not others and (not leaving or len(access.users) > 1):
         raise DomainError("error.access_last_coordinator", name=name)
 
 

@@ -32,7 +32,15 @@ OPEN_COLUMNS = range(6, 11)  # F..J
 WIDTHS = (8, 24, 48, 12, 24, 10, 8, 36, 30, 30)
 
 
-def render_sheet(view: PlanView, unit: str, rows: Sequence[tuple[TaskView, ItemView]]) -> bytes:
+def render_sheet(
+    view: PlanView,
+    unit: str,
+    rows: Sequence[tuple[TaskView, ItemView]],
+    *,
+    sheet_id: str | None = None,
+) -> bytes:
+    """The workbook for `unit`; `sheet_id` names the record of the sheet sent (see
+    `Ledger.issue_sheets`), which `apply` checks the returned stamp against."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -97,6 +105,8 @@ def render_sheet(view: PlanView, unit: str, rows: Sequence[tuple[TaskView, ItemV
     stamp = workbook.create_sheet(STAMP_SHEET)
     stamp.append(["plan", view.slug])
     stamp.append(["unit", unit])
+    if sheet_id is not None:
+        stamp.append(["sheet", sheet_id])
     # What each row said when the sheet was made: only the cells a unit changes are its
     # report, and a version that moved since is a conflict.
     stamp.append(["id", "version", "status", "progress"])

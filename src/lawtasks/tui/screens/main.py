@@ -462,31 +462,27 @@ class MainScreen(Screen[None]):
 
     def _preview_return(self, path: Path) -> None:
         """The same checks and preview as `lawtasks apply`, then apply on confirmation."""
-        from lawtasks.returns import (
-            describe_returns,
-            plan_returns,
-            read_returns,
-            to_item_returns,
-        )
+        from lawtasks.readmodel import load_return_context
+        from lawtasks.returns import preview_returns
 
         assert self.view is not None
         try:
-            returns = read_returns([path], self.view)
+            context = load_return_context(
+                self.lawtasks.engine, self.view.slug, plan_named=self.lawtasks.plan is not None
+            )
+            result = preview_returns(
+                [path], self.view, context, actor=self.lawtasks.actor, force=set()
+            )
         except DomainError as error:
             self.say(str(error), severity="error")
             return
-        if returns.errors:
-            lines = [str(error) for error in returns.errors]
-            lines.append(t("returns.refused", count=len(returns.errors)))
+        if result.errors:
+            lines = [*result.errors, t("returns.refused", count=len(result.errors))]
             self.app.push_screen(
                 ConfirmDialog(t("tui.apply.title", file=path.name), lines, can_apply=False)
             )
             return
-        plans = plan_returns(returns.rows, self.view)
-        preview, conflicts = describe_returns(
-            plans, user=None, actor=self.lawtasks.actor, force=set()
-        )
-        entries = to_item_returns(plans, user=None, force=set())
+        preview, conflicts, entries = list(result.preview), list(result.conflicts), result.entries
         if not entries and not conflicts:
             self.say(t("returns.nothing"))
             return

@@ -50,7 +50,6 @@ class PlanTree(Tree[Node]):
         # The items of folded tasks whose nodes are not made yet, by task ID.
         self._pending: dict[str, Sequence[ItemView]] = {}
         self._shape: list[str] = []  # every task and item ID shown, in order
-        self._tasks: list[int] = []
         translate_bindings(self)
 
     # -- content --------------------------------------------------------------------------
@@ -81,12 +80,11 @@ class PlanTree(Tree[Node]):
             return
         current = self.cursor_node.data if self.cursor_node else None
         current_key = self.key(current) if current is not None else None
-        tasks_before = {str(task) for task in self._tasks}
+        tasks_before = {key for key in self._by_ref if "." not in key}
         expanded = {key for key in tasks_before if self._by_ref[key].is_expanded}
         lazy = len(wanted) - len(view.tasks) > LAZY_OVER
         self.clear()
         self._by_ref, self._pending, self._shape = {}, {}, wanted
-        self._tasks = [task.id for task in view.tasks]
         for task in view.tasks:
             key = str(task.id)
             # Folded as it was; a new task unfolded, unless the plan is large.
