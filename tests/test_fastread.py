@@ -21,7 +21,7 @@ from lawtasks.fastread import Reader
 from lawtasks.parser import ParsedItem, ParsedPlan, ParsedTask
 from lawtasks.readmodel import load_history, load_plan
 from lawtasks.seed import seed
-from lawtasks.services import Ledger
+from lawtasks.services import ItemReturn, Ledger
 
 UNITS = ("县司法局", "县公安局", None, "县府办")
 
@@ -61,7 +61,7 @@ def random_plan(rng: random.Random, year: int) -> ParsedPlan:
 def random_changes(rng: random.Random, ledger: Ledger, refs: list[str]) -> None:
     for _ in range(rng.randint(5, 25)):
         ref = rng.choice(refs)
-        choice = rng.randrange(7)
+        choice = rng.randrange(8)
         try:
             if choice == 0:
                 ledger.update([ref], status=rng.choice(list(Status)))
@@ -75,6 +75,11 @@ def random_changes(rng: random.Random, ledger: Ledger, refs: list[str]) -> None:
                 ledger.add_note(ref, rng.choice(("进展顺利", "[bold]注意[/bold]", "多行\n备注")))
             elif choice == 5:
                 ledger.update([ref.split(".")[0]], note="任务级备注", target="目标值")
+            elif choice == 6 and "." in ref:
+                # A unit's return applied by the office: events name the unit too.
+                ledger.apply_returns(
+                    [ItemReturn(ref=ref, progress=rng.randint(0, 99), note=f"填报{ref}")]
+                )
             else:
                 ledger.undo()
         except DomainError:
@@ -99,8 +104,13 @@ def test_the_lean_reader_reads_what_the_orm_reads(tmp_path: Path, seed_value: in
             random_changes(rng, Ledger(engine, actor=actor, plan=slug), refs)
 
     # The generator must really have made a varied history to compare.
-    actions = {event.action for event in load_history(engine, slug="tonglu-2022")}
-    assert {"set", "note"} <= actions
+    # At least one return applied for a unit, whatever the generator drew.
+    office = Ledger(engine, actor="office", plan="tonglu-2022")
+    office.update(["1.1"], lead_unit="县司法局")
+    office.apply_returns([ItemReturn(ref="1.1", progress=10, note="填报")])
+    history = [event for slug in slugs for event in load_history(engine, slug=slug)]
+    assert {"set", "note"} <= {event.action for event in history}
+    assert any(event.for_unit for event in history)
 
     reader = Reader.open(url)
     assert reader is not None

@@ -155,7 +155,7 @@ class Reader:
             chosen = list(items)
             marks = ", ".join("?" * len(chosen))
             where, params = f"(task_id = ? OR item_id IN ({marks}))", [task_id, *chosen]
-        columns = "id, task_id, item_id, actor, at, action, field, old, new, batch"
+        columns = "id, task_id, item_id, actor, at, action, field, old, new, batch, for_unit"
         query = f"SELECT {columns} FROM event WHERE plan_id = ? AND {where} ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
@@ -171,6 +171,7 @@ class Reader:
                 old=event.old,
                 new=event.new,
                 batch=event.batch,
+                for_unit=event.for_unit,
             )
             for event in events
         ]

@@ -217,14 +217,14 @@ def history_table(events: Sequence[EventView]) -> Table:
     """The audit trail, one row per event; the change gives way on a narrow terminal."""
     table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
     table.add_column(t("label.time"), no_wrap=True, min_width=16)
-    table.add_column(t("label.actor"), no_wrap=True, overflow="ellipsis", max_width=10)
+    table.add_column(t("label.actor"), no_wrap=True, overflow="ellipsis", max_width=18)
     table.add_column(t("label.id"), no_wrap=True, min_width=4)
     table.add_column(t("label.action"), no_wrap=True)
     table.add_column(t("label.change"), overflow="ellipsis", no_wrap=True, ratio=1, min_width=10)
     for event in events:
         table.add_row(
             local_time(event.at),
-            Text(printable(event.actor)),
+            Text(printable(who(event))),
             event.ref or "",
             t(f"action.{event.action}"),
             Text(describe_change(event)),
@@ -239,11 +239,18 @@ def history_lines(events: Sequence[EventView]) -> list[RenderableType]:
     lines: list[RenderableType] = []
     for event in events:
         line = Text(f"  {local_time(event.at)}  ", style="dim")
-        line.append(printable(event.actor), style="bold")
+        line.append(printable(who(event)), style="bold")
         ref = f" {event.ref}" if event.ref and "." in event.ref else ""
         line.append(f"{ref}  {describe_change(event)}")
         lines.append(line)
     return lines
+
+
+def who(event: EventView) -> str:
+    """Who made a change: the actor, and the unit whose return they applied, if any."""
+    if event.for_unit:
+        return t("returns.who", actor=event.actor, unit=event.for_unit)
+    return event.actor
 
 
 def local_time(moment: datetime) -> str:
