@@ -124,6 +124,9 @@ def test_a_script_return_without_version_is_a_conflict(db: Path, tmp_path: Path,
     assert "Conflict on 1.2" in err
     assert dump(db) == before
     assert item(db, "1.2")["progress"] == 80
+    # A script that owns the values it sends says so once.
+    ok(db, "apply", str(path), "--force", "all")
+    assert item(db, "1.2")["progress"] == 20
 
 
 # -- 3. the wrong item, the wrong value, the wrong plan ------------------------------------

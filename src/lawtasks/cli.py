@@ -621,14 +621,19 @@ def log(
     if fmt is Format.json:
         _print_json({"events": [event.as_dict() for event in events]})
     elif fmt is Format.csv:
+        from lawtasks.exporters.content import defuse
+
+        # As in `list` and `export`: a note or a name starting with = or @ is text in a
+        # spreadsheet, never a formula (=HYPERLINK(...) would be a link that leaks data).
+        columns = ("id", "at", "actor", "ref", "action", "field", "old", "new")
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["id", "at", "actor", "ref", "action", "field", "old", "new"])
+        writer.writerow(columns)
         for event in events:
             row = event.as_dict()
             writer.writerow(
                 [
-                    row[k] if row[k] is not None else ""
-                    for k in ("id", "at", "actor", "ref", "action", "field", "old", "new")
+                    "" if row[k] is None else defuse(row[k]) if isinstance(row[k], str) else row[k]
+                    for k in columns
                 ]
             )
     elif not events:
@@ -871,8 +876,28 @@ def export(
         sys.stdout.write(render_text(fmt.value, request))
         return
     path = Path(output) if output else Path.cwd() / default_filename(fmt.value, shown)
-    written = write_export(fmt.value, request, path)
+    written = write_export(fmt.value, request, path, keep=_ledger_files(settings))
     typer.echo(t("out.exported", path=str(written)))
+
+
+def _ledger_files(settings: Settings) -> tuple[Any, ...]:
+    """The ledger's file and its journals, which no export, sheet or reminder may replace
+    (`-o` given the ledger's own path); none for a ledger on a server."""
+    from pathlib import Path
+
+    from lawtasks.location import plain_sqlite_file
+
+    url = settings.url
+    if not url.startswith("sqlite"):
+        return ()
+    path = plain_sqlite_file(url)
+    if path is None:  # a URL with options: only SQLAlchemy may read it
+        from lawtasks.db import sqlite_path
+
+        path = sqlite_path(url)
+    if path is None:
+        return ()
+    return (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")))
 
 
 def _task_numbers(view: Any, tasks: list[str] | None) -> frozenset[int]:
@@ -940,7 +965,11 @@ def sheets(
     for name, rows in sorted(by_unit.items()):
         safe = _file_safe(name)
         path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
-        write_atomically(path, render_sheet(view, name, rows, sheet_id=sheet_ids[name]))
+        write_atomically(
+            path,
+            render_sheet(view, name, rows, sheet_id=sheet_ids[name]),
+            keep=_ledger_files(settings),
+        )
         typer.echo(t("sheets.written", unit=name, path=str(path), count=len(rows)))
 
 
@@ -1055,7 +1084,11 @@ def remind(
         for unit, items in sorted(by_unit.items()):
             safe = _file_safe(unit)
             path = directory / f"{view.slug}-{t('remind.doc_title')}-{safe}.docx"
-            write_atomically(path, render_reminder(view, unit, items, settings.actor))
+            write_atomically(
+                path,
+                render_reminder(view, unit, items, settings.actor),
+                keep=_ledger_files(settings),
+            )
             typer.echo(t("out.exported", path=str(path)))
         return
     for unit, items in sorted(by_unit.items()):

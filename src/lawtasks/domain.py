@@ -153,8 +153,33 @@ def report_parts(note: str | None) -> dict[str, str]:
 
 
 # C0 controls but tab and newline, DEL, and C1 controls: none belongs in a ledger entry, and
-# NUL in particular is cut off or refused by some database drivers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# NUL in particular is cut off or refused by some database drivers. One definition, used to
+# refuse them (clean_text), to show them (render.printable) and to drop them (the parser).
+CONTROL_CLASS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+CONTROL_CHARS = re.compile(f"[{CONTROL_CLASS}]")
+
+# Characters that steer how text is laid out without being seen: the bidi embeddings,
+# overrides and isolates and the direction marks. One of them can make a line read in an
+# order other than the one it is stored in ("Trojan Source"), so no text takes them.
+BIDI_CLASS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Invisible characters that are not format characters (category Cf) but look like nothing:
+# the combining grapheme joiner and the Hangul fillers, favourites of look-alike names.
+_BLANK_LETTERS = "\u034f\u115f\u1160\u3164\uffa0"
+# The invisible characters a text can carry, for a regex: the zero-width ones, the bidi
+# controls, the word joiner and invisible operators, BOM, and the above. clean_text checks
+# every format character (Cf) besides; this class is for code that must be fast (the parser).
+INVISIBLE_CLASS = f"\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff{BIDI_CLASS}{_BLANK_LETTERS}"
+_BIDI = re.compile(f"[{BIDI_CLASS}]")
+
+
+def _invisible(text: str) -> str | None:
+    """The first character of `text` that takes up no visible place, if any."""
+    if text.isascii():
+        return None
+    for char in text:
+        if unicodedata.category(char) == "Cf" or char in _BLANK_LETTERS:
+            return char
+    return None
 
 
 def clean_text(value: str, *, field: str, limit: int, multiline: bool = False) -> str:
@@ -162,12 +187,31 @@ def clean_text(value: str, *, field: str, limit: int, multiline: bool = False) -
 
     Escape sequences are refused rather than stored because ESC is a control character; a
     note is for people to read, and an ANSI sequence in it could only ever be noise or attack.
+
+    A one-line value (a unit, a user, a person, a target) refuses every invisible character
+    (zero-width spaces and joiners, bidi controls, BOM, any other format character): such a
+    value names something, and "县司法局" with a zero-width space in it would be a second unit
+    that looks exactly like the first. A note refuses the bidi controls only, which could make
+    it read otherwise than it is stored; zero-width characters come with text pasted from
+    WeChat or Word (and joiners make emoji), and a note is read, never matched on.
     """
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not multiline:
         text = " ".join(text.split())
-    if _CONTROL.search(text):
+    if CONTROL_CHARS.search(text):
         raise DomainError("error.control_chars", field=t(f"field.{field}"))
+    if multiline:
+        match = _BIDI.search(text)
+        hidden = match.group() if match else None
+    else:
+        hidden = _invisible(text)
+    if hidden is not None:
+        raise DomainError(
+            "error.invisible_char",
+            field=t(f"field.{field}"),
+            code=f"U+{ord(hidden):04X}",
+            name=unicodedata.name(hidden, "?"),
+        )
     if len(text) > limit:
         key = "error.note_too_long" if field == "note" else "error.text_too_long"
         raise DomainError(key, field=t(f"field.{field}"), length=len(text), limit=limit)

@@ -399,8 +399,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.apply_files": ("交回的文件。", "The returned files."),
     "help.dry_run": ("只预览,不修改。", "Preview only; change nothing."),
     "help.force": (
-        "即使冲突也应用此事项(可重复)。",
-        "Apply this item even though it conflicts (repeatable).",
+        "即使冲突也应用此事项(可重复);all 表示全部,供自带数值、不带版本的脚本使用。",
+        "Apply this item even though it conflicts (repeatable); all forces every row, for "
+        "scripts that send values without versions.",
     ),
     "help.remind": (
         "按责任单位列出红灯、黄灯和即将到期的事项,用于催办。",
@@ -503,6 +504,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.control_chars": (
         "{field}中含有控制字符(如 NUL):请删去后重试。",
         "The {field} holds control characters (such as NUL): remove them and try again.",
+    ),
+    # -- edges: invisible characters, date windows, output files, unexpected errors --------
+    "error.invisible_char": (
+        "{field}中含有不可见字符 {code}({name}):它会让两个不同的值看起来一样,"
+        "或改变文字的显示顺序。请删去后重试。",
+        "The {field} holds the invisible character {code} ({name}), which makes two "
+        "different values look alike or changes the order text reads in: remove it and "
+        "try again.",
+    ),
+    "error.within": (
+        "--within {value} 无效:请给出 0 或更多的天数。",
+        "--within {value} is not valid: give a number of days, 0 or more.",
+    ),
+    "export.not_a_file": (
+        "不能写入 {path}:它已存在,但不是普通文件(而是{kind}),不会被替换。",
+        "Will not write {path}: it exists and is not a regular file but {kind}, which is "
+        "never replaced.",
+    ),
+    "export.kind_dir": ("目录", "a directory"),
+    "export.kind_device": ("设备", "a device"),
+    "export.kind_fifo": ("管道", "a named pipe"),
+    "export.kind_socket": ("套接字", "a socket"),
+    "export.kind_other": ("特殊文件", "a special file"),
+    "export.is_ledger": (
+        "不能写入 {path}:它就是台账数据库 {ledger}(或其日志文件),写入会毁掉台账。",
+        "Will not write {path}: it is the ledger {ledger} (or its journal), which writing "
+        "would destroy.",
+    ),
+    "error.unexpected": (
+        "意外错误({error})。这是程序缺陷:加 --debug 重新运行可看到出错位置,请报告。",
+        "Unexpected error ({error}). This is a bug: run the command again with --debug to "
+        "see where it happened, and please report it.",
     ),
     "error.nothing_to_set": (
         "没有要修改的内容:请给出 --status、--progress、--unit、--due、--target 或 --note。",

@@ -63,6 +63,7 @@ from datetime import date
 from enum import IntEnum
 from pathlib import Path
 
+from lawtasks.domain import CONTROL_CLASS, INVISIBLE_CLASS
 from lawtasks.errors import ReportParseError
 
 __all__ = [
@@ -276,8 +277,9 @@ _TARGET_LEAD_RE = re.compile(
     r"^(?:推动|推进|确保|力争|争取|努力|促进|保证|保持|实现|做到|全力|着力|进一步|并且|并|同时)"
 )
 
-# Control characters other than tab and newline are dropped: nothing downstream wants them.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# Control characters other than tab and newline are dropped, and so are the invisible ones
+# (zero-width spaces, bidi controls, BOM): nothing downstream wants them.
+_CONTROL_RE = re.compile(f"[{CONTROL_CLASS}{INVISIBLE_CLASS}]")
 # Decoded text with more control characters than this share is taken for binary.
 _BINARY_CONTROL_SHARE = 200
 

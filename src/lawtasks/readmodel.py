@@ -573,10 +573,11 @@ def load_history(
                         col(Event.item_id).in_([i.id for i in chosen]),
                     )
                 )
-        if since is not None:
-            query = query.where(col(Event.at) >= _local_midnight(since))
-        if until is not None:
-            query = query.where(col(Event.at) < _local_midnight(until + timedelta(days=1)))
+        if since is not None and since >= _FIRST_DAY:
+            query = query.where(col(Event.at) >= _local_midnight(min(since, _LAST_DAY)))
+        if until is not None and until < _LAST_DAY:
+            end = max(until + timedelta(days=1), _FIRST_DAY)
+            query = query.where(col(Event.at) < _local_midnight(end))
         if limit is not None:
             newest = list(session.exec(query.order_by(col(Event.id).desc()).limit(limit)))
             events = list(reversed(newest))
@@ -606,6 +607,14 @@ def load_history(
                 )
             )
         return views
+
+
+# Every event was stamped by a clock between these days, and every system's local time
+# (Windows' stops at 1970 and 3000) can place a midnight between them. A window's edge beyond
+# them is an open end: --since 0001-01-01 means from the beginning, --until 9999-12-31 up to
+# now. Neither is an error, and neither reaches date arithmetic that would overflow.
+_FIRST_DAY = date(1970, 1, 2)
+_LAST_DAY = date(3000, 12, 30)
 
 
 def _local_midnight(day: date) -> datetime:

@@ -15,11 +15,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from lawtasks.domain import Status, Warning
+from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning
 from lawtasks.i18n import t
 from lawtasks.readmodel import EventView, ItemView, NoteView, PlanView, TaskView
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Shown, not obeyed: control characters, and the bidi controls that would reorder a line on
+# screen (a name stored before they were refused, or an actor's, may still hold one).
+_UNSHOWABLE = re.compile(f"[{CONTROL_CLASS}{BIDI_CLASS}]")
+
 
 STATUS_GLYPH = {
     Status.NOT_STARTED: "○",
@@ -38,7 +41,12 @@ def printable(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return _UNSHOWABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def bar(percent: float, width: int = 20) -> str:

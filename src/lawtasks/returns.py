@@ -56,6 +56,8 @@ SHEET_COLUMNS = {"id": 1, "status": 6, "progress": 7, "done_so_far": 8, "problem
 STAMP_SHEET = "_lawtasks"
 # Excel's own limit; a larger "sheet" was not written by Excel or by lawtasks.
 MAX_SHEET_ROWS = 1_048_576
+# `--force all`: every conflict is forced, for scripts that send values without versions.
+FORCE_ALL = "all"
 # Past this many bad cells a return is plainly not a filled-in sheet: stop reading it.
 MAX_ERRORS = 100
 
@@ -662,6 +664,9 @@ def preview_returns(
             errors.append(t("returns.too_many_errors", count=MAX_ERRORS))
         return ReturnPreview(tuple(errors), (), (), 0, ())
     plans = plan_returns(returns.rows, view)
+    if FORCE_ALL in force:
+        # A script that owns the values it sends (no versions) says so once.
+        force = {plan.row.ref for plan in plans}
     preview, conflicts = describe_returns(plans, actor=actor, force=force)
     count = sum(1 for plan in plans if plan.conflict and plan.row.ref not in force)
     entries = () if count else tuple(to_item_returns(plans, force=force))

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 # messages module) while it is itself being imported, so anything here that needed i18n,
 # errors or the read model would be a circular import.
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from lawtasks.readmodel import EventView, ItemView, PlanView
 
 __all__ = [
@@ -109,11 +111,12 @@ def render_bytes(fmt: str, request: ExportRequest) -> bytes:
     return render_text(fmt, request).encode(encoding)
 
 
-def export(fmt: str, request: ExportRequest, path: Path) -> Path:
+def export(fmt: str, request: ExportRequest, path: Path, *, keep: Sequence[Path] = ()) -> Path:
     """Write `request` as `fmt` to `path`, atomically; returns the path written.
 
     The content is rendered in full before the file is touched, so an error in rendering
-    (say, a note too long for an Excel cell) leaves nothing behind either.
+    (say, a note too long for an Excel cell) leaves nothing behind either. `keep` names the
+    files that must not be overwritten (the ledger; see `files.write_atomically`).
     """
     from lawtasks.errors import DomainError
     from lawtasks.exporters.files import write_atomically
@@ -121,7 +124,7 @@ def export(fmt: str, request: ExportRequest, path: Path) -> Path:
     _check_format(fmt)
     if not path.parent.is_dir():
         raise DomainError("export.missing_dir", path=str(path.parent))
-    return write_atomically(path, render_bytes(fmt, request))
+    return write_atomically(path, render_bytes(fmt, request), keep=keep)
 
 
 _FILE_KIND = {

@@ -2,34 +2,44 @@
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import io
 import os
 import secrets
+import stat
 import zipfile
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from lawtasks.errors import DomainError
+from lawtasks.i18n import t
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
+def write_atomically(path: Path, data: bytes, *, keep: Sequence[Path] = ()) -> Path:
     """Write `data` to `path` through a temporary file beside it, then rename it into place.
 
-    A reader (or an officer's Excel) never sees half a file, and a failed export leaves the
-    old file, if any, untouched and no temporary file behind. The temporary file lives in the
-    target directory because a rename is only atomic within one file system.
+    A reader (or an officer's Excel) never sees half a file, and a failed or killed export
+    leaves the old file, if any, untouched. The temporary file lives in the target directory
+    because a rename is only atomic within one file system.
+
+    Only a regular file is ever replaced: a rename onto /dev/null, a named pipe or a socket
+    would swap the node itself for a file (as root, /dev/null for everyone). `keep` names
+    files no output may replace, the ledger and its journals: a target that is one of them,
+    by name or through a link to the same file, is refused. A symbolic link is followed, so
+    the file it points to gets the new content and the link stays.
+
+    The file is made readable by its owner only (0600), like the ledger: an export holds the
+    same items and notes. Windows keeps only the read-only bit of a mode, and sets none here.
     """
-    directory = path.parent
+    target = Path(os.path.realpath(path))
+    directory = target.parent
     if not directory.is_dir():
-        raise DomainError("export.missing_dir", path=str(directory))
-    if path.is_dir():
-        raise DomainError("export.write_failed", path=str(path), reason=os.strerror(errno.EISDIR))
-    temp = directory / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        raise DomainError("export.missing_dir", path=str(path.parent))
+    _check_target(path, target, keep)
+    temp = directory / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
-        # os.open with 0o666 honours the umask, as a plain open() of the target would;
-        # tempfile.mkstemp would leave the export readable by its owner only.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     except OSError as error:
         raise DomainError(
             "export.write_failed", path=str(path), reason=error.strerror or str(error)
@@ -39,7 +49,7 @@ def write_atomically(path: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+        os.replace(temp, target)
     except OSError as error:
         temp.unlink(missing_ok=True)
         raise DomainError(
@@ -48,7 +58,65 @@ def write_atomically(path: Path, data: bytes) -> Path:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    _sync_directory(directory)
     return path
+
+
+def _check_target(path: Path, target: Path, keep: Sequence[Path]) -> None:
+    """Refuse a `target` that exists and is not a regular file, or that is one of `keep`."""
+    try:
+        status: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise DomainError(
+            "export.write_failed", path=str(path), reason=error.strerror or str(error)
+        ) from error
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        raise DomainError("export.not_a_file", path=str(path), kind=t(_kind(status.st_mode)))
+    for guarded in keep:
+        if _same_file(target, status, guarded):
+            raise DomainError("export.is_ledger", path=str(path), ledger=str(keep[0]))
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "export.kind_dir"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "export.kind_device"
+    if stat.S_ISFIFO(mode):
+        return "export.kind_fifo"
+    if stat.S_ISSOCK(mode):
+        return "export.kind_socket"
+    return "export.kind_other"
+
+
+def _same_file(target: Path, status: os.stat_result | None, guarded: Path) -> bool:
+    """Whether `target` is `guarded`: the same name (which may not exist yet, as a journal
+    often does not) or the same file under another name (a hard or symbolic link)."""
+    name = os.path.normcase(os.path.realpath(guarded))
+    if os.path.normcase(str(target)) == name:
+        return True
+    if status is None:
+        return False
+    try:
+        other = os.stat(guarded)
+    except OSError:
+        return False
+    return (status.st_dev, status.st_ino) == (other.st_dev, other.st_ino)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable. POSIX needs the directory synced for that; Windows
+    cannot open a directory this way and journals the rename itself."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def stable_zip(data: bytes, when: date) -> bytes:
@@ -57,7 +125,8 @@ def stable_zip(data: bytes, when: date) -> bytes:
     openpyxl and python-docx stamp zip members with the current time; the content is
     otherwise deterministic, so a fixed stamp makes the same view give the same bytes.
     """
-    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    # A zip stamp holds the years 1980 to 2107: an as-of date outside is stamped at the edge.
+    stamp = (min(max(when.year, 1980), 2107), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
