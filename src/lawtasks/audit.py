@@ -2,21 +2,37 @@
 
 Each event stores a SHA-256 digest of its own content chained to the digest of the event
 before it, so that altering an event, or deleting one, breaks every digest after it.
-`verify` walks the chain and names the first event that does not match. Undo appends
-events; nothing in the trail is ever rewritten.
+Undo appends events; nothing in the trail is ever rewritten.
+
+`verify` does three things:
+
+- walks the chain and names the first event that does not match;
+- replays the trail against the rows: each item field holds the `new` of its latest event
+  (or, with none, what an import leaves), each note matches its event and is retracted
+  exactly when an undo retracted it, each user is as their events left them, and each
+  plan's tasks and items still hash to the seal its latest import recorded;
+- checks heads recorded outside the database (`Anchor`: from a past report, or a heads
+  file the office keeps): the trail must still hold that many events with that digest at
+  that position. Deleting the last events, or altering one and re-chaining everything
+  after it, leaves a chain that verifies on its own; only a head kept elsewhere shows it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
 
-from lawtasks.models import Event
+from lawtasks.domain import Status
+from lawtasks.i18n import MESSAGES, t
+from lawtasks.models import Event, Item, Note, Plan, Task, User
 
 GENESIS = "0" * 64
 
@@ -56,25 +72,516 @@ def latest_digest(session: Session) -> str:
     return last or GENESIS
 
 
+def _table(model: type[Any]) -> Table:
+    """A model's table, for reading plain rows: an ORM object per event or item would cost
+    most of a verify of a large ledger."""
+    return cast(Table, model.__table__)
+
+
+# -- the import seal ---------------------------------------------------------------------------
+
+# The item fields an import takes from the report and officers may change later: the seal
+# holds their values as imported, which verify reads back from each one's first event.
+SEALED_FIELDS = ("target", "lead_unit", "assisting_units")
+# The item fields the service layer changes, each change with its event.
+ITEM_FIELDS = ("status", "progress", *SEALED_FIELDS, "responsible_person", "due")
+# What an import leaves in the item fields it does not take from the report.
+IMPORTED: Mapping[str, str | None] = {
+    "status": Status.NOT_STARTED.value,
+    "progress": "0",
+    "responsible_person": None,
+    "due": None,
+}
+# An import event's `new` reads `report.txt (+18) sha256:<seal>`; older ones have no seal.
+SEAL_MARK = " sha256:"
+
+
+def text_value(value: object) -> str | None:
+    """A column's value as the trail writes it (services._value): dates ISO, numbers as text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def import_seal(
+    plan: Any,
+    tasks: Iterable[Any],
+    items: Iterable[Any],
+    imported: Mapping[tuple[int, str], str | None],
+) -> str:
+    """SHA-256 over a plan's rows as imported: the plan, its tasks, and each item's id, task,
+    number, title, text and imported target and units.
+
+    `imported` maps (item id, field) to the value a field had before its first change (the
+    `old` of its first event); a field never changed is read from the row. So the seal
+    stays the same while officers work, and changes when a row is edited, added or removed
+    behind the app's back.
+    """
+
+    def as_imported(item: Any, name: str) -> str | None:
+        key = (item.id, name)
+        return imported[key] if key in imported else text_value(getattr(item, name))
+
+    content = [
+        [plan.id, plan.slug, plan.title, plan.year, plan.goal, plan.heading,
+         plan.source_name, text_value(plan.published), text_value(plan.start_date)],
+        [[task.id, task.seq, task.numeral, task.title, task.body, task.lead_unit,
+          task.assisting_units] for task in sorted(tasks, key=lambda row: row.id)],
+        [[item.id, item.task_id, item.seq, item.title, item.text,
+          *(as_imported(item, name) for name in SEALED_FIELDS)]
+         for item in sorted(items, key=lambda row: row.id)],
+    ]  # fmt: skip
+    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def seal_plan(connection: Connection, plan_id: int) -> str:
+    """The seal of a plan's rows as they stand in this transaction: what an import records."""
+    plan = connection.execute(sa_select(_table(Plan)).where(col(Plan.id) == plan_id)).one()
+    tasks = connection.execute(sa_select(_table(Task)).where(col(Task.plan_id) == plan_id))
+    task_ids = sa_select(col(Task.id)).where(col(Task.plan_id) == plan_id)
+    items = connection.execute(sa_select(_table(Item)).where(col(Item.task_id).in_(task_ids)))
+    first = (
+        sa_select(func.min(Event.id))
+        .where(
+            col(Event.plan_id) == plan_id,
+            col(Event.item_id).is_not(None),
+            col(Event.field).in_(SEALED_FIELDS),
+        )
+        .group_by(col(Event.item_id), col(Event.field))
+    )
+    imported: dict[tuple[int, str], str | None] = {
+        (cast(int, item_id), cast(str, name)): old
+        for item_id, name, old in connection.execute(
+            sa_select(col(Event.item_id), col(Event.field), col(Event.old)).where(
+                col(Event.id).in_(first)
+            )
+        )
+    }
+    return import_seal(plan, list(tasks), list(items), imported)
+
+
+def sealed(new: str, seal: str) -> str:
+    return f"{new}{SEAL_MARK}{seal}"
+
+
+def seal_of(new: str | None) -> str | None:
+    """The seal an import event recorded, or None for an import made before seals."""
+    if not new:
+        return None
+    _, mark, seal = new.rpartition(SEAL_MARK)
+    return seal if mark and len(seal) == 64 else None
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class ChainReport:
+class Anchor:
+    """A head of the trail kept outside the database: in a report, or in a heads file."""
+
+    events: int
+    head: str  # the digest of event number `events`, or at least its first 12 characters
+    source: str  # where it was read, for messages: a file, and a line of it
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One way the ledger differs from its trail, or the trail from a head kept elsewhere."""
+
+    key: str  # the message key, trail.*
+    event: int | None = None
+    ref: str | None = None  # 2.3, or a task's 2
+    field: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    plan: str | None = None
+    note: int | None = None
+    user: str | None = None
+    source: str | None = None
+
+    def message(self) -> str:
+        # Counts and digests of a kept head are shown as they are; values are quoted.
+        raw = self.key.startswith("trail.anchor")
+        label = self.field
+        if label is not None:
+            key = f"field.{label}"
+            label = t(key) if key in MESSAGES else t(f"trail.part.{label}")
+        return t(
+            self.key,
+            event=self.event,
+            ref=self.ref or "?",
+            field=label,
+            expected=self.expected if raw else _shown(self.expected),
+            found=self.found if raw else _shown(self.found),
+            plan=self.plan,
+            note=self.note,
+            user=self.user,
+            source=self.source,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.key.removeprefix("trail."),
+            "event": self.event,
+            "ref": self.ref,
+            "field": self.field,
+            "expected": self.expected,
+            "found": self.found,
+            "plan": self.plan,
+            "note": self.note,
+            "user": self.user,
+            "source": self.source,
+            "message": self.message(),
+        }
+
+
+def _shown(value: str | None) -> str:
+    if value is None:
+        return t("trail.empty")
+    # Control characters shown as escapes: a forged value must not repaint the terminal.
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in value[:80])
+    return f"“{text}{'…' if len(value) > 80 else ''}”"
+
+
+@dataclass(frozen=True)
+class TrailReport:
     events: int
     first_bad: int | None  # the id of the first event whose digest does not match
     at: datetime | None = None
+    head: str = GENESIS  # the digest of the last event: what a report or heads file keeps
+    # Anchor findings first, then the rest by event, oldest first.
+    findings: tuple[Finding, ...] = ()
+    # Plans imported before imports were sealed: their rows as imported cannot be checked.
+    unchecked: tuple[str, ...] = ()
+    anchors: int = 0  # how many heads kept elsewhere were checked
+
+    @property
+    def chain_intact(self) -> bool:
+        return self.first_bad is None
 
     @property
     def intact(self) -> bool:
-        return self.first_bad is None
+        return self.first_bad is None and not self.findings
 
 
-def verify(engine: Engine) -> ChainReport:
-    """Walk the whole trail in order; stop at the first event that breaks the chain."""
-    previous = GENESIS
-    count = 0
-    with Session(engine) as session:
-        for event in session.exec(select(Event).order_by(col(Event.id))):
-            count += 1
-            if digest(previous, event) != event.digest:
-                return ChainReport(count, event.id, event.at)
-            previous = event.digest
-    return ChainReport(count, None)
+ChainReport = TrailReport  # the name it had when verify only walked the chain
+
+
+def verify(engine: Engine, anchors: Sequence[Anchor] = ()) -> TrailReport:
+    """Walk the whole trail in order, replay it against the rows, and check `anchors`."""
+    if engine.dialect.name == "postgresql":
+        # One snapshot for every query: a change committed while we read is not a mismatch.
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with engine.connect() as connection, connection.begin():
+        return _Replay(connection).run(anchors)
+
+
+@dataclass
+class _Replay:
+    """The trail read once, in order, keeping what each check needs."""
+
+    connection: Connection
+    count: int = 0
+    head: str = GENESIS
+    first_bad: int | None = None
+    bad_at: datetime | None = None
+    # (item id, field) -> its latest event, and the `old` of its first (the imported value).
+    latest: dict[tuple[int, str], Any] = field(default_factory=dict)
+    first_old: dict[tuple[int, str], str | None] = field(default_factory=dict)
+    notes: dict[int, Any] = field(default_factory=dict)  # note id -> the event that added it
+    doubled: list[Any] = field(default_factory=list)  # a second event adding the same note
+    retracted: dict[int, Any] = field(default_factory=dict)  # note id -> the undo
+    imports: dict[int, Any] = field(default_factory=dict)  # plan id -> its latest import
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> field -> event
+    positions: dict[int, str] = field(default_factory=dict)  # anchored position -> digest
+
+    def run(self, anchors: Sequence[Anchor]) -> TrailReport:
+        wanted = {anchor.events for anchor in anchors}
+        table = _table(Event)
+        previous = GENESIS
+        for row in self.connection.execute(sa_select(table).order_by(table.c.id)):
+            self.count += 1
+            if self.first_bad is None and digest(previous, cast(Event, row)) != row.digest:
+                self.first_bad, self.bad_at = row.id, row.at
+            previous = row.digest
+            if self.count in wanted:
+                self.positions[self.count] = row.digest
+            self._take(row)
+        self.head = previous
+        findings = self._anchored(anchors)
+        rest, unchecked = self._rows()
+        # By event, oldest first; a broken seal last, since it cannot say which row changed
+        # and the findings before it usually do.
+        rest.sort(
+            key=lambda finding: (
+                finding.key == "trail.import_seal",
+                finding.event is None,
+                finding.event or 0,
+            )
+        )
+        return TrailReport(
+            self.count,
+            self.first_bad,
+            self.bad_at,
+            self.head,
+            tuple(findings + rest),
+            tuple(unchecked),
+            len(anchors),
+        )
+
+    def _take(self, row: Any) -> None:
+        name = row.field
+        if row.item_id is not None and name in ITEM_FIELDS:
+            key = (row.item_id, name)
+            self.latest[key] = row
+            self.first_old.setdefault(key, row.old)
+        elif name == "note" and row.note_id is not None:
+            if row.action == "note":
+                if row.note_id in self.notes:
+                    self.doubled.append(row)
+                self.notes[row.note_id] = row
+            elif row.reverts is not None:
+                self.retracted[row.note_id] = row
+        elif row.action == "import" and row.plan_id is not None:
+            self.imports[row.plan_id] = row
+        elif row.subject is not None and row.plan_id is None:
+            if name == "user":
+                # Added or removed: what the user was before no longer applies.
+                self.users[row.subject] = {"user": row}
+            else:
+                self.users.setdefault(row.subject, {})[name] = row
+
+    def _anchored(self, anchors: Sequence[Anchor]) -> list[Finding]:
+        findings = []
+        for anchor in anchors:
+            kept = GENESIS if anchor.events == 0 else self.positions.get(anchor.events)
+            if kept is None:
+                findings.append(
+                    Finding(
+                        "trail.anchor_short",
+                        expected=str(anchor.events),
+                        found=str(self.count),
+                        source=anchor.source,
+                    )
+                )
+            elif not kept.startswith(anchor.head):
+                findings.append(
+                    Finding(
+                        "trail.anchor_differs",
+                        event=anchor.events,
+                        expected=anchor.head[:16],
+                        found=kept[:16],
+                        source=anchor.source,
+                    )
+                )
+        return findings
+
+    def _rows(self) -> tuple[list[Finding], list[str]]:
+        rows = _Rows(self.connection)
+        findings: list[Finding] = []
+        findings += rows.check_items(self.latest, self.imports)
+        sealed_findings, unchecked = rows.check_seals(self.imports, self.first_old)
+        findings += sealed_findings
+        findings += rows.check_notes(self.notes, self.retracted, self.doubled)
+        findings += rows.check_users(self.users)
+        return findings, unchecked
+
+
+class _Rows:
+    """The ledger's rows, read in the replay's transaction, and the checks against them."""
+
+    def __init__(self, connection: Connection) -> None:
+        execute = connection.execute
+        self.plans = {row.id: row for row in execute(sa_select(_table(Plan)))}
+        self.tasks = {row.id: row for row in execute(sa_select(_table(Task)))}
+        self.items = {row.id: row for row in execute(sa_select(_table(Item)))}
+        self.notes = list(execute(sa_select(_table(Note)).order_by(col(Note.id))))
+        self.users = {row.name: row for row in execute(sa_select(_table(User)))}
+
+    def ref(self, task_id: int | None, item_id: int | None) -> str | None:
+        """An item as officers name it (2.3), or a task (2)."""
+        item = self.items.get(item_id) if item_id is not None else None
+        task = self.tasks.get(item.task_id if item is not None else task_id)
+        if task is None:
+            return None
+        return f"{task.seq}.{item.seq}" if item is not None else str(task.seq)
+
+    def slug(self, plan_id: int | None) -> str | None:
+        plan = self.plans.get(plan_id) if plan_id is not None else None
+        return None if plan is None else str(plan.slug)
+
+    def plan_of(self, item: Any) -> int | None:
+        task = self.tasks.get(item.task_id)
+        return None if task is None else int(task.plan_id)
+
+    def check_items(
+        self, latest: Mapping[tuple[int, str], Any], imports: Mapping[int, Any]
+    ) -> list[Finding]:
+        findings = []
+        # Each item field holds the `new` of its latest event (undo events included).
+        gone: set[int] = set()
+        for (item_id, name), event in latest.items():
+            item = self.items.get(item_id)
+            if item is None:
+                if item_id not in gone:
+                    gone.add(item_id)
+                    findings.append(
+                        Finding(
+                            "trail.item_gone",
+                            event=event.id,
+                            found=str(item_id),
+                            plan=self.slug(event.plan_id),
+                        )
+                    )
+                continue
+            found = text_value(getattr(item, name))
+            if found != event.new:
+                findings.append(
+                    Finding(
+                        "trail.item_field",
+                        event=event.id,
+                        ref=self.ref(None, item_id),
+                        field=name,
+                        expected=event.new,
+                        found=found,
+                        plan=self.slug(event.plan_id),
+                    )
+                )
+        # A field no event changed holds what the import left in it.
+        for item in self.items.values():
+            plan_id = self.plan_of(item)
+            for name, expected in IMPORTED.items():
+                if (item.id, name) in latest:
+                    continue
+                found = text_value(getattr(item, name))
+                if found != expected:
+                    imported = imports.get(plan_id) if plan_id is not None else None
+                    findings.append(
+                        Finding(
+                            "trail.item_unlogged",
+                            event=imported.id if imported is not None else None,
+                            ref=self.ref(None, item.id),
+                            field=name,
+                            expected=expected,
+                            found=found,
+                            plan=self.slug(plan_id),
+                        )
+                    )
+        return findings
+
+    def check_seals(
+        self, imports: Mapping[int, Any], first_old: Mapping[tuple[int, str], str | None]
+    ) -> tuple[list[Finding], list[str]]:
+        """Each plan's rows still hash to the seal its latest import recorded."""
+        findings = []
+        unchecked = []
+        items_of: dict[int | None, list[Any]] = {}
+        for item in self.items.values():
+            plan_id = self.plan_of(item)
+            if plan_id is None:
+                findings.append(Finding("trail.item_unlogged_task", found=str(item.id)))
+            items_of.setdefault(plan_id, []).append(item)
+        tasks_of: dict[int, list[Any]] = {}
+        for task in self.tasks.values():
+            tasks_of.setdefault(task.plan_id, []).append(task)
+        for plan in self.plans.values():
+            imported = imports.get(plan.id)
+            if imported is None:
+                findings.append(Finding("trail.plan_unlogged", plan=plan.slug))
+                continue
+            seal = seal_of(imported.new)
+            if seal is None:
+                unchecked.append(str(plan.slug))
+                continue
+            rows = (plan, tasks_of.get(plan.id, []), items_of.get(plan.id, []))
+            if import_seal(*rows, first_old) != seal:
+                findings.append(Finding("trail.import_seal", event=imported.id, plan=plan.slug))
+        for plan_id, imported in imports.items():
+            if plan_id not in self.plans:
+                findings.append(Finding("trail.plan_gone", event=imported.id, found=str(plan_id)))
+        return findings, unchecked
+
+    def check_notes(
+        self, added_by: Mapping[int, Any], retracted: Mapping[int, Any], doubled: Sequence[Any]
+    ) -> list[Finding]:
+        """Each note matches the event that added it, and is retracted iff an undo said so."""
+        findings = []
+        for note in self.notes:
+            where = self.ref(note.task_id, note.item_id)
+            plan = self.slug(note.plan_id)
+            added = added_by.get(note.id)
+            if added is None:
+                findings.append(
+                    Finding("trail.note_unlogged", ref=where, note=note.id, found=note.text,
+                            plan=plan)
+                )  # fmt: skip
+                continue
+            for part, expected, found in (
+                ("text", added.new, note.text),
+                ("author", added.actor, note.author),
+                ("place", self.place(added), self.place(note)),
+                ("at", text_value(added.at), text_value(note.created_at)),
+            ):
+                if expected != found:
+                    findings.append(
+                        Finding("trail.note_changed", event=added.id, ref=where, field=part,
+                                expected=expected, found=found, note=note.id, plan=plan)
+                    )  # fmt: skip
+            undo = retracted.get(note.id)
+            if bool(note.retracted) != (undo is not None):
+                key = "trail.note_retracted" if note.retracted else "trail.note_unretracted"
+                event = undo.id if undo is not None else added.id
+                findings.append(Finding(key, event=event, ref=where, note=note.id, plan=plan))
+        present = {note.id for note in self.notes}
+        for note_id, added in added_by.items():
+            if note_id not in present:
+                findings.append(
+                    Finding("trail.note_gone", event=added.id, note=note_id,
+                            ref=self.ref(added.task_id, added.item_id), expected=added.new,
+                            plan=self.slug(added.plan_id))
+                )  # fmt: skip
+        findings += [
+            Finding("trail.note_twice", event=added.id, note=added.note_id) for added in doubled
+        ]
+        return findings
+
+    def place(self, row: Any) -> str:
+        """Where a note hangs, as `plan 2.3`, for comparing a note with its event."""
+        return f"{self.slug(row.plan_id)} {self.ref(row.task_id, row.item_id)}"
+
+    def check_users(self, events_of: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
+        """Each user is as their latest events left them."""
+        findings = []
+        for name, events in events_of.items():
+            made = events.get("user")
+            last = max(events.values(), key=lambda event: event.id)
+            row = self.users.get(name)
+            if made is not None and made.new is None:  # removed
+                if row is not None:
+                    findings.append(Finding("trail.user_removed", event=made.id, user=name))
+                continue
+            if row is None:
+                findings.append(Finding("trail.user_gone", event=last.id, user=name))
+                continue
+            for part, default, found in (
+                ("unit", None, row.unit),
+                ("coordinator", "no", text_value(bool(row.coordinator))),
+            ):
+                event = events.get(part)
+                expected = event.new if event is not None else default
+                if expected != found:
+                    findings.append(
+                        Finding("trail.user_field", event=(event or last).id, user=name,
+                                field=part, expected=expected, found=found)
+                    )  # fmt: skip
+        findings += [
+            Finding("trail.user_unlogged", user=name)
+            for name in self.users
+            if name not in events_of
+        ]
+        return findings

@@ -1105,15 +1105,74 @@ def remind(
 
 
 @app.command(cls=_Command, help=t("help.verify"))
-def verify(ctx: typer.Context) -> None:
-    from lawtasks.audit import verify as verify_chain
+def verify(
+    ctx: typer.Context,
+    against: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--against", help=t("help.verify_against"), show_default=False, metavar="FILE"
+        ),
+    ] = None,
+    record: Annotated[
+        str | None,
+        typer.Option("--record", help=t("help.verify_record"), show_default=False, metavar="FILE"),
+    ] = None,
+    fmt: TextFormatOpt = TextFormat.text,
+) -> None:
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from lawtasks.audit import Anchor
+    from lawtasks.audit import verify as verify_trail
+    from lawtasks.exporters.trail import read_heads, record_head
+    from lawtasks.readmodel import TrailHead
     from lawtasks.render import local_time
 
-    report = verify_chain(_settings(ctx).engine)
-    if not report.intact:
+    # Every file is read before the ledger: a bad --against is an error, not a finding.
+    anchors = [
+        Anchor(kept.events, kept.head, kept.source)
+        for name in against or ()
+        for kept in read_heads(Path(name))
+    ]
+    report = verify_trail(_settings(ctx).engine, anchors)
+    head = TrailHead(report.events, report.head)
+    recorded = None
+    if report.intact and record is not None:
+        # Only an intact trail's head is worth keeping: a later check trusts it.
+        record_head(Path(record), head, datetime.now(UTC).astimezone())
+        recorded = record
+    if fmt is TextFormat.json:
+        _print_json(
+            {
+                "intact": report.intact,
+                "events": report.events,
+                "head": report.head,
+                "chain_broken_at": report.first_bad,
+                "findings": [finding.as_dict() for finding in report.findings],
+                "unchecked_plans": list(report.unchecked),
+                "anchors_checked": report.anchors,
+                "recorded": recorded,
+            }
+        )
+        if not report.intact:
+            raise typer.Exit(1)
+        return
+    if report.first_bad is not None:
         at = local_time(report.at) if report.at else "?"
         raise DomainError("error.chain_broken", id=report.first_bad, at=at)
+    if report.findings:
+        first, *rest = report.findings
+        more = t("trail.more", count=len(rest)) if rest else ""
+        raise DomainError("error.trail_tampered", detail=first.message(), more=more)
     typer.echo(t("out.verified", count=report.events))
+    typer.echo(t("trail.rows_match"))
+    if report.unchecked:
+        typer.echo(t("trail.unchecked", plans=", ".join(report.unchecked)))
+    if report.anchors:
+        typer.echo(t("trail.anchors_ok", count=report.anchors))
+    typer.echo(t("trail.head_line", events=head.events, head=head.head))
+    if recorded is not None:
+        typer.echo(t("trail.recorded", path=recorded))
 
 
 @app.command(cls=_Command, help=t("help.backup"))

@@ -17,13 +17,20 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from lawtasks.domain import ItemRef, parse_ref
 from lawtasks.errors import DomainError
-from lawtasks.location import SCHEMA_VERSION, plain_sqlite_file
-from lawtasks.readmodel import EventView, PlanView, build_plan_view
+from lawtasks.location import SCHEMA_VERSION, open_sqlite, plain_sqlite_file
+from lawtasks.readmodel import (
+    TRAIL_HEAD_SQL,
+    EventView,
+    PlanView,
+    build_plan_view,
+    trail_head,
+)
 
 # The columns each view needs, by table; the names are the models' (lawtasks.models).
 _PLAN = "id, slug, title, year, goal, heading, source_name, published, start_date"
@@ -74,7 +81,8 @@ class Reader:
         if path is None or not path.is_file():
             return None
         try:
-            connection = sqlite3.connect(path)
+            # As the ORM path opens it (read-only where this user may not write).
+            connection = open_sqlite(path, timeout=30)
             connection.execute("PRAGMA busy_timeout = 30000")
             (version,) = connection.execute(
                 "SELECT value FROM meta WHERE key = 'schema_version'"
@@ -125,7 +133,8 @@ class Reader:
         )
         # The rows carry the models' attribute names and types, which is all it reads.
         rows = cast(Any, (plan, tasks, items, notes))
-        return build_plan_view(*rows, today=today)
+        head = trail_head(self.connection.execute(TRAIL_HEAD_SQL).fetchone())
+        return replace(build_plan_view(*rows, today=today), trail=head)
 
     def load_history(
         self, *, slug: str | None, ref: str, limit: int | None = None

@@ -107,7 +107,162 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The audit trail was tampered with: event {id} ({at}) does not match its content or "
         "the event before it; it, or an event before it, was altered or deleted.",
     ),
-    "help.verify": ("核验审计记录的哈希链。", "Verify the hash chain of the audit trail."),
+    "help.verify": (
+        "核验审计记录:哈希链、与台账内容是否一致、以及台账之外保存的留痕。",
+        "Verify the audit trail: its hash chain, the ledger against it, and heads kept "
+        "outside the ledger.",
+    ),
+    # -- the trail that shows tampering (verify: replay, heads kept outside the ledger) --
+    "trail.item_field": (
+        "事项 {ref} 的{field}为 {found},但它的最后一条记录(第 {event} 条)是 {expected}:"
+        "该字段在 lawtasks 之外被改动。",
+        "item {ref}: its {field} is {found}, but its latest event ({event}) says {expected}: "
+        "the field was changed outside lawtasks.",
+    ),
+    "trail.item_unlogged": (
+        "事项 {ref} 的{field}为 {found},但从未有记录改动它,应仍是导入时的 {expected}"
+        "(导入记录第 {event} 条)。",
+        "item {ref}: its {field} is {found}, but no event ever changed it, so it should still "
+        "be {expected} as imported (event {event}).",
+    ),
+    "trail.item_gone": (
+        "第 {event} 条记录改动的事项(内部编号 {found})已不在台账中:它在 lawtasks 之外被删除。",
+        "event {event} changed item id {found}, which is no longer in the ledger: the item "
+        "was deleted outside lawtasks.",
+    ),
+    "trail.item_unlogged_task": (
+        "事项(内部编号 {found})不属于任何计划的任务。",
+        "item id {found} belongs to no task of any plan.",
+    ),
+    "trail.import_seal": (
+        "计划 {plan} 的任务和事项与导入时(第 {event} 条记录)封存的内容不符:"
+        "有标题、正文、序号、所属任务、目标或单位在 lawtasks 之外被改动,或有任务、事项被增删。",
+        "the tasks and items of plan {plan} no longer match what its import (event {event}) "
+        "sealed: a title, text, number, task, target or unit was changed, or a task or item "
+        "added or removed, outside lawtasks.",
+    ),
+    "trail.plan_unlogged": (
+        "计划 {plan} 没有导入记录:它是在 lawtasks 之外加入的。",
+        "plan {plan} has no import event: it was added outside lawtasks.",
+    ),
+    "trail.plan_gone": (
+        "第 {event} 条记录导入的计划(内部编号 {found})已不在台账中。",
+        "event {event} imported plan id {found}, which is no longer in the ledger.",
+    ),
+    "trail.note_unlogged": (
+        "{ref} 的备注 {note} 没有对应记录:它是在 lawtasks 之外加入的({found})。",
+        "note {note} on {ref} has no event: it was added outside lawtasks ({found}).",
+    ),
+    "trail.note_changed": (
+        "{ref} 的备注 {note}:{field}为 {found},但它的记录(第 {event} 条)是 {expected}。",
+        "note {note} on {ref}: its {field} is {found}, but its event ({event}) says "
+        "{expected}.",
+    ),
+    "trail.note_gone": (
+        "第 {event} 条记录添加的 {ref} 备注 {note}({expected})已不在台账中:"
+        "它在 lawtasks 之外被删除。",
+        "note {note} on {ref}, added by event {event} ({expected}), is no longer in the "
+        "ledger: it was deleted outside lawtasks.",
+    ),
+    "trail.note_retracted": (
+        "{ref} 的备注 {note} 已被撤回,但没有撤销记录撤回它(添加记录第 {event} 条)。",
+        "note {note} on {ref} is retracted, but no undo retracted it (it was added by "
+        "event {event}).",
+    ),
+    "trail.note_unretracted": (
+        "{ref} 的备注 {note} 已由第 {event} 条撤销记录撤回,现在却又显示出来。",
+        "note {note} on {ref} was retracted by undo event {event}, but shows again.",
+    ),
+    "trail.note_twice": (
+        "第 {event} 条记录再次添加备注 {note}。",
+        "event {event} adds note {note} a second time.",
+    ),
+    "trail.user_gone": (
+        "用户 {user} 不在台账中,但其最后一条记录(第 {event} 条)添加了该用户。",
+        "user {user} is missing, though their latest event ({event}) added them.",
+    ),
+    "trail.user_removed": (
+        "用户 {user} 在台账中,但其最后一条记录(第 {event} 条)已移除该用户。",
+        "user {user} is in the ledger, though their latest event ({event}) removed them.",
+    ),
+    "trail.user_unlogged": (
+        "用户 {user} 在台账中,但没有任何记录添加过该用户。",
+        "user {user} is in the ledger, but no event added them.",
+    ),
+    "trail.user_field": (
+        "用户 {user} 的{field}为 {found},但其最后一条记录(第 {event} 条)是 {expected}。",
+        "user {user}: their {field} is {found}, but their latest event ({event}) says "
+        "{expected}.",
+    ),
+    "trail.anchor_short": (
+        "审计记录只有 {found} 条,而 {source} 保存的留痕有 {expected} 条:末尾的记录被删除了。",
+        "the trail has {found} events, but the head kept in {source} has {expected}: events "
+        "were deleted from the end of the trail.",
+    ),
+    "trail.anchor_differs": (
+        "第 {event} 条记录的摘要已不是 {source} 保存的 {expected}(现为 {found}):"
+        "审计记录被改动后重新链接。",
+        "event number {event} no longer has the digest kept in {source} ({expected}; now "
+        "{found}): the trail was altered and re-chained.",
+    ),
+    "trail.empty": ("(空)", "(empty)"),
+    "trail.part.text": ("内容", "text"),
+    "trail.part.author": ("作者", "author"),
+    "trail.part.place": ("位置", "place"),
+    "trail.part.at": ("时间", "time"),
+    "error.trail_tampered": (
+        "台账在 lawtasks 之外被改动:{detail}{more}",
+        "The ledger was changed outside lawtasks: {detail}{more}",
+    ),
+    "trail.more": (
+        "(另有 {count} 处不符;lawtasks verify -f json 列出全部)",
+        " (and {count} more; lawtasks verify -f json lists them all)",
+    ),
+    "trail.rows_match": (
+        "事项、备注和用户与审计记录一致。",
+        "The items, notes and users match the trail.",
+    ),
+    "trail.head_line": (
+        "留痕:{events} 条,末条摘要 {head}。请在台账之外保存(verify --record 文件):"
+        "之后 verify --against 文件 可发现末尾记录被删除或记录被改动后重新链接。",
+        "Head: {events} events, last digest {head}. Keep it outside the ledger (verify "
+        "--record FILE): a later verify --against FILE shows events deleted from the end, or a "
+        "trail altered and re-chained.",
+    ),
+    "trail.anchors_ok": (
+        "已核对 {count} 个保存的留痕:审计记录仍包含每一个。",
+        "Heads kept elsewhere checked: {count}; the trail still holds each of them.",
+    ),
+    "trail.unchecked": (
+        "计划 {plans} 导入于导入封存之前:导入时的标题、正文、目标和单位,以及在 lawtasks "
+        "之外增删的任务和事项无法核验;此后的每项改动均已核验。",
+        "Plan {plans} was imported before imports were sealed: its titles, texts, targets "
+        "and units as imported, and tasks or items added or removed outside lawtasks, cannot "
+        "be checked; every change since is.",
+    ),
+    "trail.recorded": ("留痕已记入 {path}。", "Head recorded in {path}."),
+    "trail.file_unreadable": ("无法读取 {path}:{reason}", "Cannot read {path}: {reason}"),
+    "trail.no_head": (
+        "{path} 中没有留痕:请给出本程序导出的报告(md、csv、json、xlsx、docx)"
+        "或 verify --record 写下的留痕文件。",
+        "{path} holds no trail head: give a report exported by lawtasks (md, csv, json, "
+        "xlsx, docx) or a heads file written by verify --record.",
+    ),
+    "trail.bad_line": (
+        "{path} 第 {line} 行不是留痕:{text}。每行应为:时间 events=条数 head=摘要。",
+        "{path} line {line} is not a trail head: {text}. Each line reads: TIME events=N "
+        "head=DIGEST.",
+    ),
+    "help.verify_against": (
+        "核对过去的报告(md、csv、json、xlsx、docx)或留痕文件中保存的留痕;可重复。",
+        "Check the head kept in a past report (md, csv, json, xlsx, docx) or a heads file; "
+        "may be repeated.",
+    ),
+    "help.verify_record": (
+        "核验无误后,把当前留痕(时间、条数、摘要)追加到此文件(不存在则新建)。",
+        "When intact, append the current head (time, count, digest) to this file, creating "
+        "it if need be.",
+    ),
     "help.backup": (
         "备份台账(在写入时也安全);默认保存在台账旁边。",
         "Back up the ledger (safe while others write); beside it by default.",
@@ -522,6 +677,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Will not write {path}: it exists and is not a regular file but {kind}, which is "
         "never replaced.",
     ),
+    "export.kind_dir": ("目录", "a directory"),
     "export.kind_device": ("设备", "a device"),
     "export.kind_fifo": ("管道", "a named pipe"),
     "export.kind_socket": ("套接字", "a socket"),

@@ -162,6 +162,30 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class TrailHead:
+    """The audit trail's head when a view was read: its number of events and the digest of
+    the last one. Every report carries it, so that `verify --against` can later show events
+    deleted from the end, or a trail altered and re-chained, which no check inside the
+    database can."""
+
+    events: int
+    head: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"events": self.events, "head": self.head}
+
+
+# One statement, so that the count and the digest are of the same moment on either engine.
+TRAIL_HEAD_SQL = "SELECT count(*), (SELECT digest FROM event ORDER BY id DESC LIMIT 1) FROM event"
+
+
+def trail_head(row: tuple[Any, ...] | None) -> TrailHead:
+    """The head from TRAIL_HEAD_SQL's row; an empty trail's head is the chain's genesis."""
+    count, last = row or (0, None)
+    return TrailHead(int(count or 0), str(last or "0" * 64))
+
+
+@dataclass(frozen=True)
 class PlanView:
     slug: str
     title: str
@@ -177,6 +201,8 @@ class PlanView:
     progress: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
     warning_counts: dict[str, int] = field(default_factory=dict)
+    # The trail's head as the view was read; None for a view not read from a ledger.
+    trail: TrailHead | None = None
 
     @property
     def items(self) -> list[ItemView]:
@@ -468,11 +494,13 @@ def build_plan_view(
 
 
 def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
+    from sqlalchemy import text
     from sqlmodel import Session, col, select
 
     from lawtasks.models import Item, Note, Task
 
     with Session(engine) as session:
+        head = trail_head(tuple(session.connection().execute(text(TRAIL_HEAD_SQL)).one()))
         plan = resolve_plan(session, slug)
         tasks = list(session.exec(select(Task).where(Task.plan_id == plan.id)))
         task_ids = [task.id for task in tasks]
@@ -482,7 +510,7 @@ def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
                 select(Note).where(Note.plan_id == plan.id, col(Note.retracted).is_(False))
             )
         )
-        return build_plan_view(plan, tasks, items, notes, today=today)
+        return replace(build_plan_view(plan, tasks, items, notes, today=today), trail=head)
 
 
 @dataclass(frozen=True)

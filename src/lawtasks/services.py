@@ -784,6 +784,9 @@ class Ledger:
         `new`, a plan of that slug existing already is an error instead.
         Returns the outcome and the number of rows added.
         """
+        from lawtasks.audit import seal_plan, sealed
+
+        new_items: list[dict[str, object]] = []
         with self._session() as session:
             self._access(session).check_coordinator("access.action.import")
             plan = session.exec(select(Plan).where(Plan.slug == slug)).first()
@@ -829,23 +832,34 @@ class Ledger:
                 for parsed_item in parsed_task.items:
                     if parsed_item.seq in existing:
                         continue
-                    session.add(
-                        Item(
-                            task_id=task.id or 0,
-                            seq=parsed_item.seq,
-                            title=parsed_item.title,
-                            text=parsed_item.text,
-                            target=parsed_item.target,
-                            lead_unit=parsed_item.lead_unit or parsed_task.lead_unit,
-                            assisting_units=parsed_item.assisting_units
+                    new_items.append(
+                        {
+                            "task_id": task.id or 0,
+                            "seq": parsed_item.seq,
+                            "title": parsed_item.title,
+                            "text": parsed_item.text,
+                            "target": parsed_item.target,
+                            "lead_unit": parsed_item.lead_unit or parsed_task.lead_unit,
+                            "assisting_units": parsed_item.assisting_units
                             or parsed_task.assisting_units,
-                        )
+                            "status": Status.NOT_STARTED.value,
+                            "progress": 0,
+                            "version": 1,
+                        }
                     )
                     added += 1
             if not added:
                 session.rollback()
                 return Outcome(None, None, (), self.actor), 0
-            batch.record(field=None, new=f"{parsed.source_name} (+{added})")
+            if new_items:
+                # Core executemany: one statement for a plan of 10,000 items, not an ORM
+                # object and a flush each.
+                session.connection().execute(insert(Item), new_items)
+            # The seal over the plan's rows as imported (see audit.import_seal): verify
+            # reads them back against it, so that a title, a text or an item added or
+            # removed outside lawtasks shows, though no event ever changed them.
+            seal = seal_plan(session.connection(), plan.id or 0)
+            batch.record(field=None, new=sealed(f"{parsed.source_name} (+{added})", seal))
             _commit(session)
             change = Change(slug, "import", None, parsed.source_name)
             return Outcome(batch.id, batch.at, (change,), self.actor), added

@@ -6,7 +6,7 @@ every export carries:
 
     id, task, title, text, status, status_label, progress, lead_unit, assisting_units,
     due, target, warning, latest_note, latest_note_author, latest_note_at,
-    updated_at, updated_by, plan, as_of, exported_by
+    updated_at, updated_by, plan, as_of, exported_by, trail_events, trail_head
 
 The header names are these codes in either language, so scripts can rely on them; only
 `status_label` follows the language. Dates are ISO (2022-06-30) and times ISO with their
@@ -52,6 +52,9 @@ COLUMNS = (
     "plan",
     "as_of",
     "exported_by",
+    # The audit trail's head when the file was made: `verify --against` reads it back.
+    "trail_events",
+    "trail_head",
 )
 
 
@@ -78,5 +81,7 @@ def render_csv(request: ExportRequest) -> str:
         row["plan"] = view.title
         row["as_of"] = view.today.isoformat()
         row["exported_by"] = request.exported_by
+        row["trail_events"] = view.trail.events if view.trail else None
+        row["trail_head"] = view.trail.head if view.trail else None
         writer.writerow([_cell(row[name]) for name in COLUMNS])
     return out.getvalue()

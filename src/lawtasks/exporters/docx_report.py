@@ -34,6 +34,7 @@ from lawtasks.exporters.content import (
     task_heading,
     task_line,
 )
+from lawtasks.exporters.trail import head_line
 from lawtasks.i18n import get_language, t
 from lawtasks.readmodel import ItemView, PlanView, TaskView
 from lawtasks.render import printable
@@ -367,6 +368,9 @@ def render_docx(request: ExportRequest) -> bytes:
     _attention(document, request)
     if request.changes is not None:
         _changes(document, request)
+    if view.trail is not None:
+        # At the end, where verify --against finds it in a report filed away.
+        document.add_paragraph(head_line(view.trail))
 
     stamp = datetime.combine(view.today, time.min)
     props = document.core_properties
@@ -377,7 +381,7 @@ def render_docx(request: ExportRequest) -> bytes:
     props.created = stamp
     props.modified = stamp
     props.revision = 1
-    props.comments = ""
+    props.comments = head_line(view.trail) if view.trail is not None else ""
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -420,6 +424,8 @@ def render_reminder(view: PlanView, unit: str, items: list[ItemView], issued_by:
     props = document.core_properties
     props.title = f"{t('remind.doc_title')} {printable(unit)}"
     props.author = printable(issued_by)
+    if view.trail is not None:
+        props.comments = head_line(view.trail)
     props.created = stamp
     props.modified = stamp
     buffer = io.BytesIO()

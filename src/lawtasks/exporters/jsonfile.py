@@ -5,7 +5,8 @@
               "since": "2022-04-01" | null},
      "tasks": [TaskView.as_dict(), ...],
      "attention": ["3.1", "2.2", ...],      # red or blocked, then yellow
-     "changes": [EventView.as_dict(), ...]}  # only when a `since` window was asked for
+     "changes": [EventView.as_dict(), ...],  # only when a `since` window was asked for
+     "trail": {"events": 1234, "head": "<digest>"} | null}  # the audit trail's head
 
 Text is stored as it is (JSON has no formulas to guard against); keys keep the order of the
 `as_dict` methods, so the same view always gives the same bytes.
@@ -39,6 +40,8 @@ def export_dict(request: ExportRequest) -> dict[str, Any]:
     }
     if request.changes is not None:
         data["changes"] = [event.as_dict() for event in request.changes]
+    # Last: the trail's head when the file was made, which verify --against reads back.
+    data["trail"] = view.trail.as_dict() if view.trail else None
     return data
 
 

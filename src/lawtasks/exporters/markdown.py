@@ -23,6 +23,7 @@ from lawtasks.exporters.content import (
     task_heading,
     task_line,
 )
+from lawtasks.exporters.trail import head_line
 from lawtasks.i18n import t
 from lawtasks.readmodel import ItemView, PlanView, TaskView
 from lawtasks.render import percent, printable
@@ -171,4 +172,7 @@ def render_markdown(request: ExportRequest) -> str:
     lines += _attention(view)
     if request.changes is not None:
         lines += _changes(request)
+    if view.trail is not None:
+        # Last, where verify --against finds it in a report filed away.
+        lines += ["---", "", head_line(view.trail)]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -26,6 +26,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The {column} of item {ref} has {length} characters, more than an Excel cell holds "
         "({limit}): export it as docx, md, csv or json instead.",
     ),
+    # the trail's head, which every report ends with (read back by verify --against)
+    "export.trail": (
+        "留痕:{events} 条,末条摘要 {head}",
+        "Audit trail: {events} events, last digest {head}",
+    ),
     # the report's frame
     "export.report_title": ("{plan}推进情况", "{plan}: progress report"),
     "export.date": ("{year}年{month}月{day}日", "{year}-{month:02}-{day:02}"),

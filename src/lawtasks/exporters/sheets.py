@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 from lawtasks.domain import Status
 from lawtasks.exporters.content import defuse, display_width
+from lawtasks.exporters.trail import head_line
 from lawtasks.i18n import t
 from lawtasks.readmodel import ItemView, PlanView, TaskView
 from lawtasks.render import printable
@@ -117,6 +118,8 @@ def render_sheet(
 
     workbook.properties.title = f"{view.name} {unit}"
     workbook.properties.creator = "lawtasks"
+    if view.trail is not None:
+        workbook.properties.description = head_line(view.trail)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

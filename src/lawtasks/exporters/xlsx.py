@@ -37,6 +37,7 @@ from lawtasks.exporters.content import (
     report_title,
     task_heading,
 )
+from lawtasks.exporters.trail import head_line
 from lawtasks.i18n import t
 from lawtasks.readmodel import ItemView, PlanView
 from lawtasks.render import printable
@@ -349,6 +350,10 @@ def _summary_sheet(ws: Worksheet, view: PlanView) -> None:
         cell.font = Font(bold=True)
         _measure(widths, column, value, sizes)
     ws.cell(row=total_row, column=2).number_format = '0.0"%"'
+    if view.trail is not None:
+        # Beside the table, past a blank column, where it adds no row to the table's own;
+        # not measured, so the long line does not widen a column.
+        ws.cell(row=1, column=len(headers) + 2, value=head_line(view.trail))
     _fit_columns(ws, widths)
 
     if view.tasks:
@@ -452,6 +457,8 @@ def _workbook_bytes(request: ExportRequest) -> bytes:
     props.lastModifiedBy = printable(request.exported_by)
     props.created = stamp
     props.modified = stamp
+    if view.trail is not None:
+        props.description = head_line(view.trail)
 
     import zipfile
 
