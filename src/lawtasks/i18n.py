@@ -677,7 +677,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Will not write {path}: it exists and is not a regular file but {kind}, which is "
         "never replaced.",
     ),
-    "export.kind_dir": ("目录", "a directory"),
     "export.kind_device": ("设备", "a device"),
     "export.kind_fifo": ("管道", "a named pipe"),
     "export.kind_socket": ("套接字", "a socket"),

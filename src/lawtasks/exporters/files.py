@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import secrets
@@ -72,6 +73,8 @@ def _check_target(path: Path, target: Path, keep: Sequence[Path]) -> None:
         raise DomainError(
             "export.write_failed", path=str(path), reason=error.strerror or str(error)
         ) from error
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise DomainError("export.write_failed", path=str(path), reason=os.strerror(errno.EISDIR))
     if status is not None and not stat.S_ISREG(status.st_mode):
         raise DomainError("export.not_a_file", path=str(path), kind=t(_kind(status.st_mode)))
     for guarded in keep:
@@ -80,8 +83,6 @@ def _check_target(path: Path, target: Path, keep: Sequence[Path]) -> None:
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "export.kind_dir"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "export.kind_device"
     if stat.S_ISFIFO(mode):
