@@ -185,6 +185,13 @@ def alice_login(pg_units: Engine) -> Iterator[Engine]:
     login.dispose()
 
 
+def _refused_at_commit(login: Engine, statement: str) -> str:
+    """The statement runs; the transaction is refused when it commits."""
+    with pytest.raises(DBAPIError) as error, login.begin() as connection:
+        connection.execute(text(statement))
+    return str(error.value.orig)
+
+
 def _refused(login: Engine, statement: str) -> str:
     with login.connect() as connection, pytest.raises(DBAPIError) as error:
         connection.execute(text(statement))
@@ -204,9 +211,17 @@ def test_rls_an_officers_login_cannot_update_another_units_item(
     assert theirs.rowcount == 0
     assert unowned.rowcount == 0
     assert snapshot(units) == before
-    with alice_login.begin() as connection:
-        ours = connection.execute(text("UPDATE item SET progress = 60 WHERE lead_unit = '司法局'"))
-    assert ours.rowcount == 2
+    # Their own unit's items: through the app, which records the change, and not without it.
+    reason = _refused_at_commit(
+        alice_login,
+        "UPDATE item SET progress = 60, updated_by = 'alice', version = version + 1"
+        " WHERE lead_unit = '司法局'",
+    )
+    assert "without its event" in reason
+    assert snapshot(units) == before
+    Ledger(alice_login).update(["2.1", "2.2"], progress=60)
+    assert [item_row(units, ref).progress for ref in ("2.1", "2.2")] == [60, 60]
+    assert verify(units).intact
 
 
 def test_rls_an_officers_login_cannot_bypass_the_rules_another_way(
@@ -217,14 +232,14 @@ def test_rls_an_officers_login_cannot_bypass_the_rules_another_way(
     reason = _refused(
         alice_login, "UPDATE item SET lead_unit = '县公安局' WHERE lead_unit = '司法局'"
     )
-    assert "row-level security" in reason
+    assert "only a coordinator changes an item's title, text, task, number or lead unit" in reason
     assert "permission denied" in _refused(alice_login, "DELETE FROM event")
     assert "permission denied" in _refused(alice_login, "UPDATE event SET actor = 'bob'")
     assert "permission denied" in _refused(alice_login, "DELETE FROM item")
     assert "row-level security" in _refused(
         alice_login, "INSERT INTO ledger_user VALUES ('eve', '县公安局', true)"
     )
-    assert "row-level security" in _refused(
+    assert "only in their own name, not as bob" in _refused(
         alice_login,
         "INSERT INTO event (plan_id, batch, actor, at, action, digest) "
         "VALUES (1, 'x', 'bob', now(), 'set', '')",
@@ -268,11 +283,8 @@ def test_rls_users_add_sets_up_the_login(pg_units: Engine) -> None:
     Ledger(units, actor="office").add_user("carol", unit="县公安局")
     carol = _login(units, "carol")
     try:
-        with carol.begin() as connection:
-            done = connection.execute(
-                text("UPDATE item SET progress = 10 WHERE lead_unit = '县公安局'")
-            )
-        assert done.rowcount == 1
+        Ledger(carol).update(["3.1"], progress=10)
+        assert item_row(units, "3.1").updated_by == "carol"
     finally:
         carol.dispose()
     Ledger(units, actor="office").remove_user("carol")

@@ -137,105 +137,431 @@ def _separator() -> str:
 
 
 # -- PostgreSQL: the same rules in the database ---------------------------------------------
+#
+# Everything below is bound to the logins the policies bind (row_security_active: every
+# user's login, coordinators included) and not to the database's owner, who is the
+# administrator and could disable any trigger anyway.
+#
+# Every function names its tables with their schema and runs with a fixed search path that
+# puts pg_temp last: a schema left off the path is searched *first* for tables, so an
+# officer's temporary table named ledger_user once made him a coordinator. None of them is
+# SECURITY DEFINER: an officer may read every table they check, and the triggers must see
+# the officer as current_user.
 
 # Plans and tasks are a coordinator's to add and change; everyone reads them.
 _COORDINATORS_ONLY = """
-DROP POLICY IF EXISTS lawtasks_read ON {table};
-CREATE POLICY lawtasks_read ON {table} FOR SELECT USING (true);
-DROP POLICY IF EXISTS lawtasks_add ON {table};
-CREATE POLICY lawtasks_add ON {table} FOR INSERT WITH CHECK (lawtasks_is_coordinator());
-DROP POLICY IF EXISTS lawtasks_change ON {table};
-CREATE POLICY lawtasks_change ON {table} FOR UPDATE USING (lawtasks_is_coordinator());
+DROP POLICY IF EXISTS lawtasks_read ON {schema}.{table};
+CREATE POLICY lawtasks_read ON {schema}.{table} FOR SELECT USING (true);
+DROP POLICY IF EXISTS lawtasks_add ON {schema}.{table};
+CREATE POLICY lawtasks_add ON {schema}.{table} FOR INSERT
+    WITH CHECK ({schema}.lawtasks_is_coordinator());
+DROP POLICY IF EXISTS lawtasks_change ON {schema}.{table};
+CREATE POLICY lawtasks_change ON {schema}.{table} FOR UPDATE
+    USING ({schema}.lawtasks_is_coordinator());
 """
 
-# Every statement is idempotent, so that the policies can be installed again by a migration
-# that changes them, and on a database whose roles already exist.
-_POLICIES = f"""
+# The current transaction's id as a row's xmin shows it: "written by this transaction".
+# (A temporary table would be the usual marker, and officers may not make one.)
+_THIS_TRANSACTION = "e.xmin::text::bigint = pg_catalog.txid_current() % 4294967296"
+
+# Every statement is idempotent (CREATE OR REPLACE, DROP ... IF EXISTS), so that the
+# policies can be installed again by a migration that changes them, on a database whose
+# roles already exist. Placeholders: {schema} (quoted), {role}, {lock}, {path}.
+_POLICIES = """
 DO $$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OFFICER_ROLE}') THEN
-        CREATE ROLE {OFFICER_ROLE} NOLOGIN;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{role}') THEN
+        CREATE ROLE {role} NOLOGIN;
     END IF;
 END $$;
 
-GRANT SELECT ON plan, task, item, note, event, ledger_user, meta
-    TO {OFFICER_ROLE};
-GRANT INSERT, UPDATE ON plan, task, item, note TO {OFFICER_ROLE};
-GRANT INSERT, UPDATE, DELETE ON ledger_user TO {OFFICER_ROLE};
--- The audit trail is append-only for everyone but the database's owner.
-GRANT INSERT ON event TO {OFFICER_ROLE};
-GRANT USAGE, SELECT ON SEQUENCE plan_id_seq, task_id_seq, item_id_seq, note_id_seq,
-    event_id_seq TO {OFFICER_ROLE};
+-- Temporary tables are no officer's business. TEMP is granted to PUBLIC by default, so
+-- revoking it from the officers' group alone would change nothing. Only the database's
+-- owner may revoke it (anyone else gets a warning); the fixed search paths below hold
+-- either way.
+DO $$ BEGIN
+    EXECUTE pg_catalog.format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC, {role}',
+                              pg_catalog.current_database());
+END $$;
+-- Nor new objects in the ledger's schema, where a function could shadow one the app calls
+-- (PostgreSQL 15 does this by default; older servers let PUBLIC create in "public").
+REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC, {role};
 
-CREATE OR REPLACE FUNCTION lawtasks_is_coordinator() RETURNS boolean
-    LANGUAGE sql STABLE AS $f$
-    SELECT EXISTS (SELECT 1 FROM ledger_user u
+GRANT SELECT ON {schema}.plan, {schema}.task, {schema}.item, {schema}.note, {schema}.event,
+    {schema}.ledger_user, {schema}.meta TO {role};
+GRANT INSERT, UPDATE ON {schema}.plan, {schema}.task, {schema}.item, {schema}.note
+    TO {role};
+GRANT INSERT, UPDATE, DELETE ON {schema}.ledger_user TO {role};
+-- The audit trail is append-only for everyone but the database's owner.
+GRANT INSERT ON {schema}.event TO {role};
+GRANT USAGE, SELECT ON SEQUENCE {schema}.plan_id_seq, {schema}.task_id_seq,
+    {schema}.item_id_seq, {schema}.note_id_seq, {schema}.event_id_seq TO {role};
+
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_is_coordinator() RETURNS boolean
+    LANGUAGE sql STABLE {path} AS $f$
+    SELECT EXISTS (SELECT 1 FROM {schema}.ledger_user u
                    WHERE u.name = current_user::text AND u.coordinator)
 $f$;
-CREATE OR REPLACE FUNCTION lawtasks_may_change(lead text) RETURNS boolean
-    LANGUAGE sql STABLE AS $f$
-    SELECT EXISTS (SELECT 1 FROM ledger_user u
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_may_change(lead text) RETURNS boolean
+    LANGUAGE sql STABLE {path} AS $f$
+    SELECT EXISTS (SELECT 1 FROM {schema}.ledger_user u
                    WHERE u.name = current_user::text AND (u.coordinator OR u.unit = lead))
 $f$;
+-- The unit of the connected user; NULL for someone who is no user or has no unit.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_unit() RETURNS text
+    LANGUAGE sql STABLE {path} AS $f$
+    SELECT u.unit FROM {schema}.ledger_user u WHERE u.name = current_user::text
+$f$;
+-- Whether the policies bind the connected role: false for the owner and superusers.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_bound() RETURNS boolean
+    LANGUAGE sql STABLE {path} AS $f$
+    SELECT pg_catalog.row_security_active('{schema}.event'::pg_catalog.regclass)
+$f$;
 
-ALTER TABLE plan ENABLE ROW LEVEL SECURITY;
-ALTER TABLE task ENABLE ROW LEVEL SECURITY;
-ALTER TABLE item ENABLE ROW LEVEL SECURITY;
-ALTER TABLE note ENABLE ROW LEVEL SECURITY;
-ALTER TABLE event ENABLE ROW LEVEL SECURITY;
-ALTER TABLE ledger_user ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {schema}.plan ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {schema}.task ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {schema}.item ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {schema}.note ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {schema}.event ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {schema}.ledger_user ENABLE ROW LEVEL SECURITY;
 
-{_COORDINATORS_ONLY.format(table="plan")}
-{_COORDINATORS_ONLY.format(table="task")}
-DROP POLICY IF EXISTS lawtasks_read ON item;
-CREATE POLICY lawtasks_read ON item FOR SELECT USING (true);
-DROP POLICY IF EXISTS lawtasks_add ON item;
-CREATE POLICY lawtasks_add ON item FOR INSERT WITH CHECK (lawtasks_is_coordinator());
+{plan_policies}
+{task_policies}
+DROP POLICY IF EXISTS lawtasks_read ON {schema}.item;
+CREATE POLICY lawtasks_read ON {schema}.item FOR SELECT USING (true);
+DROP POLICY IF EXISTS lawtasks_add ON {schema}.item;
+CREATE POLICY lawtasks_add ON {schema}.item FOR INSERT
+    WITH CHECK ({schema}.lawtasks_is_coordinator());
 -- USING: the item is the officer's unit's now; WITH CHECK: it still is afterwards, so that
 -- only a coordinator hands an item to another unit.
-DROP POLICY IF EXISTS lawtasks_change ON item;
-CREATE POLICY lawtasks_change ON item FOR UPDATE
-    USING (lawtasks_may_change(lead_unit)) WITH CHECK (lawtasks_may_change(lead_unit));
+DROP POLICY IF EXISTS lawtasks_change ON {schema}.item;
+CREATE POLICY lawtasks_change ON {schema}.item FOR UPDATE
+    USING ({schema}.lawtasks_may_change(lead_unit))
+    WITH CHECK ({schema}.lawtasks_may_change(lead_unit));
 
-DROP POLICY IF EXISTS lawtasks_read ON note;
-CREATE POLICY lawtasks_read ON note FOR SELECT USING (true);
-DROP POLICY IF EXISTS lawtasks_add ON note;
-CREATE POLICY lawtasks_add ON note FOR INSERT WITH CHECK (
-    lawtasks_is_coordinator() OR (
-        author = current_user::text AND lawtasks_may_change(
+DROP POLICY IF EXISTS lawtasks_read ON {schema}.note;
+CREATE POLICY lawtasks_read ON {schema}.note FOR SELECT USING (true);
+DROP POLICY IF EXISTS lawtasks_add ON {schema}.note;
+CREATE POLICY lawtasks_add ON {schema}.note FOR INSERT WITH CHECK (
+    {schema}.lawtasks_is_coordinator() OR (
+        author = current_user::text AND {schema}.lawtasks_may_change(
             CASE WHEN item_id IS NOT NULL
-                 THEN (SELECT i.lead_unit FROM item i WHERE i.id = item_id)
-                 ELSE (SELECT k.lead_unit FROM task k WHERE k.id = task_id) END)));
+                 THEN (SELECT i.lead_unit FROM {schema}.item i WHERE i.id = item_id)
+                 ELSE (SELECT k.lead_unit FROM {schema}.task k WHERE k.id = task_id) END)));
 -- Undo retracts a note: its own author's, or any for a coordinator.
-DROP POLICY IF EXISTS lawtasks_change ON note;
-CREATE POLICY lawtasks_change ON note FOR UPDATE
-    USING (lawtasks_is_coordinator() OR author = current_user::text);
+DROP POLICY IF EXISTS lawtasks_change ON {schema}.note;
+CREATE POLICY lawtasks_change ON {schema}.note FOR UPDATE
+    USING ({schema}.lawtasks_is_coordinator() OR author = current_user::text);
 
-DROP POLICY IF EXISTS lawtasks_read ON event;
-CREATE POLICY lawtasks_read ON event FOR SELECT USING (true);
--- An officer's events are in their own name; a coordinator applies the units' returns
--- under the names of the officers who made them.
-DROP POLICY IF EXISTS lawtasks_add ON event;
-CREATE POLICY lawtasks_add ON event FOR INSERT
-    WITH CHECK (actor = current_user::text OR lawtasks_is_coordinator());
+DROP POLICY IF EXISTS lawtasks_read ON {schema}.event;
+CREATE POLICY lawtasks_read ON {schema}.event FOR SELECT USING (true);
+-- An officer's events are in their own name; a coordinator applies the units' returns.
+DROP POLICY IF EXISTS lawtasks_add ON {schema}.event;
+CREATE POLICY lawtasks_add ON {schema}.event FOR INSERT
+    WITH CHECK (actor = current_user::text OR {schema}.lawtasks_is_coordinator());
 
-DROP POLICY IF EXISTS lawtasks_read ON ledger_user;
-CREATE POLICY lawtasks_read ON ledger_user FOR SELECT USING (true);
-DROP POLICY IF EXISTS lawtasks_manage ON ledger_user;
-CREATE POLICY lawtasks_manage ON ledger_user FOR ALL
-    USING (lawtasks_is_coordinator()) WITH CHECK (lawtasks_is_coordinator());
+DROP POLICY IF EXISTS lawtasks_read ON {schema}.ledger_user;
+CREATE POLICY lawtasks_read ON {schema}.ledger_user FOR SELECT USING (true);
+DROP POLICY IF EXISTS lawtasks_manage ON {schema}.ledger_user;
+CREATE POLICY lawtasks_manage ON {schema}.ledger_user FOR ALL
+    USING ({schema}.lawtasks_is_coordinator())
+    WITH CHECK ({schema}.lawtasks_is_coordinator());
+
+-- The sheets sent to the units (schema version 4): a unit's officer records the sheets of
+-- their own unit, a coordinator anyone's; a sheet recorded for another unit would let its
+-- return be applied as that unit's.
+DO $$ BEGIN
+    IF pg_catalog.to_regclass('{schema}.issued_sheet') IS NOT NULL THEN
+        GRANT SELECT, INSERT ON {schema}.issued_sheet TO {role};
+        ALTER TABLE {schema}.issued_sheet ENABLE ROW LEVEL SECURITY;
+        DROP POLICY IF EXISTS lawtasks_read ON {schema}.issued_sheet;
+        CREATE POLICY lawtasks_read ON {schema}.issued_sheet FOR SELECT USING (true);
+        DROP POLICY IF EXISTS lawtasks_add ON {schema}.issued_sheet;
+        CREATE POLICY lawtasks_add ON {schema}.issued_sheet FOR INSERT WITH CHECK (
+            {schema}.lawtasks_is_coordinator()
+            OR (made_by = current_user::text AND unit = {schema}.lawtasks_unit()));
+    END IF;
+END $$;
+
+-- Events. Everyone bound appends in order: they wait for the writers' lock as the app does
+-- (so that no event lands between an honest writer's reading the chain's head and its
+-- commit), and an event takes the next id the sequence gave, above every event there is; a
+-- chosen id (2000000000, say) would put the next honest event out of its chain. An officer
+-- writes only what the app would write for them: in their own name, on their own unit's
+-- item (or task, for a note), within their own call, undoing only their own calls.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_event_added() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+DECLARE
+    me text := current_user::text;
+    my_unit text;
+    lead text;
+    ref text;
+    item_task integer;
+    task_plan integer;
+    noted record;
+    for_unit text := pg_catalog.to_jsonb(NEW) ->> 'for_unit';
+BEGIN
+    IF NOT {schema}.lawtasks_bound() THEN
+        RETURN NEW;
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock({lock});
+    IF NEW.id IS NULL
+       OR NEW.id <= (SELECT coalesce(max(e.id), 0) FROM {schema}.event e)
+       OR NEW.id > (SELECT s.last_value FROM {schema}.event_id_seq s) THEN
+        RAISE EXCEPTION 'lawtasks: event id % is out of order: an event takes the next id '
+            'of event_id_seq, after the last event', NEW.id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF {schema}.lawtasks_is_coordinator() THEN
+        RETURN NEW;
+    END IF;
+    my_unit := {schema}.lawtasks_unit();
+    IF NEW.actor IS DISTINCT FROM me THEN
+        RAISE EXCEPTION 'lawtasks: % may write events only in their own name, not as %',
+            me, NEW.actor USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.action NOT IN ('set', 'note', 'undo') OR NEW.subject IS NOT NULL
+       OR (NEW.action = 'undo') <> (NEW.reverts IS NOT NULL) THEN
+        RAISE EXCEPTION 'lawtasks: only a coordinator writes a % event', NEW.action
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF for_unit IS NOT NULL AND for_unit IS DISTINCT FROM my_unit THEN
+        RAISE EXCEPTION 'lawtasks: % may not record a return for %', me, for_unit
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.item_id IS NOT NULL THEN
+        SELECT i.task_id, i.lead_unit, k.seq || '.' || i.seq INTO item_task, lead, ref
+            FROM {schema}.item i JOIN {schema}.task k ON k.id = i.task_id
+            WHERE i.id = NEW.item_id;
+        IF NEW.task_id IS DISTINCT FROM item_task THEN
+            RAISE EXCEPTION 'lawtasks: an event names item % and a task it is not in', ref
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    ELSIF NEW.task_id IS NOT NULL AND NEW.field = 'note' THEN
+        SELECT k.lead_unit, k.seq::text INTO lead, ref
+            FROM {schema}.task k WHERE k.id = NEW.task_id;
+    ELSE
+        RAISE EXCEPTION 'lawtasks: an event of % names an item (or a task, for a note)', me
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT k.plan_id INTO task_plan FROM {schema}.task k WHERE k.id = NEW.task_id;
+    IF NEW.plan_id IS DISTINCT FROM task_plan THEN
+        RAISE EXCEPTION 'lawtasks: an event names % and a plan it is not in', ref
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF my_unit IS NULL OR lead IS DISTINCT FROM my_unit THEN
+        RAISE EXCEPTION 'lawtasks: % may not record events on %: its lead unit is %',
+            me, ref, coalesce(lead, '-') USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.note_id IS NOT NULL THEN
+        SELECT n.task_id, n.item_id, n.author INTO noted
+            FROM {schema}.note n WHERE n.id = NEW.note_id;
+        IF NOT FOUND OR noted.author IS DISTINCT FROM me
+           OR noted.task_id IS DISTINCT FROM NEW.task_id
+           OR noted.item_id IS DISTINCT FROM NEW.item_id THEN
+            RAISE EXCEPTION 'lawtasks: % may record only their own notes where they are', me
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    -- A call's events share a batch, which undo reverts whole: joining another's would
+    -- make their undo revert this event, or this officer's revert theirs.
+    IF EXISTS (SELECT 1 FROM {schema}.event e WHERE e.batch = NEW.batch
+               AND (e.actor IS DISTINCT FROM me OR NOT ({this_transaction}))) THEN
+        RAISE EXCEPTION 'lawtasks: an event of % may not join the earlier batch %',
+            me, NEW.batch USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Undo skips a batch something reverts: naming another's batch would hijack their undo.
+    IF NEW.reverts IS NOT NULL AND (
+        NOT EXISTS (SELECT 1 FROM {schema}.event e
+                    WHERE e.batch = NEW.reverts AND e.actor = me
+                      AND e.item_id IS NOT DISTINCT FROM NEW.item_id
+                      AND e.field IS NOT DISTINCT FROM NEW.field)
+        OR EXISTS (SELECT 1 FROM {schema}.event e
+                   WHERE e.batch = NEW.reverts AND e.actor IS DISTINCT FROM me)) THEN
+        RAISE EXCEPTION 'lawtasks: % may undo only their own changes, not batch %',
+            me, NEW.reverts USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$f$;
+DROP TRIGGER IF EXISTS lawtasks_event_added ON {schema}.event;
+CREATE TRIGGER lawtasks_event_added BEFORE INSERT ON {schema}.event
+    FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_event_added();
+
+-- Items. An item's official wording, its place in the plan and its lead unit are a
+-- coordinator's to change.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_item_changed() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() OR {schema}.lawtasks_is_coordinator() THEN
+        RETURN NEW;
+    END IF;
+    IF (NEW.id, NEW.task_id, NEW.seq, NEW.title, NEW.text, NEW.lead_unit)
+       IS DISTINCT FROM (OLD.id, OLD.task_id, OLD.seq, OLD.title, OLD.text, OLD.lead_unit)
+    THEN
+        RAISE EXCEPTION 'lawtasks: only a coordinator changes an item''s title, text, task, '
+            'number or lead unit (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$f$;
+DROP TRIGGER IF EXISTS lawtasks_item_changed ON {schema}.item;
+CREATE TRIGGER lawtasks_item_changed BEFORE UPDATE ON {schema}.item
+    FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_item_changed();
+
+-- No changed item without its event: when the transaction commits, each field a bound
+-- login changed has an event of this transaction saying so, with the value it now has
+-- (the officer's own event; any, for a coordinator applying a unit's return). An officer's
+-- change leaves the item in their name and its version moved on, so that a colleague's
+-- stale write is still caught. Checked at commit, on the row as it is then: the app may
+-- write an item in more than one statement.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_item_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+DECLARE
+    changed text;
+    now_is text;
+    anyone boolean;
+    now_by text;
+    now_version integer;
+BEGIN
+    IF NOT {schema}.lawtasks_bound() THEN
+        RETURN NULL;
+    END IF;
+    anyone := {schema}.lawtasks_is_coordinator();
+    IF NOT anyone THEN
+        SELECT i.updated_by, i.version INTO now_by, now_version
+            FROM {schema}.item i WHERE i.id = NEW.id;
+        IF now_by IS DISTINCT FROM current_user::text OR now_version <= OLD.version THEN
+            RAISE EXCEPTION 'lawtasks: % changes item % in their own name, with a new '
+                'version', current_user, NEW.id USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    FOREACH changed IN ARRAY ARRAY['status', 'progress', 'lead_unit', 'assisting_units',
+                                   'responsible_person', 'due', 'target'] LOOP
+        now_is := pg_catalog.to_jsonb(NEW) ->> changed;
+        IF now_is IS DISTINCT FROM pg_catalog.to_jsonb(OLD) ->> changed AND NOT EXISTS (
+            SELECT 1 FROM {schema}.event e
+            WHERE e.item_id = NEW.id AND e.field = changed
+              AND e.new IS NOT DISTINCT FROM now_is
+              AND (anyone OR e.actor = current_user::text)
+              AND {this_transaction})
+        THEN
+            RAISE EXCEPTION 'lawtasks: item % changed (%) without its event in the trail',
+                NEW.id, changed USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$f$;
+DROP TRIGGER IF EXISTS lawtasks_item_recorded ON {schema}.item;
+CREATE CONSTRAINT TRIGGER lawtasks_item_recorded AFTER UPDATE ON {schema}.item
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_item_recorded();
+
+-- Notes. What was said stays where it was said: no note is moved or rewritten, by anyone
+-- bound, and undo's retraction is the only change (and is never taken back). A new note
+-- sits on its task's plan and its item's task.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_note_checked() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF (NEW.id, NEW.plan_id, NEW.task_id, NEW.item_id, NEW.text, NEW.author,
+            NEW.created_at) IS DISTINCT FROM (OLD.id, OLD.plan_id, OLD.task_id, OLD.item_id,
+                                              OLD.text, OLD.author, OLD.created_at)
+           OR (OLD.retracted AND NOT NEW.retracted) THEN
+            RAISE EXCEPTION 'lawtasks: note % is never moved or rewritten; undo retracts it',
+                OLD.id USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.retracted OR NEW.task_id IS NULL
+       OR NEW.plan_id IS DISTINCT FROM
+          (SELECT k.plan_id FROM {schema}.task k WHERE k.id = NEW.task_id)
+       OR (NEW.item_id IS NOT NULL AND NEW.task_id IS DISTINCT FROM
+           (SELECT i.task_id FROM {schema}.item i WHERE i.id = NEW.item_id)) THEN
+        RAISE EXCEPTION 'lawtasks: a note names a plan, task and item that do not go together'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$f$;
+DROP TRIGGER IF EXISTS lawtasks_note_checked ON {schema}.note;
+CREATE TRIGGER lawtasks_note_checked BEFORE INSERT OR UPDATE ON {schema}.note
+    FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_note_checked();
+
+-- An officer's note, and its retraction, come with the officer's event of this transaction.
+-- (Coordinators are trusted here: looking a note's event up by note_id has no index, and an
+-- apply may add thousands.)
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_note_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() OR {schema}.lawtasks_is_coordinator()
+       OR (TG_OP = 'UPDATE' AND NEW.retracted IS NOT DISTINCT FROM OLD.retracted) THEN
+        RETURN NULL;
+    END IF;
+    IF NOT EXISTS (
+        SELECT 1 FROM {schema}.event e
+        WHERE e.note_id = NEW.id AND e.field = 'note' AND e.actor = current_user::text
+          AND e.task_id IS NOT DISTINCT FROM NEW.task_id
+          AND (NEW.item_id IS NULL OR e.item_id = NEW.item_id)
+          AND CASE WHEN TG_OP = 'INSERT'
+                   THEN e.reverts IS NULL AND e.new IS NOT DISTINCT FROM NEW.text
+                   ELSE e.reverts IS NOT NULL END
+          AND {this_transaction})
+    THEN
+        RAISE EXCEPTION 'lawtasks: note % was added or retracted without its event',
+            NEW.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END
+$f$;
+DROP TRIGGER IF EXISTS lawtasks_note_recorded ON {schema}.note;
+CREATE CONSTRAINT TRIGGER lawtasks_note_recorded AFTER INSERT OR UPDATE ON {schema}.note
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_note_recorded();
 """
 
 
+def policies_sql(schema: str) -> str:
+    """The script `install_policies` runs, for the ledger's schema (quoted for SQL)."""
+    from lawtasks.db import WRITER_LOCK
+
+    params = {
+        "schema": schema,
+        "role": OFFICER_ROLE,
+        "lock": str(WRITER_LOCK),
+        "path": f"SET search_path = pg_catalog, {schema}, pg_temp",
+    }
+    return _POLICIES.format(
+        **params,
+        this_transaction=_THIS_TRANSACTION,
+        plan_policies=_COORDINATORS_ONLY.format(table="plan", schema=schema),
+        task_policies=_COORDINATORS_ONLY.format(table="task", schema=schema),
+    )
+
+
 def install_policies(connection: Connection) -> None:
-    """Create the officers' group role, its grants and the row-level security policies.
+    """Create the officers' group role, its grants, the row-level security policies and the
+    triggers that keep a user's own login to what the app would write for them.
 
     Runs as the database's owner (who needs CREATEROLE, or the role made beforehand), on
     PostgreSQL only; the owner itself is not bound by the policies, as PostgreSQL intends.
     """
     if connection.dialect.name != "postgresql":
         return
+    # The schema the ledger's tables are in, as the installer's own search path finds them.
+    schema = connection.execute(
+        text(
+            "SELECT n.nspname FROM pg_catalog.pg_class c"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.oid = pg_catalog.to_regclass('item')"
+        )
+    ).scalar_one()
+    quoted = connection.dialect.identifier_preparer.quote_identifier(schema)
     # Through the driver, which runs a script of several statements as one simple query.
-    connection.connection.driver_connection.execute(_POLICIES)  # type: ignore[union-attr]
+    connection.connection.driver_connection.execute(policies_sql(quoted))  # type: ignore[union-attr]
 
 
 def grant_login(connection: Connection, name: str) -> None:

@@ -108,6 +108,11 @@ def make_engine(url: str) -> Engine:
 
 # Any constant: the advisory lock all lawtasks writers on one PostgreSQL database share.
 WRITER_LOCK = 0x1A57A5C5
+# How long a writer waits for it before giving up and saying who holds it: as long as a
+# SQLite writer waits. Read at each wait, so that a test may shorten it.
+WRITER_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
+# SQLSTATE lock_not_available: lock_timeout expired (it bounds advisory locks too).
+_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def _server_engine(url: str) -> Engine:
@@ -117,14 +122,67 @@ def _server_engine(url: str) -> Engine:
     def _begin(connection: Any) -> None:
         # Writers take one transaction-scoped advisory lock, so that events are appended
         # one transaction at a time and the audit chain stays a chain under concurrent
-        # officers; readers never wait for it.
-        if (
+        # officers; readers never wait for it. Any login can hold that lock from psql,
+        # idle, so a writer waits for it only so long.
+        if not (
             connection.get_execution_options().get(WRITE)
             and connection.dialect.name == "postgresql"
         ):
+            return
+        taken = connection.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock({WRITER_LOCK})")
+        if taken.scalar():
+            return
+        # Held: wait in line (a blocking wait keeps the writers' order, where polling would
+        # not), but only so long.
+        timeout = int(WRITER_LOCK_TIMEOUT_MS)
+        previous = connection.exec_driver_sql("SHOW lock_timeout").scalar()
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout}")
+        try:
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+                raise
+            # The failed transaction is over (the driver's own rollback, as SQLAlchemy has
+            # not finished beginning its own); a fresh one asks who holds the lock.
+            dbapi = connection.connection.dbapi_connection
+            dbapi.rollback()
+            pid, holder = _writer_lock_holder(connection)
+            dbapi.rollback()
+            raise DatabaseError(
+                "error.db_writer_lock", seconds=f"{timeout / 1000:g}", holder=holder, pid=pid
+            ) from None
+        # Back to the wait for row locks the transaction had before.
+        connection.exec_driver_sql(
+            "SELECT set_config('lock_timeout', %(previous)s, true)", {"previous": previous}
+        )
 
     return engine
+
+
+def _writer_lock_holder(connection: Any) -> tuple[str, str]:
+    """The pid of the session holding the writers' lock, and who it is as the server tells
+    this login (another user's state and times are the server's to hide from an officer)."""
+    from datetime import UTC  # here, not above: the rest of this module never needs it
+
+    from lawtasks.i18n import t
+
+    row = connection.exec_driver_sql(
+        "SELECT a.pid, a.usename, a.application_name, host(a.client_addr), a.state,"
+        " a.state_change FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+        f" AND l.classid = {WRITER_LOCK >> 32} AND l.objid = {WRITER_LOCK & 0xFFFFFFFF}"
+        " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    ).first()
+    if row is None:
+        return "?", t("db.lock_unknown")
+    pid, user, application, address, state, since = row
+    details = [part for part in (application, f"pid {pid}") if part]
+    if address:
+        details.append(t("db.lock_from", address=address))
+    if state and since is not None:
+        moment = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        details.append(t("db.lock_state", state=state, since=moment))
+    return str(pid), t("db.lock_holder", user=user, details=", ".join(details))
 
 
 # The channel on which a PostgreSQL ledger announces every committed change.

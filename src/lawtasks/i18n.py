@@ -917,6 +917,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot set up the database login of {name}: {reason}. The database owner needs "
         "the CREATEROLE privilege, or an administrator creates the role first.",
     ),
+    # PostgreSQL: the writers' lock (lawtasks.db), held too long by another session
+    "error.db_writer_lock": (
+        "台账的写锁已被 {holder} 占用超过 {seconds} 秒,本次未作任何修改。请待其完成后重试,"
+        "或请数据库管理员结束该会话(SELECT pg_terminate_backend({pid}))。",
+        "The ledger's write lock has been held for over {seconds} s by {holder}; nothing "
+        "was changed. Try again once they are done, or ask the database administrator to "
+        "end that session (SELECT pg_terminate_backend({pid})).",
+    ),
+    "db.lock_holder": ("用户 {user}({details})", "{user} ({details})"),
+    "db.lock_from": ("来自 {address}", "from {address}"),
+    "db.lock_state": ("自 {since} 起 {state}", "{state} since {since}"),
+    "db.lock_unknown": ("另一会话(已退出)", "another session (since gone)"),
 }
 
 
