@@ -292,6 +292,8 @@ def test_a_forged_event_in_place_of_the_last_is_caught_against_a_json_report(
     # The last event (1.1's progress, 0 → 100) is made someone else's, and re-chained:
     # count, rows and chain all agree.
     tamper(engine_of, "UPDATE event SET actor = 'alice' WHERE id = :id", id=ids[-1])
+    tamper(engine_of, "UPDATE item SET updated_by = 'alice' WHERE id = :id",
+           id=item_id(engine_of, "1.1"))  # fmt: skip
     rechain(engine_of)
     assert verify(engine_of).intact
     error = refused(engine_of, "--against", str(report))
@@ -351,6 +353,19 @@ def test_every_report_format_and_a_heads_file_anchor_the_trail(
     assert sources == [*map(str, files), f"{heads}:1", f"{heads}:2"]
 
 
+def test_sheets_and_reminders_carry_the_head(engine_of: Engine, tmp_path: Path) -> None:
+    Ledger(engine_of, actor="officer").update(["2.2"], lead_unit="县司法局", due=date(2022, 3, 1))
+    assert run(engine_of, "sheets", "-o", str(tmp_path))[0] == 0
+    assert run(engine_of, "--today", "2022-06-01", "remind", "-f", "docx", "-o",
+               str(tmp_path))[0] == 0  # fmt: skip
+    made = sorted(tmp_path.glob("*.xlsx")) + sorted(tmp_path.glob("*.docx"))
+    assert any(path.suffix == ".docx" for path in made)
+    against = [arg for path in made for arg in ("--against", str(path))]
+    assert run(engine_of, "verify", *against)[0] == 0
+    tamper(engine_of, "DELETE FROM event WHERE id = :id", id=event_ids(engine_of)[-1])
+    assert "events were deleted" in refused(engine_of, *against)
+
+
 def test_a_chinese_report_is_read_on_an_english_machine(engine_of: Engine, tmp_path: Path) -> None:
     report = tmp_path / "报告.docx"
     result = CliRunner().invoke(
@@ -394,6 +409,15 @@ def test_editing_an_item_value_no_event_ever_changed(engine_of: Engine) -> None:
     assert (finding.key, finding.ref, finding.field) == ("trail.item_unlogged", "5.2", "status")
     assert (finding.expected, finding.found) == ("not_started", "done")
     assert len(verify(engine_of).findings) == 2  # status and progress
+
+
+def test_an_item_changed_in_someone_elses_name(engine_of: Engine) -> None:
+    tamper(engine_of, "UPDATE item SET updated_by = 'alice' WHERE id = :id",
+           id=item_id(engine_of, "2.1"))  # fmt: skip
+    finding = first(engine_of)
+    assert (finding.key, finding.ref) == ("trail.item_touched", "2.1")
+    assert str(finding.found).startswith("alice ")
+    assert str(finding.expected).startswith("officer ")
 
 
 def test_changing_an_items_title_directly_breaks_the_import_seal(engine_of: Engine) -> None:

@@ -452,6 +452,24 @@ class _Rows:
                         plan=self.slug(event.plan_id),
                     )
                 )
+        # Who changed an item last, and when, is its latest event's batch (services._touch):
+        # a row edited in someone else's name shows here.
+        last_of: dict[int, Any] = {}
+        for (item_id, _), event in latest.items():
+            if item_id not in last_of or event.id > last_of[item_id].id:
+                last_of[item_id] = event
+        for item in self.items.values():
+            event = last_of.get(item.id)
+            expected = None if event is None else f"{event.actor} {text_value(event.at)}"
+            found = None
+            if item.updated_by is not None or item.updated_at is not None:
+                found = f"{item.updated_by} {text_value(item.updated_at)}"
+            if expected != found:
+                findings.append(
+                    Finding("trail.item_touched", event=event.id if event else None,
+                            ref=self.ref(None, item.id), expected=expected, found=found,
+                            plan=self.slug(self.plan_of(item)))
+                )  # fmt: skip
         # A field no event changed holds what the import left in it.
         for item in self.items.values():
             plan_id = self.plan_of(item)

@@ -125,6 +125,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "item {ref}: its {field} is {found}, but no event ever changed it, so it should still "
         "be {expected} as imported (event {event}).",
     ),
+    "trail.item_touched": (
+        "事项 {ref} 记载的最后修改(人、时间)为 {found},但它的最后一条记录(第 {event} 条)是 "
+        "{expected}:该事项在 lawtasks 之外被改动。",
+        "item {ref} says it was last changed by {found}, but its latest event ({event}) "
+        "says {expected}: the item was changed outside lawtasks.",
+    ),
     "trail.item_gone": (
         "第 {event} 条记录改动的事项(内部编号 {found})已不在台账中:它在 lawtasks 之外被删除。",
         "event {event} changed item id {found}, which is no longer in the ledger: the item "

@@ -123,7 +123,7 @@ def _from_heads_file(text: str, path: Path) -> list[KeptHead] | None:
     """Every head of a heads file, or None if `text` is not one."""
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)]
     lines = [(n, line) for n, line in lines if line and not line.startswith("#")]
-    if not lines or not HEADS_LINE.search(lines[0][1]):
+    if not any(HEADS_LINE.search(line) for _, line in lines):
         return None
     heads = []
     for number, line in lines:
