@@ -619,3 +619,25 @@ def test_a_digest_prefix_too_short_is_not_a_head(tmp_path: Path) -> None:
         read_heads(path)
     path.write_text("Audit trail: 5 events, last digest abcdef012345\n", encoding="utf-8")
     assert [(h.events, h.head) for h in read_heads(path)] == [(5, "abcdef012345")]
+
+
+@pytest.mark.sqlite_only
+def test_the_ledger_itself_is_never_a_heads_file(engine: Engine, tmp_path: Path) -> None:
+    ledger = Path(str(engine.url.database))
+    engine.dispose()
+    before = ledger.read_bytes()
+    for target in (ledger, Path(f"{ledger}-wal")):
+        error = refused(engine, "--record", str(target))
+        assert "Will not write" in error
+    assert ledger.read_bytes() == before
+    assert verify(engine).intact
+
+
+@pytest.mark.sqlite_only
+def test_a_pipe_is_refused_rather_than_waited_on(engine: Engine, tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)  # POSIX only, as the officers' Windows has no named pipes in its paths
+    assert "a named pipe" in refused(engine, "--against", str(pipe))
+    assert "a named pipe" in refused(engine, "--record", str(pipe))

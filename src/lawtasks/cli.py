@@ -1139,7 +1139,9 @@ def verify(
     recorded = None
     if report.intact and record is not None:
         # Only an intact trail's head is worth keeping: a later check trusts it.
-        record_head(Path(record), head, datetime.now(UTC).astimezone())
+        record_head(
+            Path(record), head, datetime.now(UTC).astimezone(), keep=_ledger_files(_settings(ctx))
+        )
         recorded = record
     if fmt is TextFormat.json:
         _print_json(

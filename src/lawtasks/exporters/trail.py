@@ -13,11 +13,15 @@ the report was written (either language, any of md, csv, json, xlsx, docx).
 from __future__ import annotations
 
 import csv
+import errno
 import html
 import io
 import json
+import os
 import re
+import stat
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -134,8 +138,30 @@ def _from_heads_file(text: str, path: Path) -> list[KeptHead] | None:
     return heads
 
 
+def _regular_file(path: Path) -> os.stat_result | None:
+    """`path`'s status if it exists; a directory, device, pipe or socket is refused, since
+    reading a pipe would wait for a writer and appending to a device writes nowhere."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise DomainError(
+            "trail.file_unreadable", path=str(path), reason=error.strerror or str(error)
+        ) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise DomainError("trail.file_unreadable", path=str(path), reason=os.strerror(errno.EISDIR))
+    if not stat.S_ISREG(status.st_mode):
+        kind = "export.kind_fifo" if stat.S_ISFIFO(status.st_mode) else "export.kind_other"
+        if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode):
+            kind = "export.kind_device"
+        raise DomainError("export.not_a_file", path=str(path), kind=t(kind))
+    return status
+
+
 def read_heads(path: Path) -> list[KeptHead]:
     """The heads kept in `path`: a report's one, or each line of a heads file."""
+    _regular_file(path)
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -158,12 +184,23 @@ def read_heads(path: Path) -> list[KeptHead]:
     return found
 
 
-def record_head(path: Path, head: TrailHead, at: datetime) -> None:
+def record_head(path: Path, head: TrailHead, at: datetime, *, keep: Sequence[Path] = ()) -> None:
     """Append `head` to the heads file at `path`, creating it if need be.
 
     Appended, never rewritten: the file is the office's own record, and the heads before
-    this one are what later checks compare against.
+    this one are what later checks compare against. `keep` names the ledger's files, which
+    a line of text appended to would damage.
     """
+    status = _regular_file(path)
+    for guarded in keep:
+        same = path.absolute() == guarded.absolute()
+        if status is not None and not same:
+            try:
+                same = os.path.samefile(path, guarded)
+            except OSError:
+                same = False
+        if same:
+            raise DomainError("export.is_ledger", path=str(path), ledger=str(keep[0]))
     line = heads_file_line(head, at) + "\n"
     try:
         with path.open("a", encoding="utf-8", newline="\n") as handle:
