@@ -14,11 +14,13 @@ import os
 import sqlite3
 import stat
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
+from lawtasks.cli import app
 from lawtasks.domain import FIELD_LIMIT, NOTE_LIMIT, clean_text
 from lawtasks.errors import DomainError
 
@@ -108,6 +110,94 @@ def test_reading_commands_at_the_ends_of_the_calendar(cli: Cli, today: str, tmp_
     assert len(list(directory.glob("*.docx"))) == 1
 
 
+# -- item 12: whatever escapes is one line, with a traceback only under --debug -----------
+
+
+@pytest.mark.sqlite_only
+def test_an_unexpected_error_is_one_line_naming_it(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lawtasks.render
+
+    def broken(view: object) -> None:
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(lawtasks.render, "summary", broken)
+    line = one_error_line(cli("summary"))
+    assert "RuntimeError: boom" in line
+    assert "--debug" in line
+    assert "second line" not in line
+    debugged = cli("--debug", "summary")
+    assert isinstance(debugged.exception, RuntimeError)
+
+
+@pytest.mark.sqlite_only
+def test_an_unexpected_error_never_shows_the_password(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import lawtasks.db
+
+    url = "postgresql+psycopg://fzb:hunter2@127.0.0.1:1/ledger?password=hunter3"
+
+    def broken(url: str) -> None:
+        raise RuntimeError(f"cannot use {url}")
+
+    monkeypatch.setattr(lawtasks.db, "make_engine", broken)
+    result = cli.runner.invoke(app, ["--db", url, "summary"])
+    line = one_error_line(result)
+    assert "RuntimeError: cannot use postgresql+psycopg://fzb:" in line
+    assert "hunter2" not in line
+    assert "hunter3" not in line
+
+
+@pytest.mark.sqlite_only
+def test_a_sqlite_error_on_the_lean_path_is_explained(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lawtasks.fastread import Reader
+
+    def damaged(self: Reader, **kwargs: object) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(Reader, "load_plan", damaged)
+    line = one_error_line(cli("list"))
+    assert str(cli.db) in line
+    assert "malformed" in line
+    assert "Unexpected" not in line
+
+
+@pytest.mark.slow
+def test_the_installed_script_at_the_ends_of_the_calendar(tmp_path: Path) -> None:
+    """The reported commands, through the real `lawtasks` script: no traceback, and the
+    TZ of a zone east of UTC, where local midnight of 0001-01-01 fell before year 1."""
+    import shutil
+    import subprocess
+    import sys
+
+    script = shutil.which("lawtasks") or str(Path(sys.executable).with_name("lawtasks"))
+    env = {**os.environ, "LAWTASKS_LANG": "en", "TZ": "Asia/Shanghai", "HOME": str(tmp_path)}
+    base = [script, "--db", str(tmp_path / "l.db")]
+    commands = [
+        ["init"],
+        ["remind", "--within", "99999999999"],
+        ["--today", "9999-12-31", "remind"],
+        ["log", "--until", "9999-12-31"],
+        ["log", "--since", "0001-01-01"],
+        ["export", "-f", "md", "--since", "0001-01-01"],
+        ["--today", "0001-01-01", "summary"],
+    ]
+    for args in commands:
+        result = subprocess.run(
+            [*base, *args], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    result = subprocess.run(
+        [*base, "remind", "--within", "-1"], env=env, capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stderr.count("\n")) == (1, 1), result.stderr
+
+
 # -- item 14: log --format csv is inert in a spreadsheet --------------------------------
 
 
@@ -138,7 +228,7 @@ def last_error_line(result: Result) -> str:
     return line
 
 
-def _ledger_intact(cli: Cli, before: dict[str, object]) -> None:
+def _ledger_intact(cli: Cli, before: Mapping[str, object]) -> None:
     assert cli.dump() == before
     assert cli.ok("verify").exit_code == 0
 

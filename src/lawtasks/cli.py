@@ -175,39 +175,60 @@ class _Command(TyperCommand):
 
 
 class _Group(TyperGroup):
-    """Turns the errors a user can fix into one line on stderr and exit code 1."""
+    """Turns every error into one line on stderr and exit code 1; --debug shows tracebacks.
+
+    A DomainError is the user's to fix and says how; a database's error is explained by
+    lawtasks.db. Anything else is a bug, but an officer still gets one line naming it, and
+    the traceback only with --debug: a screen of Python helps nobody at the county office.
+    """
 
     def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
         return _localise_params(super().get_params(ctx))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        from typer._click.exceptions import Abort, ClickException, Exit
+
         try:
             return super().invoke(ctx)
+        except (ClickException, Exit, Abort, EOFError):
+            raise  # click's own: usage errors, exits and ^D, which it reports itself
         except Exception as error:
-            database = _database_error_type()
-            if not isinstance(error, DomainError) and not (
-                database is not None and isinstance(error, database)
-            ):
-                raise
+            if isinstance(error, BrokenPipeError):
+                raise  # a reader that stopped reading (`| head`): click exits quietly
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.debug:
                 raise
-            if isinstance(error, DomainError):
-                message = str(error)
-            else:
-                from lawtasks.db import database_error
-
-                message = str(database_error(settings.url, error))
-            typer.echo(f"lawtasks: {message}", err=True)
+            typer.echo(f"lawtasks: {_error_line(error, settings)}", err=True)
             raise typer.Exit(1) from None
 
 
-def _database_error_type() -> type[Exception] | None:
-    """SQLAlchemy's DBAPIError, if SQLAlchemy was loaded: a command that never imported it
-    (the lean read path) cannot have raised it, and importing it to check would cost more
-    than the command."""
-    module = sys.modules.get("sqlalchemy.exc")
-    return None if module is None else module.DBAPIError
+def _error_line(error: Exception, settings: Settings) -> str:
+    """The one line a user sees for `error`."""
+    if isinstance(error, DomainError):
+        return str(error)
+    if isinstance(error, _database_error_types()):
+        from lawtasks.db import database_error
+
+        with contextlib.suppress(Exception):  # a --db that cannot even be resolved
+            return str(database_error(settings.url, error))
+    first = (str(error).strip().splitlines() or [""])[0]
+    line = t("error.unexpected", error=f"{type(error).__name__}: {first}")
+    from lawtasks.location import redact
+
+    # The message of an error nobody expected may quote the --db URL it failed on.
+    with contextlib.suppress(Exception):
+        line = redact(line, settings.url)
+    return redact(line)
+
+
+def _database_error_types() -> tuple[type[Exception], ...]:
+    """SQLAlchemy's DBAPIError and sqlite3's Error, of those loaded: a command that never
+    imported one (the lean read path skips SQLAlchemy) cannot have raised it, and importing
+    it to check would cost more than the command."""
+    names = (("sqlalchemy.exc", "DBAPIError"), ("sqlite3", "Error"))
+    return tuple(
+        getattr(sys.modules[module], name) for module, name in names if module in sys.modules
+    )
 
 
 app = typer.Typer(
