@@ -386,3 +386,17 @@ def test_bad_cells_are_named_up_to_a_limit(db: Path, tmp_path: Path) -> None:
     lines = err.strip().splitlines()
     assert sum("Invalid progress" in line for line in lines) == returns.MAX_ERRORS
     assert "More than 100 errors" in err
+
+
+# -- the actor's name ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["li\u200b", "li\u202e", "li\x1b[31m"])
+def test_the_acting_users_name_is_held_to_a_users_rules(db: Path, name: str) -> None:
+    before = dump(db)
+
+    code, _, err = cli(db, "set", "1.1", "--progress", "10", user=name)
+
+    assert code == 1
+    assert "U+" in err or "control" in err.lower()
+    assert dump(db) == before

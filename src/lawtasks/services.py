@@ -340,7 +340,11 @@ class Ledger:
 
     def __init__(self, engine: Engine, *, actor: str | None = None, plan: str | None = None):
         self.engine = engine
-        self.actor = actor or default_actor()
+        # The actor goes into every event: held to the rules of a user's name even on a
+        # ledger without users, where it is taken at its word.
+        self.actor = clean_text(actor or default_actor(), field="user", limit=63)
+        if not self.actor:
+            raise DomainError("error.empty_value", field=t("field.user"))
         self.plan_slug = plan
         self._explicit_actor = actor
 
