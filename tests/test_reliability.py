@@ -236,14 +236,6 @@ def cli(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_a_missing_directory_is_created(tmp_path: Path) -> None:
-    db = tmp_path / "new" / "nested" / "ledger.db"
-    code, out, _ = cli("--db", str(db), "summary")
-    assert code == 0
-    assert db.exists()
-    assert "桐庐县" in out
-
-
 def test_files_are_private(tmp_path: Path) -> None:
     db = tmp_path / "ledger.db"
     cli("--db", str(db), "set", "1.1", "--progress", "5")

@@ -1226,7 +1226,12 @@ def restore(
 
     settings = _settings(ctx)
     kept = restore_backup(settings.url, Path(path))
-    typer.echo(t("out.restored", source=path, kept=str(kept)))
+    if kept is None:
+        from lawtasks.db import display_url
+
+        typer.echo(t("out.restored_new", source=path, db=display_url(settings.url)))
+    else:
+        typer.echo(t("out.restored", source=path, kept=str(kept)))
 
 
 db_app = typer.Typer(
@@ -1240,6 +1245,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     from lawtasks.db import (
         display_url,
         has_schema,
+        is_unfinished,
         make_engine,
         schema_version,
         sqlite_path,
@@ -1250,6 +1256,14 @@ def db_upgrade(ctx: typer.Context) -> None:
     # Not settings.engine: that refuses an old schema, which is what we are here to fix.
     engine = make_engine(settings.url)
     db = display_url(settings.url)
+    if has_schema(engine) and is_unfinished(engine):
+        # Tables without a version: a first start interrupted before it recorded one.
+        # Finished as that start would have: made at head, then seeded.
+        from lawtasks.seed import seed
+
+        seed(engine, actor=settings.user)
+        typer.echo(t("out.repaired", db=db, version=SCHEMA_VERSION))
+        return
     old = schema_version(engine) if has_schema(engine) else SCHEMA_VERSION
     if old == SCHEMA_VERSION:
         typer.echo(t("out.up_to_date", db=db, version=old))

@@ -20,7 +20,13 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session, SQLModel
 
 from lawtasks.errors import DatabaseError
-from lawtasks.location import SCHEMA_VERSION
+from lawtasks.location import (
+    SCHEMA_VERSION,
+    default_db_path,
+    open_sqlite,
+    plain_sqlite_file,
+    redact,
+)
 
 BUSY_TIMEOUT_MS = 30_000
 # Execution option that marks a connection as a writer; see _begin below.
@@ -28,14 +34,15 @@ WRITE = "lawtasks_write"
 
 
 def display_url(url: str) -> str:
-    """The URL as it may be shown: a SQLite file as its path; a password is never printed."""
+    """The URL as it may be shown: a SQLite file as its path; a password is never printed,
+    wherever the URL holds it (userinfo or query), and even when the URL does not parse."""
     try:
         path = sqlite_path(url)
         if path is not None:
             return str(path)
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+        return redact(make_url(url).render_as_string(hide_password=True), url)
+    except (ArgumentError, ValueError):
+        return redact(url)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -50,30 +57,36 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def make_engine(url: str) -> Engine:
-    """One engine per process; for a new SQLite file, its directory is created (mode 0700)."""
+    """One engine per process. A new SQLite file is created private (0600); its directory
+    only if it is the default data directory: any other missing directory is more likely a
+    typo than a wish, and is refused with the command that would create it."""
     try:
         parsed = make_url(url)
-    except ArgumentError as error:
-        raise DatabaseError("error.database", db=display_url(url), reason=str(error)) from None
-    path = sqlite_path(url)
+        path = sqlite_path(url)
+    except (ArgumentError, ValueError) as error:
+        # ValueError: a port that is not a number (host:notaport), an unclosed [::1.
+        raise DatabaseError("error.db_url", value=redact(url), reason=_url_fault(error)) from None
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not path.exists():
-                # Created here, not by SQLite, so that the ledger is private from the start.
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        except OSError as error:
-            raise DatabaseError(
-                "error.database", db=str(path), reason=error.strerror or str(error)
-            ) from None
+        _prepare_file(path)
     try:
         if parsed.get_backend_name() != "sqlite":
             return _server_engine(url)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-    except (ImportError, NoSuchModuleError, ArgumentError) as error:
+        plain = plain_sqlite_file(url)
+        if plain is not None:
+            # Through lawtasks.location, as the lean reader opens it: the same file, and
+            # read-only where this user may not write (another officer's ledger).
+            engine = create_engine(
+                url,
+                creator=lambda: open_sqlite(
+                    plain, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                ),
+            )
+        else:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    except (ImportError, NoSuchModuleError, ArgumentError, ValueError) as error:
         # A driver that is not installed, or a scheme SQLAlchemy does not know.
         raise DatabaseError(
-            "error.database", db=display_url(url), reason=str(error).splitlines()[0]
+            "error.database", db=display_url(url), reason=redact(_url_fault(error), url)
         ) from None
 
     @event.listens_for(engine, "connect")
@@ -98,12 +111,51 @@ def make_engine(url: str) -> Engine:
     def _begin(connection: Any) -> None:
         # A writer takes the write lock at BEGIN, so that it waits on the busy timeout
         # instead of failing half-way when it upgrades a read lock.
-        if connection.get_execution_options().get(WRITE):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        if not connection.get_execution_options().get(WRITE):
             connection.exec_driver_sql("BEGIN")
+            return
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            if not is_busy(error):
+                raise
+            # SQLite has waited the whole busy timeout for the lock. Said as a DomainError,
+            # not as the OperationalError the services' busy retry catches: each retry
+            # would wait the whole timeout again (5 tries made 30 s into 152 s).
+            raise DatabaseError("error.db_busy", db=display_url(url)) from None
 
     return engine
+
+
+def _prepare_file(path: Path) -> None:
+    """Make sure `path` can be a ledger file before SQLite opens it."""
+    directory = path.parent
+    try:
+        if not directory.is_dir():
+            if directory != default_db_path().parent:
+                raise DatabaseError("error.db_dir_missing", db=str(path), dir=str(directory))
+            # The default data directory is made on first use: nothing to set up.
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            # Created here, not by SQLite, so that the ledger is private from the start.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        elif not path.is_file():
+            # A directory, a pipe, a device: SQLite would block on a FIFO or call the
+            # failure a full disk.
+            raise DatabaseError("error.db_not_regular", db=str(path))
+    except OSError as error:
+        raise DatabaseError(
+            "error.db_cannot_open", db=str(path), reason=error.strerror or str(error)
+        ) from None
+
+
+def _url_fault(error: Exception) -> str:
+    """What is wrong with a URL, in the words of whoever found it (first line only)."""
+    text = str(error).splitlines()[0]
+    if isinstance(error, ValueError) and "int()" in text:
+        # SQLAlchemy reads whatever follows the host's last colon as the port.
+        return "the port after the host is not a number, or a [ is not closed"
+    return text
 
 
 # Any constant: the advisory lock all lawtasks writers on one PostgreSQL database share.
@@ -213,27 +265,52 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE: True})
 
 
-def create_schema(engine: Engine) -> None:
-    """Create the tables of a new database at head; an existing one is only checked."""
+def create_schema(engine: Engine) -> bool:
+    """Create the tables of a new database at head; an existing one is only checked.
+
+    The tables, the schema version and Alembic's stamp are made in one transaction (DDL is
+    transactional on SQLite and PostgreSQL alike): a first command killed half-way leaves
+    no ledger rather than one that every command refuses. A ledger left half-made by an
+    older lawtasks (tables, but no version and no data) is made anew. Returns whether
+    anything was created.
+    """
+    if has_schema(engine):
+        try:
+            check_schema(engine)
+            return False
+        except DatabaseError:
+            # A half-made ledger reads as schema version 1: make it anew, if that is all
+            # it is.
+            if not is_unfinished(engine):
+                raise
+    from lawtasks.access import install_policies
+    from lawtasks.migrations import stamp_head
     from lawtasks.models import Meta
 
-    if has_schema(engine):
-        check_schema(engine)
-        return
-    from lawtasks.access import install_policies
-
     try:
-        SQLModel.metadata.create_all(writer(engine))
-        with Session(writer(engine)) as session:
-            session.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-            session.flush()
-            install_policies(session.connection())
-            session.commit()
+        with writer(engine).begin() as connection:
+            # Looked at again under the write lock: another first command may have been
+            # quicker.
+            if _has_item_table(connection) and not _unfinished(connection):
+                created = False
+            else:
+                # Nothing to keep: _unfinished holds only when no plan, event or user is
+                # there, and the tables may be of an older schema.
+                SQLModel.metadata.drop_all(connection)
+                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+                SQLModel.metadata.create_all(connection)
+                connection.execute(
+                    Meta.__table__.insert().values(  # type: ignore[attr-defined]
+                        key="schema_version", value=str(SCHEMA_VERSION)
+                    )
+                )
+                install_policies(connection)
+                stamp_head(connection)
+                created = True
     except (OperationalError, SADatabaseError) as error:
         raise database_error(str(engine.url), error) from None
-    from lawtasks.migrations import stamp_head
-
-    stamp_head(engine)
+    check_schema(engine)
+    return created
 
 
 def has_schema(engine: Engine) -> bool:
@@ -241,6 +318,42 @@ def has_schema(engine: Engine) -> bool:
         return inspect(engine).has_table("item")
     except (OperationalError, SADatabaseError) as error:
         raise database_error(str(engine.url), error) from None
+
+
+def is_unfinished(engine: Engine) -> bool:
+    """A ledger whose first command was interrupted by an older lawtasks between making the
+    tables and recording their version: tables, but no schema version, no Alembic stamp,
+    and nothing in them worth keeping."""
+    try:
+        with engine.connect() as connection:
+            return _unfinished(connection)
+    except (OperationalError, SADatabaseError) as error:
+        raise database_error(str(engine.url), error) from None
+
+
+def _has_item_table(connection: Any) -> bool:
+    return bool(inspect(connection).has_table("item"))
+
+
+def _unfinished(connection: Any) -> bool:
+    tables = set(inspect(connection).get_table_names())
+    if "item" not in tables:
+        return False
+    if (
+        "meta" in tables
+        and connection.exec_driver_sql("SELECT 1 FROM meta WHERE key = 'schema_version'").first()
+    ):
+        return False
+    if (
+        "alembic_version" in tables
+        and connection.exec_driver_sql("SELECT 1 FROM alembic_version").first()
+    ):
+        return False
+    # The first schema kept no version either: it is told apart by its rows.
+    for table in ("plan", "event", "ledger_user"):
+        if table in tables and connection.exec_driver_sql(f"SELECT 1 FROM {table}").first():
+            return False
+    return True
 
 
 def schema_version(engine: Engine) -> int:
@@ -285,7 +398,8 @@ _ADVICE = (
 
 def database_error(url: str, error: Exception) -> DatabaseError:
     """One clear message for a database that cannot be used: the file, and what to do."""
-    reason = _reason(error)
+    # A driver may quote the connection string back, password and all.
+    reason = redact(_reason(error), url)
     lowered = reason.lower()
     for needle, key in _ADVICE:
         if needle in lowered:

@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from lawtasks.domain import ItemRef, parse_ref
 from lawtasks.errors import DomainError
-from lawtasks.location import SCHEMA_VERSION, plain_sqlite_file
+from lawtasks.location import SCHEMA_VERSION, open_sqlite, plain_sqlite_file
 from lawtasks.readmodel import (
     TRAIL_HEAD_SQL,
     EventView,
@@ -81,7 +81,8 @@ class Reader:
         if path is None or not path.is_file():
             return None
         try:
-            connection = sqlite3.connect(path)
+            # As the ORM path opens it (read-only where this user may not write).
+            connection = open_sqlite(path, timeout=30)
             connection.execute("PRAGMA busy_timeout = 30000")
             (version,) = connection.execute(
                 "SELECT value FROM meta WHERE key = 'schema_version'"

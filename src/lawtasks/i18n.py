@@ -843,6 +843,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法使用数据库 {db}:{reason}",
         "Cannot use the database {db}: {reason}",
     ),
+    # -- files, paths, URLs and connections (lawtasks.location, db, backup) ------------
+    "error.db_url": (
+        "{value} 不是可用的数据库地址({reason})。地址形如 "
+        "postgresql+psycopg://用户@主机:5432/库名 或 sqlite:///路径;文件直接写路径即可。",
+        "{value} is not a database URL lawtasks can read ({reason}). A URL looks like "
+        "postgresql+psycopg://USER@HOST:5432/DBNAME or sqlite:///PATH; a file is named by "
+        "its path alone.",
+    ),
+    "error.db_dir_missing": (
+        "无法打开 {db}:目录 {dir} 不存在。请检查路径;如确需新目录,先创建它"
+        '(mkdir -p "{dir}",Windows 上 mkdir "{dir}")。',
+        "Cannot open {db}: the directory {dir} does not exist. Check the path; if it is "
+        'meant to be new, create it first (mkdir -p "{dir}"; on Windows, mkdir "{dir}").',
+    ),
+    "error.db_not_regular": (
+        "无法打开 {db}:它不是普通文件(而是目录、管道或设备)。请用 --db 指定台账文件。",
+        "Cannot open {db}: it is not a regular file (a directory, a pipe or a device). "
+        "Name a ledger file with --db.",
+    ),
+    "error.backup_is_ledger": (
+        "不能备份到 {path}:它就是台账 {db} 本身(或其 -wal/-shm 文件、链接)。请另选文件。",
+        "Cannot back up to {path}: it is the ledger {db} itself (or its -wal/-shm file, or "
+        "a link to one). Choose another file.",
+    ),
+    "error.backup_not_regular": (
+        "不能备份到 {path}:它不是普通文件。请另选文件。",
+        "Cannot back up to {path}: it is not a regular file. Choose another file.",
+    ),
+    "reason.no_such_file": ("文件不存在", "no such file"),
+    "reason.not_regular": ("不是普通文件", "it is not a regular file"),
+    "reason.not_a_ledger": ("不是 lawtasks 台账", "it is not a lawtasks ledger"),
+    "reason.is_ledger": ("它就是要恢复的台账本身", "it is the ledger itself"),
+    "reason.bad_version": (
+        "其结构版本 {version} 不是数字",
+        "its schema version {version} is not a number",
+    ),
+    "out.restored_new": (
+        "已从 {source} 恢复到 {db}(原先没有台账)。",
+        "Restored from {source} to {db} (there was no ledger there before).",
+    ),
+    "out.repaired": (
+        "{db} 上次创建时被中断,已重新创建(结构版本 {version})。",
+        "{db} was left half-made by an interrupted first start; it was made anew at schema "
+        "version {version}.",
+    ),
     # service results
     "undo.reverted": (
         "已撤销 {actor} 于 {at} 的操作:",

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from lawtasks.db import check_schema, create_schema, has_schema
+from lawtasks.db import check_schema, create_schema, has_schema, is_unfinished
+from lawtasks.errors import DatabaseError
 from lawtasks.parser import decode_report, parse_report
 from lawtasks.services import Ledger, Outcome
 
@@ -42,6 +43,12 @@ def ensure_seeded(engine: Engine, *, actor: str | None = None) -> None:
     An existing one is checked first: a database made by a newer lawtasks is refused.
     """
     if has_schema(engine):
-        check_schema(engine)
-    else:
-        seed(engine, actor=actor)
+        try:
+            check_schema(engine)
+            return
+        except DatabaseError:
+            # A first command of an older lawtasks, interrupted before it recorded the
+            # schema version, left tables and nothing else: this start finishes its work.
+            if not is_unfinished(engine):
+                raise
+    seed(engine, actor=actor)

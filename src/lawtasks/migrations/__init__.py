@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,11 +40,9 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(_config(connection), "head")
 
 
-def stamp_head(engine: Engine) -> None:
-    """Record a database made by create_all as being at head."""
+def stamp_head(connection: Connection) -> None:
+    """Record a database made by create_all as being at head, in the caller's transaction
+    (the one that made the tables: lawtasks.db.create_schema)."""
     from alembic import command
 
-    from lawtasks.db import writer
-
-    with writer(engine).begin() as connection:
-        command.stamp(_config(connection), "head")
+    command.stamp(_config(connection), "head")
