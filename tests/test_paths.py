@@ -242,6 +242,45 @@ def test_restore_of_a_backup_with_64k_pages_while_the_ledger_is_open(tmp_path: P
     assert cli("--db", str(db), "verify")[0] == 0
 
 
+# A restore while another program holds the write lock, with a short busy timeout.
+HELD_RESTORE = textwrap.dedent(
+    """
+    import sys
+    from lawtasks import db
+    db.BUSY_TIMEOUT_MS = 300
+    from lawtasks.cli import app
+    app(["--db", sys.argv[1], "restore", sys.argv[2]])
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_restore_gives_up_on_a_lock_that_is_never_released(tmp_path: Path) -> None:
+    db = ledger(tmp_path)
+    backup = tmp_path / "backup.db"
+    assert cli("--db", str(db), "backup", str(backup))[0] == 0
+    assert cli("--db", str(db), "set", "1.1", "--progress", "70")[0] == 0
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        # A process of its own: a restore that waits for ever must fail the test, not hang it.
+        result = subprocess.run(
+            [sys.executable, "-c", HELD_RESTORE, str(db), str(backup)],
+            env=subprocess_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    one_line(result.stderr)
+    assert "held by another program" in result.stderr
+    assert progress(db) == 70
+
+
 # -- a first start interrupted -----------------------------------------------------------------
 
 INTERRUPTED = textwrap.dedent(

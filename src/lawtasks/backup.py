@@ -14,10 +14,12 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+from lawtasks import db
 from lawtasks.db import sqlite_path
 from lawtasks.errors import DatabaseError, DomainError
 from lawtasks.i18n import t
@@ -96,6 +98,24 @@ def _copy(source: Path, target: Path, *, page_size: int | None = None) -> None:
     finally:
         dst.close()
         src.close()
+
+
+def _give_up_when_held(live: Path) -> Callable[[int, int, int], None]:
+    """A progress callback for the backup API writing into `live`: Python retries a step
+    that finds the ledger locked for as long as it stays locked, so a writer that never
+    lets go would hang the restore. It gives up after the busy timeout every writer waits."""
+    started: list[float] = []
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            started.clear()
+            return
+        if not started:
+            started.append(time.monotonic())
+        elif time.monotonic() - started[0] > db.BUSY_TIMEOUT_MS / 1000:
+            raise DatabaseError("error.db_busy", db=str(live))
+
+    return progress
 
 
 def _uri_path(path: Path) -> str:
@@ -211,9 +231,10 @@ def restore(url: str, source: Path) -> Path | None:
             _copy(source, converted, page_size=page_size)
             source = converted
         src = sqlite3.connect(source)
-        dst = sqlite3.connect(live)
+        # No busy wait inside a step: the steps are retried, and the retries timed.
+        dst = sqlite3.connect(live, timeout=0)
         try:
-            src.backup(dst)
+            src.backup(dst, progress=_give_up_when_held(live))
         finally:
             dst.close()
             src.close()
