@@ -181,7 +181,9 @@ def cli(request: pytest.FixtureRequest, tmp_path: Path, seeded_template: Path) -
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Cli:
-    """A ledger file that does not exist yet."""
+    """A ledger file that does not exist yet (in a directory that does: lawtasks makes no
+    directory but its default one)."""
+    (tmp_path / "new").mkdir()
     return Cli(tmp_path / "new" / "l.db", CliRunner())
 
 
@@ -1185,7 +1187,7 @@ def test_an_unusable_database_file_is_one_line(tmp_path: Path, kind: str) -> Non
     error = one_error_line(result)
     # The file, and what to do about it.
     expected = {
-        "directory": "check the path and its permissions",
+        "directory": "it is not a regular file",
         "not-a-database": "is not a lawtasks ledger, or it is damaged",
     }
     assert expected[kind] in error
