@@ -161,8 +161,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "trail.note_changed": (
         "{ref} 的备注 {note}:{field}为 {found},但它的记录(第 {event} 条)是 {expected}。",
-        "note {note} on {ref}: its {field} is {found}, but its event ({event}) says "
-        "{expected}.",
+        "note {note} on {ref}: its {field} is {found}, but its event ({event}) says {expected}.",
     ),
     "trail.note_gone": (
         "第 {event} 条记录添加的 {ref} 备注 {note}({expected})已不在台账中:"
@@ -197,8 +196,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "trail.user_field": (
         "用户 {user} 的{field}为 {found},但其最后一条记录(第 {event} 条)是 {expected}。",
-        "user {user}: their {field} is {found}, but their latest event ({event}) says "
-        "{expected}.",
+        "user {user}: their {field} is {found}, but their latest event ({event}) says {expected}.",
     ),
     "trail.anchor_short": (
         "审计记录只有 {found} 条,而 {source} 保存的留痕有 {expected} 条:末尾的记录被删除了。",
