@@ -24,10 +24,10 @@ from lawtasks.access import install_policies
 from lawtasks.audit import digest, verify
 from lawtasks.cli import app
 from lawtasks.db import make_engine
-from lawtasks.errors import DatabaseError
+from lawtasks.errors import DatabaseError, DomainError
 from lawtasks.models import Event
 from lawtasks.seed import seed
-from lawtasks.services import Ledger
+from lawtasks.services import ItemReturn, Ledger
 
 from .postgres import Server
 
@@ -152,6 +152,71 @@ def _item_event(ledger: Ledger13, ref: str, **columns: object) -> tuple[str, tup
         item,
     )
     return _chained_event(ledger, **{"plan_id": plan, "task_id": task, "item_id": item, **columns})
+
+
+def _as(ledger: Ledger13, role: str) -> Iterator[Ledger]:
+    engine = make_engine(ledger.login_url(role))
+    try:
+        yield Ledger(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def zhang(ledger: Ledger13) -> Iterator[Ledger]:
+    yield from _as(ledger, OFFICER)
+
+
+@pytest.fixture
+def fzb(ledger: Ledger13) -> Iterator[Ledger]:
+    yield from _as(ledger, COORDINATOR)
+
+
+# -- what the app writes through its users' own logins still goes in -------------------------
+
+
+def test_the_app_works_under_an_officers_and_a_coordinators_login(
+    ledger: Ledger13, zhang: Ledger, fzb: Ledger
+) -> None:
+    zhang.update(["2.1"], progress=30, due="6月底", note="on track")
+    zhang.add_note("2.1", "a second note")
+    zhang.undo()  # retracts the second note
+    zhang.undo()  # the update and its note
+    zhang.update(["2.1", "2.2"], status="done")
+    zhang.apply_returns([ItemReturn(ref="2.2", for_unit=OURS, progress=50, note="ours")])
+    fzb.apply_returns([ItemReturn(ref="3.1", for_unit=THEIRS, progress=20, note="theirs")])
+    fzb.update(["3.1"], lead_unit=OURS)
+    fzb.undo()
+    zhang.update(["2.2"], status="done")
+    zhang.update(["2.2"], status="in_progress")  # reopened: back to 50 from the trail
+    rows = ledger.one(
+        "SELECT array_agg(progress || ':' || updated_by ORDER BY id) FROM item WHERE id IN"
+        " (%s, %s, %s)",
+        ledger.item_id("2.1"),
+        ledger.item_id("2.2"),
+        ledger.item_id("3.1"),
+    )
+    assert rows == [f"100:{OFFICER}", f"50:{OFFICER}", f"20:{COORDINATOR}"]
+    notes = ledger.one("SELECT array_agg(retracted ORDER BY id) FROM note")
+    assert notes == [True, True, False, False]
+    assert verify(ledger.engine).intact
+
+
+def test_an_officer_notes_a_task_their_unit_leads(ledger: Ledger13, zhang: Ledger) -> None:
+    # No command gives a task a lead unit (a report does, on import): the owner sets one.
+    ledger.attempt("postgres", f"UPDATE task SET lead_unit = '{OURS}' WHERE seq = 2")
+    zhang.add_note("2", "a note on our task")
+    zhang.undo()
+    assert ledger.one("SELECT array_agg(retracted) FROM note WHERE task_id IS NOT NULL") == [True]
+    with pytest.raises(DomainError, match="no lead unit"):
+        zhang.add_note("3", "a task nobody leads")
+    plan, task = ledger.one("SELECT plan_id, id FROM task WHERE seq = 3")
+    forged = ledger.attempt(
+        OFFICER,
+        "INSERT INTO note (plan_id, task_id, text, author, created_at, retracted)"
+        f" VALUES ({plan}, {task}, 'forged', '{OFFICER}', now(), false)",
+    )
+    assert forged is not None
 
 
 # -- issue 13, item 8: a temporary table named like the users' table ---------------------------

@@ -166,7 +166,8 @@ _THIS_TRANSACTION = "e.xmin::text::bigint = pg_catalog.txid_current() % 42949672
 
 # Every statement is idempotent (CREATE OR REPLACE, DROP ... IF EXISTS), so that the
 # policies can be installed again by a migration that changes them, on a database whose
-# roles already exist. Placeholders: {schema} (quoted), {role}, {lock}, {path}.
+# roles already exist. Placeholders: {schema} (quoted), {role}, {lock}, and {path}, the
+# search path every function runs with.
 _POLICIES = """
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{role}') THEN
@@ -292,15 +293,18 @@ CREATE OR REPLACE FUNCTION {schema}.lawtasks_event_added() RETURNS trigger
     LANGUAGE plpgsql {path} AS $f$
 DECLARE
     me text := current_user::text;
+    coordinator boolean;
     my_unit text;
     lead text;
     ref text;
     item_task integer;
     task_plan integer;
-    noted record;
-    for_unit text := pg_catalog.to_jsonb(NEW) ->> 'for_unit';
+    other record;
+    for_unit text;
+    batch_actor text;
+    batch_ours boolean;
 BEGIN
-    IF NOT {schema}.lawtasks_bound() THEN
+    IF NOT pg_catalog.row_security_active('{schema}.event'::pg_catalog.regclass) THEN
         RETURN NEW;
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock({lock});
@@ -311,10 +315,11 @@ BEGIN
             'of event_id_seq, after the last event', NEW.id
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF {schema}.lawtasks_is_coordinator() THEN
+    SELECT u.coordinator, u.unit INTO coordinator, my_unit
+        FROM {schema}.ledger_user u WHERE u.name = me;
+    IF coordinator THEN
         RETURN NEW;
     END IF;
-    my_unit := {schema}.lawtasks_unit();
     IF NEW.actor IS DISTINCT FROM me THEN
         RAISE EXCEPTION 'lawtasks: % may write events only in their own name, not as %',
             me, NEW.actor USING ERRCODE = 'insufficient_privilege';
@@ -324,12 +329,14 @@ BEGIN
         RAISE EXCEPTION 'lawtasks: only a coordinator writes a % event', NEW.action
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    for_unit := pg_catalog.to_jsonb(NEW) ->> 'for_unit';  -- a column from version 4 on
     IF for_unit IS NOT NULL AND for_unit IS DISTINCT FROM my_unit THEN
         RAISE EXCEPTION 'lawtasks: % may not record a return for %', me, for_unit
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF NEW.item_id IS NOT NULL THEN
-        SELECT i.task_id, i.lead_unit, k.seq || '.' || i.seq INTO item_task, lead, ref
+        SELECT i.task_id, i.lead_unit, k.seq || '.' || i.seq, k.plan_id
+            INTO item_task, lead, ref, task_plan
             FROM {schema}.item i JOIN {schema}.task k ON k.id = i.task_id
             WHERE i.id = NEW.item_id;
         IF NEW.task_id IS DISTINCT FROM item_task THEN
@@ -337,13 +344,12 @@ BEGIN
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
     ELSIF NEW.task_id IS NOT NULL AND NEW.field = 'note' THEN
-        SELECT k.lead_unit, k.seq::text INTO lead, ref
+        SELECT k.lead_unit, k.seq::text, k.plan_id INTO lead, ref, task_plan
             FROM {schema}.task k WHERE k.id = NEW.task_id;
     ELSE
         RAISE EXCEPTION 'lawtasks: an event of % names an item (or a task, for a note)', me
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    SELECT k.plan_id INTO task_plan FROM {schema}.task k WHERE k.id = NEW.task_id;
     IF NEW.plan_id IS DISTINCT FROM task_plan THEN
         RAISE EXCEPTION 'lawtasks: an event names % and a plan it is not in', ref
             USING ERRCODE = 'insufficient_privilege';
@@ -353,32 +359,37 @@ BEGIN
             me, ref, coalesce(lead, '-') USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF NEW.note_id IS NOT NULL THEN
-        SELECT n.task_id, n.item_id, n.author INTO noted
+        SELECT n.task_id, n.item_id, n.author INTO other
             FROM {schema}.note n WHERE n.id = NEW.note_id;
-        IF NOT FOUND OR noted.author IS DISTINCT FROM me
-           OR noted.task_id IS DISTINCT FROM NEW.task_id
-           OR noted.item_id IS DISTINCT FROM NEW.item_id THEN
+        IF NOT FOUND OR other.author IS DISTINCT FROM me
+           OR other.task_id IS DISTINCT FROM NEW.task_id
+           OR other.item_id IS DISTINCT FROM NEW.item_id THEN
             RAISE EXCEPTION 'lawtasks: % may record only their own notes where they are', me
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
     END IF;
     -- A call's events share a batch, which undo reverts whole: joining another's would
-    -- make their undo revert this event, or this officer's revert theirs.
-    IF EXISTS (SELECT 1 FROM {schema}.event e WHERE e.batch = NEW.batch
-               AND (e.actor IS DISTINCT FROM me OR NOT ({this_transaction}))) THEN
+    -- make their undo revert this event. One event of the batch tells: every bound login
+    -- appends under the writers' lock, and an officer's batch holds only their own events
+    -- of one transaction (each was checked so), so a batch with any other event has no
+    -- event of this officer's transaction.
+    -- (Planned for the value in hand: a plan made once for any batch scans the whole trail,
+    -- where a batch is large.)
+    EXECUTE 'SELECT e.actor, {this_transaction} FROM {schema}.event e'
+        ' WHERE e.batch = $1 LIMIT 1' INTO batch_actor, batch_ours USING NEW.batch;
+    IF batch_actor IS NOT NULL AND (batch_actor <> me OR NOT batch_ours) THEN
         RAISE EXCEPTION 'lawtasks: an event of % may not join the earlier batch %',
             me, NEW.batch USING ERRCODE = 'insufficient_privilege';
     END IF;
     -- Undo skips a batch something reverts: naming another's batch would hijack their undo.
-    IF NEW.reverts IS NOT NULL AND (
-        NOT EXISTS (SELECT 1 FROM {schema}.event e
-                    WHERE e.batch = NEW.reverts AND e.actor = me
-                      AND e.item_id IS NOT DISTINCT FROM NEW.item_id
-                      AND e.field IS NOT DISTINCT FROM NEW.field)
-        OR EXISTS (SELECT 1 FROM {schema}.event e
-                   WHERE e.batch = NEW.reverts AND e.actor IS DISTINCT FROM me)) THEN
-        RAISE EXCEPTION 'lawtasks: % may undo only their own changes, not batch %',
-            me, NEW.reverts USING ERRCODE = 'insufficient_privilege';
+    -- The app writes each batch in one actor's name, so one event tells whose it is.
+    IF NEW.reverts IS NOT NULL THEN
+        EXECUTE 'SELECT e.actor FROM {schema}.event e WHERE e.batch = $1 LIMIT 1'
+            INTO batch_actor USING NEW.reverts;
+        IF batch_actor IS DISTINCT FROM me THEN
+            RAISE EXCEPTION 'lawtasks: % may undo only their own changes, not batch %',
+                me, NEW.reverts USING ERRCODE = 'insufficient_privilege';
+        END IF;
     END IF;
     RETURN NEW;
 END
@@ -392,16 +403,14 @@ CREATE TRIGGER lawtasks_event_added BEFORE INSERT ON {schema}.event
 CREATE OR REPLACE FUNCTION {schema}.lawtasks_item_changed() RETURNS trigger
     LANGUAGE plpgsql {path} AS $f$
 BEGIN
-    IF NOT {schema}.lawtasks_bound() OR {schema}.lawtasks_is_coordinator() THEN
+    IF (NEW.id, NEW.task_id, NEW.seq, NEW.title, NEW.text, NEW.lead_unit)
+       IS NOT DISTINCT FROM (OLD.id, OLD.task_id, OLD.seq, OLD.title, OLD.text, OLD.lead_unit)
+       OR NOT pg_catalog.row_security_active('{schema}.item'::pg_catalog.regclass)
+       OR {schema}.lawtasks_is_coordinator() THEN
         RETURN NEW;
     END IF;
-    IF (NEW.id, NEW.task_id, NEW.seq, NEW.title, NEW.text, NEW.lead_unit)
-       IS DISTINCT FROM (OLD.id, OLD.task_id, OLD.seq, OLD.title, OLD.text, OLD.lead_unit)
-    THEN
-        RAISE EXCEPTION 'lawtasks: only a coordinator changes an item''s title, text, task, '
-            'number or lead unit (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
+    RAISE EXCEPTION 'lawtasks: only a coordinator changes an item''s title, text, task, '
+        'number or lead unit (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
 END
 $f$;
 DROP TRIGGER IF EXISTS lawtasks_item_changed ON {schema}.item;
@@ -417,13 +426,14 @@ CREATE TRIGGER lawtasks_item_changed BEFORE UPDATE ON {schema}.item
 CREATE OR REPLACE FUNCTION {schema}.lawtasks_item_recorded() RETURNS trigger
     LANGUAGE plpgsql {path} AS $f$
 DECLARE
+    old_row jsonb;
+    new_row jsonb;
     changed text;
-    now_is text;
     anyone boolean;
     now_by text;
     now_version integer;
 BEGIN
-    IF NOT {schema}.lawtasks_bound() THEN
+    IF NOT pg_catalog.row_security_active('{schema}.item'::pg_catalog.regclass) THEN
         RETURN NULL;
     END IF;
     anyone := {schema}.lawtasks_is_coordinator();
@@ -435,13 +445,14 @@ BEGIN
                 'version', current_user, NEW.id USING ERRCODE = 'insufficient_privilege';
         END IF;
     END IF;
+    old_row := pg_catalog.to_jsonb(OLD);
+    new_row := pg_catalog.to_jsonb(NEW);
     FOREACH changed IN ARRAY ARRAY['status', 'progress', 'lead_unit', 'assisting_units',
                                    'responsible_person', 'due', 'target'] LOOP
-        now_is := pg_catalog.to_jsonb(NEW) ->> changed;
-        IF now_is IS DISTINCT FROM pg_catalog.to_jsonb(OLD) ->> changed AND NOT EXISTS (
+        IF new_row -> changed IS DISTINCT FROM old_row -> changed AND NOT EXISTS (
             SELECT 1 FROM {schema}.event e
             WHERE e.item_id = NEW.id AND e.field = changed
-              AND e.new IS NOT DISTINCT FROM now_is
+              AND e.new IS NOT DISTINCT FROM new_row ->> changed
               AND (anyone OR e.actor = current_user::text)
               AND {this_transaction})
         THEN
