@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import make_url
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
 from lawtasks import db
@@ -26,9 +27,11 @@ from lawtasks.cli import app
 from lawtasks.db import make_engine
 from lawtasks.errors import DatabaseError, DomainError
 from lawtasks.models import Event
+from lawtasks.readmodel import load_plan
 from lawtasks.seed import seed
 from lawtasks.services import ItemReturn, Ledger
 
+from .conftest import TODAY
 from .postgres import Server
 
 # Names of our own, so that other test files removing "alice" or "bob" from the officers'
@@ -465,3 +468,41 @@ def test_a_held_writer_lock_makes_writers_give_up_naming_the_holder(
     assert ledger.dump() == before
     # The lock released, writing works again.
     Ledger(ledger.engine, actor=COORDINATOR).update(["2.1"], progress=10)
+
+
+def test_a_held_table_lock_makes_readers_and_writers_give_up(
+    ledger: Ledger13, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LOCK TABLE needs only the UPDATE every officer has on items: held idle, it would stop
+    every reader and writer of the county's ledger with no end."""
+    monkeypatch.setattr(db, "WRITER_LOCK_TIMEOUT_MS", 2000, raising=False)
+    before = ledger.dump()
+    holder = ledger.connect(OFFICER, application_name="psql")
+    holder.execute("LOCK TABLE item IN ACCESS EXCLUSIVE MODE")
+    engine = make_engine(ledger.url)
+    outcome: list[BaseException | None] = []
+
+    def read_and_write() -> None:
+        for attempt in (
+            lambda: load_plan(engine, slug=None, today=TODAY),
+            lambda: Ledger(engine, actor=COORDINATOR).update(["2.1"], progress=10),
+        ):
+            try:
+                attempt()
+                outcome.append(None)
+            except BaseException as error:
+                outcome.append(error)
+
+    worker = threading.Thread(target=read_and_write, daemon=True)
+    worker.start()
+    worker.join(30)
+    hung = worker.is_alive()
+    holder.close()
+    worker.join(30)
+    engine.dispose()
+    assert not hung, "a reader or writer waited on the held table lock without giving up"
+    assert len(outcome) == 2
+    for error in outcome:
+        assert isinstance(error, OperationalError), error
+        assert "lock timeout" in str(error)
+    assert ledger.dump() == before

@@ -170,6 +170,15 @@ _LOCK_NOT_AVAILABLE = "55P03"
 def _server_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
 
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        # No lock is waited for forever either: an officer's login may hold a table lock
+        # (LOCK TABLE item needs only the UPDATE every officer has) idle in psql.
+        if engine.dialect.name == "postgresql":
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {int(WRITER_LOCK_TIMEOUT_MS)}")
+            dbapi_connection.commit()
+
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         # Writers take one transaction-scoped advisory lock, so that events are appended
@@ -203,7 +212,7 @@ def _server_engine(url: str) -> Engine:
             raise DatabaseError(
                 "error.db_writer_lock", seconds=f"{timeout / 1000:g}", holder=holder, pid=pid
             ) from None
-        # Back to the wait for row locks the transaction had before.
+        # Back to the session's own lock_timeout for the rest of the transaction.
         connection.exec_driver_sql(
             "SELECT set_config('lock_timeout', %(previous)s, true)", {"previous": previous}
         )
