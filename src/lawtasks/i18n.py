@@ -502,6 +502,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} names no plan and the ledger holds several ({plans}): add a plan column, "
         "or name it with --plan.",
     ),
+    "returns.unknown_plan": (
+        "{file} 注明的计划 {plan} 不在本台账中(计划:{plans}),也不是当前计划的名称。",
+        "{file} names plan {plan}, which this ledger does not hold (its plans: {plans}) and "
+        "which is not the name of the plan in hand.",
+    ),
     "returns.bad_made": (
         "填报时间 {value} 无效:应写作 2022-06-30 或 2022-06-30T17:00:00。",
         "Invalid time made {value}: write it as 2022-06-30 or 2022-06-30T17:00:00.",

@@ -680,6 +680,8 @@ class ReturnContext:
     sheets: Mapping[str, IssuedSheetView] = field(default_factory=dict)
     plans: tuple[str, ...] = ()  # every plan's slug
     plan_named: bool = False  # the user named the plan (--plan), rather than the default
+    # Each plan's slug by its title, as an exported 台账 names it.
+    titles: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_return_context(engine: Engine, slug: str | None, *, plan_named: bool) -> ReturnContext:
@@ -692,7 +694,8 @@ def load_return_context(engine: Engine, slug: str | None, *, plan_named: bool) -
 
     with Session(engine) as session:
         plan = resolve_plan(session, slug)
-        slugs = tuple(session.exec(select(Plan.slug).order_by(col(Plan.slug))))
+        known = list(session.exec(select(Plan.slug, Plan.title).order_by(col(Plan.slug))))
+        slugs = tuple(slug for slug, _ in known)
         sheets = {
             sheet.id: IssuedSheetView(
                 sheet.id,
@@ -702,4 +705,7 @@ def load_return_context(engine: Engine, slug: str | None, *, plan_named: bool) -
             )
             for sheet in session.exec(select(IssuedSheet).where(IssuedSheet.plan_id == plan.id))
         }
-    return ReturnContext(sheets, slugs, plan_named)
+    # A title two plans share names neither.
+    shared = {title for title, count in Counter(title for _, title in known).items() if count > 1}
+    titles = {title: slug for slug, title in known if title not in shared}
+    return ReturnContext(sheets, slugs, plan_named, titles)

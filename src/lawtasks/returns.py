@@ -212,8 +212,19 @@ def _read_records(
     for number, record in records:
         cells = {key.strip().lower(): value for key, value in record.items() if key}
         plan = _cell_text(cells.get("plan"))
-        if plan and plan != view.slug:
-            raise DomainError("returns.other_plan", file=path.name, plan=plan, current=view.slug)
+        # A 台账 exported as CSV names its plan by title: the same plan, written for people.
+        named = plan == view.slug or (
+            plan in (view.title, view.name) and context.titles.get(view.title) == view.slug
+        )
+        if plan and not named:
+            slug = plan if plan in context.plans else context.titles.get(plan)
+            if slug is not None:
+                raise DomainError(
+                    "returns.other_plan", file=path.name, plan=slug, current=view.slug
+                )
+            raise DomainError(
+                "returns.unknown_plan", file=path.name, plan=plan, plans=", ".join(context.plans)
+            )
         if not plan and not context.plan_named and len(context.plans) > 1:
             # A late 2022 return must not land on the 2023 plan because that is the newest.
             raise DomainError("returns.no_plan", file=path.name, plans=", ".join(context.plans))
