@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lawtasks import db
 from lawtasks.db import sqlite_path
+from lawtasks.durable import sync_directory
 from lawtasks.errors import DatabaseError, DomainError
 from lawtasks.i18n import t
 from lawtasks.location import SCHEMA_VERSION
@@ -69,18 +70,7 @@ def _replacing(target: Path) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _sync_directory(target.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    # The rename is durable once the directory is on disk; Windows cannot open a
-    # directory and has no need to.
-    with contextlib.suppress(OSError):
-        descriptor = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+    sync_directory(target.parent)
 
 
 def _copy(source: Path, target: Path, *, page_size: int | None = None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import os
@@ -13,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from lawtasks.durable import sync_directory
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 
@@ -59,7 +59,7 @@ def write_atomically(path: Path, data: bytes, *, keep: Sequence[Path] = ()) -> P
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _sync_directory(directory)
+    sync_directory(directory)
     return path
 
 
@@ -105,19 +105,6 @@ def _same_file(target: Path, status: os.stat_result | None, guarded: Path) -> bo
     except OSError:
         return False
     return (status.st_dev, status.st_ino) == (other.st_dev, other.st_ino)
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make the rename itself durable. POSIX needs the directory synced for that; Windows
-    cannot open a directory this way and journals the rename itself."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def stable_zip(data: bytes, when: date) -> bytes:
