@@ -870,7 +870,8 @@ def test_log_table_and_csv(history: Cli) -> None:
     assert re.search(r"alice\s+2\.1\s+set\s+progress 0 → 30", table)
     assert re.search(r"bob\s+2\s+note\s+note: task note", table)
     rows = list(csv.DictReader(io.StringIO(history.ok("log", "--format", "csv").stdout)))
-    assert list(rows[0]) == ["id", "at", "actor", "ref", "action", "field", "old", "new"]
+    header = ["id", "at", "actor", "for_unit", "ref", "action", "field", "old", "new"]
+    assert list(rows[0]) == header
     assert len(rows) == 6
     assert rows[2] == rows[2] | {"ref": "2.1", "field": "progress", "old": "0", "new": "30"}
 
