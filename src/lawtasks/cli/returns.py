@@ -1,0 +1,204 @@
+"""The departments' returns (填报): sheets out, returns in, reminders.
+
+No `from __future__ import annotations`: typer reads each command's signature (see core).
+"""
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from lawtasks.cli.core import (
+    Command,
+    PlanOpt,
+    app,
+    ledger_files,
+    print_json,
+    settings_of,
+)
+from lawtasks.errors import DomainError
+from lawtasks.i18n import t
+
+# -- departments' returns (填报) -------------------------------------------------------------
+
+
+@app.command(cls=Command, help=t("help.sheets"))
+def sheets(
+    ctx: typer.Context,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help=t("help.sheets_unit"), show_default=False, metavar="UNIT"),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help=t("help.sheets_dir"), metavar="DIR")
+    ] = ".",
+    plan: PlanOpt = None,
+) -> None:
+    from pathlib import Path
+
+    from lawtasks.exporters.files import write_atomically
+    from lawtasks.exporters.sheets import render_sheet
+
+    settings = settings_of(ctx)
+    view = settings.view(plan)
+    directory = Path(output)
+    if not directory.is_dir():
+        raise DomainError("export.missing_dir", path=str(directory))
+    by_unit: dict[str, list[Any]] = {}
+    unassigned = []
+    for task in view.tasks:
+        for item in task.items:
+            if not item.lead_unit:
+                unassigned.append(item.id)
+            elif unit is None or unit in item.lead_unit:
+                by_unit.setdefault(item.lead_unit, []).append((task, item))
+    if unassigned:
+        # Not silently skipped: someone must give these items a lead unit.
+        typer.echo(t("sheets.no_unit", ids=", ".join(unassigned)), err=True)
+    if not by_unit:
+        typer.echo(t("sheets.none"))
+        return
+    # Recorded first: a returned sheet is checked against what was sent, not its own stamp.
+    sent = {
+        name: [(item.id, item.version, item.status.value, item.progress) for _, item in rows]
+        for name, rows in by_unit.items()
+    }
+    sheet_ids = settings.ledger(view.slug).issue_sheets(sent)
+    for name, rows in sorted(by_unit.items()):
+        safe = _file_safe(name)
+        path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
+        write_atomically(
+            path,
+            render_sheet(view, name, rows, sheet_id=sheet_ids[name]),
+            keep=ledger_files(settings),
+        )
+        typer.echo(t("sheets.written", unit=name, path=str(path), count=len(rows)))
+
+
+@app.command(cls=Command, help=t("help.apply"))
+def apply(
+    ctx: typer.Context,
+    files: Annotated[list[str], typer.Argument(help=t("help.apply_files"), metavar="FILE")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("help.dry_run"))] = False,
+    force: Annotated[
+        list[str] | None,
+        typer.Option("--force", help=t("help.force"), show_default=False, metavar="ID"),
+    ] = None,
+    plan: PlanOpt = None,
+) -> None:
+    from pathlib import Path
+
+    from lawtasks.readmodel import load_return_context
+    from lawtasks.returns import preview_returns
+
+    settings = settings_of(ctx)
+    view = settings.view(plan)
+    context = load_return_context(
+        settings.engine, view.slug, plan_named=(plan or settings.plan) is not None
+    )
+    forced = set(force or ())
+    result = preview_returns(
+        [Path(name) for name in files], view, context, actor=settings.actor, force=forced
+    )
+    if result.errors:
+        typer.echo("\n".join(result.errors), err=True)
+        raise DomainError("returns.refused", count=len(result.errors))
+    # One write each: a return of 10,000 rows previews 10,000 lines.
+    if result.preview:
+        typer.echo("\n".join(result.preview))
+    if result.conflicts:
+        typer.echo("\n".join(result.conflicts), err=True)
+        raise DomainError("returns.conflicts_refused", count=result.conflict_count)
+    if not result.entries:
+        typer.echo(t("returns.nothing"))
+        return
+    if dry_run:
+        typer.echo(t("returns.dry_run"))
+        return
+    outcome = settings.ledger(view.slug).apply_returns(result.entries)
+    items = {change.ref for change in outcome.changes}
+    typer.echo(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+
+
+def _file_safe(name: str) -> str:
+    """A unit's name as part of a file name: the characters no file system takes go."""
+    return "".join("_" if ch in '/\\:*?"<>|' else ch for ch in name)
+
+
+class RemindFormat(StrEnum):
+    text = "text"
+    json = "json"
+    docx = "docx"
+
+
+@app.command(cls=Command, help=t("help.remind"))
+def remind(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option("--within", help=t("help.within"), metavar="DAYS")] = 7,
+    fmt: Annotated[
+        RemindFormat, typer.Option("--format", "-f", help=t("help.format"))
+    ] = RemindFormat.text,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help=t("help.sheets_dir"), metavar="DIR")
+    ] = ".",
+    plan: PlanOpt = None,
+) -> None:
+    from datetime import timedelta
+
+    from lawtasks.domain import Warning
+    from lawtasks.render import printable
+
+    if within < 0:
+        raise DomainError("error.within", value=within)
+    settings = settings_of(ctx)
+    view = settings.view(plan)
+    # A window reaching past the calendar's last day is the whole future, not an overflow.
+    left = (date.max - view.today).days
+    horizon = date.max if within >= left else view.today + timedelta(days=within)
+    by_unit: dict[str, list[Any]] = {}
+    for item in view.items:
+        soon = item.due is not None and item.due <= horizon and item.status.value != "done"
+        if item.warning is not Warning.GREEN or soon:
+            by_unit.setdefault(item.lead_unit or t("remind.no_unit"), []).append(item)
+    if fmt is RemindFormat.json:
+        print_json(
+            {
+                "plan": view.summary_dict(),
+                "units": [
+                    {"unit": unit, "items": [item.as_dict() for item in items]}
+                    for unit, items in sorted(by_unit.items())
+                ],
+            }
+        )
+        return
+    if not by_unit:
+        typer.echo(t("remind.none"))
+        return
+    if fmt is RemindFormat.docx:
+        from pathlib import Path
+
+        from lawtasks.exporters.docx_report import render_reminder
+        from lawtasks.exporters.files import write_atomically
+
+        directory = Path(output)
+        if not directory.is_dir():
+            raise DomainError("export.missing_dir", path=str(directory))
+        for unit, items in sorted(by_unit.items()):
+            safe = _file_safe(unit)
+            path = directory / f"{view.slug}-{t('remind.doc_title')}-{safe}.docx"
+            write_atomically(
+                path,
+                render_reminder(view, unit, items, settings.actor),
+                keep=ledger_files(settings),
+            )
+            typer.echo(t("out.exported", path=str(path)))
+        return
+    for unit, items in sorted(by_unit.items()):
+        typer.echo(t("remind.title", unit=printable(unit), count=len(items)))
+        for item in items:
+            due = item.due.isoformat() if item.due else "—"
+            typer.echo(
+                f"  {item.id}  {item.warning.label}  {due}  {item.progress}%  "
+                f"{printable(item.title)}"
+            )
