@@ -8,14 +8,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from typer.testing import CliRunner
 
 from lawtasks.audit import verify
 from lawtasks.cli import app
 from lawtasks.db import make_engine
 from lawtasks.errors import DomainError
-from lawtasks.models import User
+from lawtasks.models import Event, Note, User
 from lawtasks.readmodel import list_users
 from lawtasks.seed import seed
 from lawtasks.services import Ledger
@@ -41,10 +41,26 @@ def units(engine: Engine) -> Engine:
     return with_units(engine)
 
 
-def test_without_users_anyone_may_change_anything(ledger: Ledger) -> None:
-    ledger.update(["2.1"], progress=10)
-    ledger.add_note("2", "a task note")
-    assert ledger.engine is not None
+def test_without_users_anyone_may_change_anything(engine: Engine) -> None:
+    assert list_users(engine) == []
+    anyone = Ledger(engine, actor="anyone")
+    anyone.update(["2.1"], progress=10)
+    anyone.add_note("2", "a task note")
+    item = item_row(engine, "2.1")
+    assert (item.progress, item.updated_by) == (10, "anyone")
+    with Session(engine) as session:
+        notes = session.exec(select(Note.author, Note.text)).all()
+        changes = session.exec(
+            select(Event.actor, Event.action, Event.field, Event.new)
+            .where(Event.action != "import")
+            .order_by(col(Event.id))
+        ).all()
+    assert ("anyone", "a task note") in notes
+    assert changes == [
+        ("anyone", "set", "status", "in_progress"),
+        ("anyone", "set", "progress", "10"),
+        ("anyone", "note", "note", "a task note"),
+    ]
 
 
 def test_the_first_user_must_be_a_coordinator(engine: Engine) -> None:
@@ -145,14 +161,36 @@ def test_the_last_coordinator_stays(units: Engine) -> None:
         office.remove_user("bob")
 
 
+def user_events(engine: Engine, subject: str) -> list[tuple[object, ...]]:
+    """The trail's events about one user, oldest first: who, what, old and new value."""
+    with Session(engine) as session:
+        rows = session.exec(select(Event).where(Event.subject == subject).order_by(col(Event.id)))
+        return [(e.actor, e.action, e.field, e.old, e.new, e.plan_id) for e in rows]
+
+
 def test_user_changes_are_in_the_chained_trail(units: Engine) -> None:
-    Ledger(units, actor="office").add_user("alice", unit="县公安局")
-    report = verify(units)
-    assert report.intact
+    office = Ledger(units, actor="office")
+    office.add_user("alice", unit="县公安局")
+    office.add_user("carol", unit="司法局", coordinator=True)
+    office.remove_user("carol")
     with Session(units) as session:
         alice = session.get(User, "alice")
     assert alice is not None
     assert alice.unit == "县公安局"
+    # Users belong to no plan: their events carry no plan_id, yet are chained all the same.
+    assert user_events(units, "alice") == [
+        ("office", "user", "user", None, "alice", None),  # with_units adds her
+        ("office", "user", "unit", None, "司法局", None),
+        ("office", "user", "unit", "司法局", "县公安局", None),
+    ]
+    assert user_events(units, "carol") == [
+        ("office", "user", "user", None, "carol", None),
+        ("office", "user", "unit", None, "司法局", None),
+        ("office", "user", "coordinator", "no", "yes", None),
+        ("office", "user", "user", "carol", None, None),
+    ]
+    report = verify(units)
+    assert report.intact
 
 
 def test_users_list_counts_the_items_each_may_change(units: Engine) -> None:

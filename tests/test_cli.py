@@ -1279,6 +1279,14 @@ def test_users_remove_keeps_their_history(cli: Cli) -> None:
     assert "is not a user of this ledger" in one_error_line(
         cli("note", "2.3", "again", user="alice")
     )
+    # Her arrival and her removal are events of the trail, written by the coordinator.
+    assert cli.query(
+        "SELECT actor, action, field, old, new FROM event WHERE subject = ? ORDER BY id", "alice"
+    ) == [
+        ("office", "user", "user", None, "alice"),
+        ("office", "user", "unit", None, "县司法局"),
+        ("office", "user", "user", "alice", None),
+    ]
     cli.ok("verify")  # the user events are in the chain too; a break exits 1
 
 
