@@ -83,11 +83,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有变化:各项已是所给的值。",
         "Nothing changed: every field already had that value.",
     ),
-    "error.global_option": (
-        "{option} 是 lawtasks 本身的选项,要写在命令之前,例如:lawtasks {option} … set 2.1",
-        "{option} is an option of lawtasks itself and goes before the command, e.g. "
-        "lawtasks {option} … set 2.1",
-    ),
     "out.more_changes": (
         "……另有 {count} 处修改,lawtasks log 可查看全部。",
         "… and {count} more changes; lawtasks log shows them all.",

@@ -11,6 +11,7 @@ start, and string annotations would be compiled and evaluated anew each time (ab
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -152,25 +153,66 @@ def _localise_params(params: list[Any]) -> list[Any]:
     return params
 
 
-# Options of `lawtasks` itself, which go before the command (`lawtasks --user x set ...`).
-_GLOBAL_OPTIONS = ("--db", "--user", "--lang", "--today", "--debug")
+# Options of `lawtasks` itself (`lawtasks --user x set ...`). Officers type them after the
+# command just as often (`lawtasks apply returns.csv --user 数据组`), so the root group moves
+# them in front of it; --plan stays with a command that has its own.
+_GLOBAL_VALUE_OPTIONS = ("--db", "--user", "--lang", "--today", "--plan")
+_GLOBAL_FLAGS = ("--debug",)
+_GLOBAL_OPTIONS = (*_GLOBAL_VALUE_OPTIONS, *_GLOBAL_FLAGS)
+
+
+def _global_option(arg: str) -> tuple[str, bool] | None:
+    """The global option `arg` names, and whether its value is in the same word (--db=x)."""
+    name, equals, _ = arg.partition("=")
+    if name in _GLOBAL_VALUE_OPTIONS:
+        return name, bool(equals)
+    if arg in _GLOBAL_FLAGS:
+        return arg, True
+    return None
+
+
+def hoist_global_options(args: list[str], takes_plan: Callable[[list[str]], bool]) -> list[str]:
+    """`args` with the global options written after the command moved in front of it.
+
+    `takes_plan(command_words)` says whether the command has a --plan of its own. Nothing
+    after `--` moves: that is the command's own text.
+    """
+    index = 0
+    while index < len(args):  # the options before the command
+        found = _global_option(args[index])
+        if found is None:
+            if args[index].startswith("-"):
+                index += 1  # --version, --help and the like: click reports them
+                continue
+            break
+        index += 1 if found[1] else 2
+    front, rest = args[:index], args[index:]
+    moved: list[str] = []
+    kept: list[str] = []
+    position = 0
+    while position < len(rest):
+        arg = rest[position]
+        if arg == "--":
+            kept += rest[position:]
+            break
+        found = _global_option(arg)
+        words = [word for word in kept if not word.startswith("-")][:2]
+        if found is not None and not (found[0] == "--plan" and takes_plan(words)):
+            width = 1 if found[1] else 2
+            if width == 2 and position + 1 >= len(rest):
+                kept.append(arg)  # no value: click names the missing value
+                break
+            moved += rest[position : position + width]
+            position += width
+            continue
+        kept.append(arg)
+        position += 1
+    return [*front, *moved, *kept]
 
 
 class Command(TyperCommand):
     def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
         return _localise_params(super().get_params(ctx))
-
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
-        from typer._click.exceptions import NoSuchOption
-
-        try:
-            return super().parse_args(ctx, args)
-        except NoSuchOption as error:
-            # The commonest slip: a global option after the command. Say where it goes.
-            if error.option_name in _GLOBAL_OPTIONS:
-                error.message = t("error.global_option", option=error.option_name)
-                error.possibilities = None
-            raise
 
 
 class Group(TyperGroup):
@@ -183,6 +225,24 @@ class Group(TyperGroup):
 
     def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
         return _localise_params(super().get_params(ctx))
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if ctx.parent is None and not ctx.resilient_parsing:
+            args = hoist_global_options(args, lambda words: self._takes_plan(ctx, words))
+        return super().parse_args(ctx, args)
+
+    def _takes_plan(self, ctx: typer.Context, words: list[str]) -> bool:
+        """Has the command named by `words` (`apply`, `users list`) an option --plan?"""
+        command: Any = self
+        for word in words:
+            if not hasattr(command, "get_command"):
+                break
+            command = command.get_command(ctx, word)
+            if command is None:
+                return False
+        if command is self:
+            return False
+        return any("--plan" in getattr(param, "opts", ()) for param in command.params)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         from typer._click.exceptions import Abort, ClickException, Exit
