@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import pytest
 from hypothesis import given
@@ -39,13 +43,70 @@ def test_bad_progress(text: str) -> None:
         parse_progress(text)
 
 
-@given(st.text(max_size=20))
-def test_progress_accepts_only_whole_numbers_in_range(text: str) -> None:
+T = TypeVar("T")
+
+
+def _outcome(parse: Callable[[str], T], text: str) -> T | DomainError:
+    """What `parse` makes of `text`: its value, or the error it refuses the text with."""
     try:
-        value = parse_progress(text)
-    except DomainError:
+        return parse(text)
+    except DomainError as error:
+        return error
+
+
+def _number_form(digits: str, *, fullwidth: bool) -> str:
+    """Digits as typed on a Chinese keyboard: ASCII, or full-width (０-９)."""
+    return digits.translate(_FULLWIDTH) if fullwidth else digits
+
+
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+# Progress as officers type it: 80, ８０, 080, +80, 80%, 80 ％, with spaces around.
+_PROGRESS_FORMS = st.builds(
+    lambda n, pad, fullwidth, plus, percent, space: (
+        space + plus + _number_form(str(n).zfill(pad), fullwidth=fullwidth) + percent + space,
+        n,
+    ),
+    st.integers(0, 100),
+    st.integers(1, 3),
+    st.booleans(),
+    st.sampled_from(["", "+"]),
+    st.sampled_from(["", "%", "％", " %"]),
+    st.sampled_from(["", " ", "\u3000"]),
+)
+# Near misses, each refused: out of range, signed, a fraction, a word, a Chinese numeral.
+_PROGRESS_REFUSED = st.one_of(
+    st.integers(101, 999).map(str),
+    st.integers(1, 100).map(lambda n: f"-{n}"),
+    st.builds(lambda n, d: f"{n}.{d}", st.integers(0, 99), st.integers(1, 9)),
+    st.sampled_from(["abc", "八十", "1e2", "50%%", "", "%", "++5"]),
+)
+
+
+@given(
+    st.one_of(
+        _PROGRESS_FORMS,
+        _PROGRESS_REFUSED.map(lambda text: (text, -1)),
+        st.text(max_size=20).map(lambda text: (text, None)),
+    )
+)
+def test_progress_accepts_only_whole_numbers_in_range(case: tuple[str, int | None]) -> None:
+    """A third of the inputs are valid forms, each read as its number; a third are near
+    misses, each refused; the rest is any text, read as its own digits or refused."""
+    text, expected = case
+    if expected is not None and expected >= 0:
+        assert parse_progress(text) == expected
+        return
+    if expected == -1:
+        with pytest.raises(DomainError) as refused:
+            parse_progress(text)
+        assert refused.value.key == "error.progress"
+        return
+    value = _outcome(parse_progress, text)
+    if isinstance(value, DomainError):
+        assert value.key == "error.progress"
         return
     assert 0 <= value <= 100
+    assert value == int(re.sub("[^0-9]", "", unicodedata.normalize("NFKC", text)))
 
 
 def test_status_accepts_codes_and_labels() -> None:
@@ -91,7 +152,112 @@ def test_bad_dates(text: str) -> None:
         parse_date(text, year=2022)
 
 
-@given(st.text(max_size=12))
-def test_dates_either_parse_or_raise_a_domain_error(text: str) -> None:
-    with contextlib.suppress(DomainError):
-        parse_date(text, year=2022)
+PLAN_YEAR = 2022
+_CN_DIGIT = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """1 to 31 in Chinese numerals (三, 十二, 二十一), as plans write months and days."""
+    tens, units = divmod(n, 10)
+    if tens == 0:
+        return _CN_DIGIT[units]
+    return ("" if tens == 1 else _CN_DIGIT[tens]) + "十" + (_CN_DIGIT[units] if units else "")
+
+
+def _end_of(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@st.composite
+def _date_forms(draw: st.DrawFn) -> tuple[str, date]:
+    """One of the officers' date forms (see lawtasks.dates) with the date it means."""
+    year = draw(st.integers(2000, 2099))
+    month = draw(st.integers(1, 12))
+    day = draw(st.integers(1, calendar.monthrange(year, month)[1]))
+    written_year = draw(st.booleans())
+    prefix = draw(st.sampled_from([f"{year}年", f"{year}"])) if written_year else ""
+    meant = year if written_year else PLAN_YEAR
+
+    def number(n: int) -> str:
+        form = draw(st.sampled_from(["arabic", "fullwidth", "chinese"]))
+        if form == "chinese":
+            return _chinese(n)
+        return _number_form(str(n), fullwidth=form == "fullwidth")
+
+    kind = draw(st.sampled_from(["numeric", "day", "month", "year", "quarter", "half"]))
+    if kind == "numeric":
+        sep = draw(st.sampled_from("-/."))
+        pad = draw(st.sampled_from([1, 2]))
+        return f"{year}{sep}{str(month).zfill(pad)}{sep}{str(day).zfill(pad)}", date(
+            year, month, day
+        )
+    if kind == "day":
+        if written_year:
+            prefix = f"{year}年"  # 2022 6月30日 would read as a year of 20226
+        end = draw(st.sampled_from(["日", "号", ""]))
+        return f"{prefix}{number(month)}月{number(day)}{end}", date(
+            meant if written_year else PLAN_YEAR, month, day
+        )
+    if kind == "month":
+        if written_year:
+            prefix = f"{year}年"
+        end = draw(st.sampled_from(["底", "末", "份", "前", "内", ""]))
+        return f"{prefix}{number(month)}月{end}", _end_of(meant, month)
+    if kind == "year":
+        if written_year:
+            end = draw(st.sampled_from(["底", "末", "年底", "年末", "年内", "全年"]))
+            return f"{year}{end}", date(year, 12, 31)
+        return draw(st.sampled_from(["年底", "年末", "年内", "全年"])), date(PLAN_YEAR, 12, 31)
+    if kind == "quarter":
+        quarter = draw(st.integers(1, 4))
+        form = draw(
+            st.sampled_from(
+                [
+                    f"第{_chinese(quarter)}季度",
+                    f"{_chinese(quarter)}季度末",
+                    f"{quarter}季度底",
+                    f"Q{quarter}",
+                    f"q{quarter}",
+                ]
+            )
+        )
+        return prefix + form, _end_of(meant, quarter * 3)
+    half = draw(st.sampled_from(["上", "下"]))
+    end = draw(st.sampled_from(["", "末", "底"]))
+    return f"{prefix}{half}半年{end}", _end_of(meant, 6 if half == "上" else 12)
+
+
+# Near misses, each refused: a day the month lacks, a 13th month, a fifth quarter, a bare
+# 底 or year, a word.
+_DATES_REFUSED = st.one_of(
+    st.integers(2000, 2099).map(lambda year: f"{year}-02-30"),
+    st.integers(13, 99).map(lambda month: f"{month}月底"),
+    st.sampled_from(["第五季度", "Q5", "底", "末", "2022", "明天", "", "6月32日", "十三月"]),
+)
+
+
+@given(
+    st.one_of(
+        _date_forms(),
+        _DATES_REFUSED.map(lambda text: (text, "refused")),
+        st.text(max_size=12).map(lambda text: (text, None)),
+    )
+)
+def test_dates_either_parse_or_raise_a_domain_error(case: tuple[str, date | str | None]) -> None:
+    """A third of the inputs are valid forms, each read as the date it means; a third are
+    near misses, each refused; the rest is any text: a date or the date error."""
+    text, expected = case
+    if isinstance(expected, date):
+        assert parse_date(text, year=PLAN_YEAR) == expected
+        return
+    if expected == "refused":
+        with pytest.raises(DomainError) as refused:
+            parse_date(text, year=PLAN_YEAR)
+        assert refused.value.key == "error.date"
+        return
+    value = _outcome(lambda text: parse_date(text, year=PLAN_YEAR), text)
+    if isinstance(value, DomainError):
+        assert value.key == "error.date"
+        return
+    # A date read from noise is still anchored: the plan year or a year written in the text.
+    assert value.year == PLAN_YEAR or str(value.year) in unicodedata.normalize("NFKC", text)
