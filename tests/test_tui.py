@@ -1,14 +1,20 @@
-"""The TUI driven with Pilot: every key and dialog, with the database checked afterwards."""
+"""The TUI driven with Pilot: every key and dialog, with the database checked afterwards.
+
+Writes run on a worker: a test waits for the outcome to be shown (`settled`) before it reads
+the database, never for a fixed time.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -17,10 +23,10 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 
 from lawtasks.readmodel import ItemView, TaskView, load_history, load_plan
 from lawtasks.services import Ledger
-from lawtasks.tui.app import LawtasksApp
+from lawtasks.tui.app import LawtasksApp, make_app
 from lawtasks.tui.screens.dialogs import FilterDialog, HelpScreen, NoteDialog, PromptDialog
 from lawtasks.tui.screens.export_dialog import ExportDialog
-from lawtasks.tui.screens.main import MainScreen
+from lawtasks.tui.screens.main import WRITES, MainScreen
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.plan_tree import PlanTree
 
@@ -34,12 +40,13 @@ def item(engine: Engine, ref: str) -> ItemView:
 
 
 def run(engine: Engine, scenario: Scenario, *, size: tuple[int, int] = (120, 40)) -> None:
-    app = LawtasksApp(engine=engine, actor="tui-officer", today=TODAY, poll_interval=0.2)
+    app = make_app(engine=engine, actor="tui-officer", today=TODAY, poll_interval=0.2)
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
             await loaded(pilot)
             await scenario(pilot, app)
+            await settled(pilot, app)
 
     asyncio.run(main())
 
@@ -52,10 +59,31 @@ async def loaded(pilot: Pilot[None]) -> None:
         if isinstance(screen, MainScreen) and screen.view is not None:
             tree = screen.query_one(PlanTree)
             if tree.cursor_node is not None and tree.cursor_node.data is not None:
-                await pilot.pause()
+                await settled(pilot, pilot.app)  # and the detail pane shows its history
                 return
         await pilot.pause(0.02)
     raise AssertionError("the plan never loaded")
+
+
+def workers(app: LawtasksApp, *groups: str) -> list[Any]:
+    return [worker for worker in app.workers if worker.group in groups]
+
+
+async def settled(pilot: Pilot[None], app: LawtasksApp) -> None:
+    """Wait until every write asked for is done and its outcome shown, and the detail pane
+    shows the history of the node under the cursor (a write's reload reads it again)."""
+    screen = main_screen(app)
+    for _ in range(1000):
+        busy = [worker for worker in workers(app, WRITES, "history") if not worker.is_finished]
+        await app.workers.wait_for_complete(busy)
+        await pilot.pause()  # the messages they posted are handled
+        node = screen.selected()
+        shown = node is None or (
+            screen._history is not None and screen._history[0] == PlanTree.key(node)
+        )
+        if not busy and shown and not screen.writes.unsettled:
+            return
+    raise AssertionError("the writes never settled")
 
 
 async def exported(app: LawtasksApp) -> None:
@@ -135,9 +163,11 @@ def test_left_and_right_collapse_and_expand(engine: Engine) -> None:
 def test_space_toggles_an_item_done_and_reopens_it(engine: Engine) -> None:
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
         await pilot.press("down", "space")
+        await settled(pilot, app)
         assert (item(engine, "1.1").status.value, item(engine, "1.1").progress) == ("done", 100)
         assert cursor(app) == "1.1"  # the cursor stays where it was
         await pilot.press("space")
+        await settled(pilot, app)
         assert item(engine, "1.1").status.value == "in_progress"
 
     run(engine, scenario)
@@ -149,6 +179,7 @@ def test_space_on_a_task_applies_to_all_its_items(engine: Engine) -> None:
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
         await go_to(pilot, app, "2")
         await pilot.press("space")
+        await settled(pilot, app)
         assert [item(engine, f"2.{n}").status.value for n in (1, 2, 3)] == ["done"] * 3
         assert cursor(app) == "2"
 
@@ -161,6 +192,7 @@ def test_s_cycles_status(engine: Engine) -> None:
         seen = []
         for _ in range(4):
             await pilot.press("s")
+            await settled(pilot, app)
             seen.append(item(engine, "3.1").status.value)
         assert seen == ["in_progress", "done", "blocked", "not_started"]
 
@@ -171,9 +203,11 @@ def test_plus_and_minus_move_progress_by_ten(engine: Engine) -> None:
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
         await go_to(pilot, app, "4.2")
         await pilot.press("plus", "plus", "plus", "minus")
+        await settled(pilot, app)
         assert item(engine, "4.2").progress == 20
         await go_to(pilot, app, "5")
         await pilot.press("plus")
+        await settled(pilot, app)
         assert [item(engine, f"5.{n}").progress for n in (1, 2, 3)] == [10, 10, 10]
 
     run(engine, scenario)
@@ -194,6 +228,7 @@ def test_p_sets_an_exact_progress_and_refuses_a_bad_one(engine: Engine) -> None:
         app.screen.query_one(Input).value = "65"
         await pilot.press("enter")
         assert isinstance(app.screen, MainScreen)
+        await settled(pilot, app)
         assert (item(engine, "2.2").progress, item(engine, "2.2").status.value) == (
             65,
             "in_progress",
@@ -237,6 +272,7 @@ def test_n_adds_a_multiline_chinese_note_with_ctrl_s(engine: Engine) -> None:
         app.screen.query_one(TextArea).text = "已印发学习计划。\n下一步:组织专题学习。"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, MainScreen)
+        await settled(pilot, app)
         assert "组织专题学习" in detail_text(app)
 
     run(engine, scenario)
@@ -265,7 +301,7 @@ def test_a_note_that_looks_like_markup_is_saved_and_shown_as_typed(engine: Engin
         await pilot.press("n")
         app.screen.query_one(TextArea).text = "a[/]b [red]x[/]"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot, app)
         assert app.is_running
         assert any("a[/]b [red]x[/]" in str(n.message) for n in app._notifications)
 
@@ -286,6 +322,7 @@ def test_stored_markup_and_escape_sequences_are_shown_literally(engine: Engine) 
 
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
         await pilot.press("down")
+        await settled(pilot, app)
         shown = detail_text(app)
         assert markup in shown
         assert "\x1b" not in shown
@@ -301,8 +338,10 @@ def test_ctrl_z_undoes_the_last_change(engine: Engine) -> None:
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
         await go_to(pilot, app, "2.1")
         await pilot.press("plus", "plus")
+        await settled(pilot, app)
         assert item(engine, "2.1").progress == 20
         await pilot.press("ctrl+z")
+        await settled(pilot, app)
         assert item(engine, "2.1").progress == 10
         assert cursor(app) == "2.1"
 
@@ -395,6 +434,7 @@ def test_a_stale_item_is_a_conflict_and_is_reloaded(engine: Engine) -> None:
             timer.pause()
         Ledger(app.engine, actor="colleague").update(["4.1"], progress=40)
         await pilot.press("plus")
+        await settled(pilot, app)
         assert item(engine, "4.1").progress == 40  # theirs, not overwritten
         node = main_screen(app).query_one(PlanTree).selected()
         assert isinstance(node, ItemView)
@@ -456,17 +496,33 @@ def test_e_exports_to_the_chosen_path(engine: Engine, tmp_path: Path) -> None:
     assert "持续强化党对法治政府建设的领导" in target.read_text(encoding="utf-8")
 
 
-def test_a_failed_export_says_why(engine: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", ["missing-directory", "onto-a-directory"])
+def test_a_failed_export_says_why(engine: Engine, tmp_path: Path, case: str) -> None:
+    if case == "missing-directory":
+        # lawtasks' own check: it names the directory that is not there.
+        target = tmp_path / "missing" / "季度报告.xlsx"
+        named, reason = "missing", "the directory does not exist"
+    else:
+        # The system's own refusal, which holds for root too: the path is a directory.
+        target = tmp_path / "季度报告.xlsx"
+        target.mkdir()
+        named, reason = "季度报告.xlsx", os.strerror(errno.EISDIR)
+
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
         await pilot.press("e")
-        app.screen.query_one(Input).value = str(tmp_path / "missing" / "x.xlsx")
+        app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
-        await exported(app)
+        await app.workers.wait_for_complete(workers(app, "export"))
         await pilot.pause()
-        assert any(n.severity == "error" for n in app._notifications)
+        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1, errors
+        # What went wrong and where, not only that something did.
+        assert named in errors[0]
+        assert reason in errors[0]
 
     run(engine, scenario)
     assert not (tmp_path / "missing").exists()
+    assert not any("季度报告" in path.name for path in tmp_path.rglob("*") if path.is_file())
 
 
 def test_every_action_is_in_the_command_palette(engine: Engine) -> None:
@@ -483,6 +539,7 @@ def test_every_action_is_in_the_command_palette(engine: Engine) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
+        await settled(pilot, app)
         assert item(engine, "1.2").status.value == "done"
 
     run(engine, scenario)
@@ -540,13 +597,15 @@ def test_a_applies_a_return_after_showing_its_preview(
         assert "There is no file" in str(app.screen.query_one("#prompt-error", Static).render())
         app.screen.query_one(Input).value = str(sheet)
         await pilot.press("enter")
+        await app.workers.wait_for_complete(workers(app, "return"))
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert any("progress 0 → 70" in line for line in app.screen.lines)
         assert item(engine, "2.1").progress == 0  # nothing before confirmation
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(pilot, app)
         assert isinstance(app.screen, MainScreen)
+        assert any("Applied" in str(n.message) for n in app._notifications)
 
     run(engine, scenario)
     row = item(engine, "2.1")
@@ -565,7 +624,7 @@ def test_on_postgresql_changes_arrive_by_notification(postgres: object) -> None:
     engine = make_engine(url)
     seed(engine)
     # Polling every hour: only LISTEN/NOTIFY can bring the change in time.
-    app = LawtasksApp(engine=engine, actor="watcher", today=TODAY, poll_interval=3600)
+    app = make_app(engine=engine, actor="watcher", today=TODAY, poll_interval=3600)
 
     async def main() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -602,8 +661,7 @@ def test_a_large_plan_opens_folded_and_makes_item_nodes_on_unfolding(engine: Eng
     )
     plan = ParsedPlan("某县报告", 2022, "", "三、主要工作任务", "big.txt", None, tasks)
     Ledger(engine, actor="seeder").import_plan(plan, slug="big")
-    app = LawtasksApp(engine=engine, actor="tui-officer", plan="big", today=TODAY,
-                      poll_interval=0.2)  # fmt: skip
+    app = make_app(engine=engine, actor="tui-officer", plan="big", today=TODAY, poll_interval=0.2)
 
     async def main() -> None:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -616,10 +674,7 @@ def test_a_large_plan_opens_folded_and_makes_item_nodes_on_unfolding(engine: Eng
             await pilot.pause()
             assert [len(node.children) for node in tree.root.children[:3]] == [0, 30, 0]
             await pilot.press("down", "space")  # 2.1 done
-            for _ in range(50):
-                if item_of(engine, "2.1").status.value == "done":
-                    break
-                await pilot.pause(0.02)
+            await settled(pilot, app)
             assert item_of(engine, "2.1").status.value == "done"
             # A change made elsewhere: the labels update in place, the folds stay as they are.
             Ledger(engine, actor="someone", plan="big").update(["3.1"], progress=50)

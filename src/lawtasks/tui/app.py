@@ -134,16 +134,39 @@ class LawtasksApp(App[None]):
         return latest_event_id(self.engine)
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen())
+        # The screen is handed the app as its LedgerSource: it never imports the app.
+        self.push_screen(MainScreen(self))
 
 
 def make_app(
-    db_url: str,
+    url: str | None = None,
     *,
+    engine: Engine | None = None,
     actor: str | None = None,
     plan: str | None = None,
     today: date | None = None,
+    language: str | None = None,
     poll_interval: float = POLL_SECONDS,
+    export_dir: Path | None = None,
 ) -> LawtasksApp:
-    """The app on the database at `db_url`, created and seeded on first use."""
-    return LawtasksApp(url=db_url, actor=actor, plan=plan, today=today, poll_interval=poll_interval)
+    """The app on the ledger at `url` (or on `engine`, already open), the only way it is
+    built: by `lawtasks`, `lawtasks tui`, the fast start and the tests alike.
+
+    A new ledger is created and seeded on first use. `actor` is who the changes are made
+    as (default: the login), `plan` the plan in hand (default: the newest), `today` a fixed
+    day for warnings and reports (default: the calendar), `language` zh or en (default:
+    as already set, else detected).
+    """
+    if language is not None:
+        from lawtasks import i18n
+
+        i18n.set_language(language)
+    return LawtasksApp(
+        engine=engine,
+        url=url,
+        actor=actor,
+        plan=plan,
+        today=today,
+        poll_interval=poll_interval,
+        export_dir=export_dir,
+    )

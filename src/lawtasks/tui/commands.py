@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from lawtasks.i18n import t
+from lawtasks.tui.screens.main import MainScreen
 
 # (message key of the title, action on the main screen)
 ACTIONS = (
@@ -32,8 +33,6 @@ ACTIONS = (
 
 class LedgerCommands(Provider):
     def _run(self, action: str) -> None:
-        from lawtasks.tui.screens.main import MainScreen
-
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, MainScreen):
                 self.app.call_later(screen.run_action, action)

@@ -3,12 +3,18 @@
 The screen turns keys into service calls and shows the result. It holds no SQL and no
 rules: reads go through lawtasks.readmodel, writes through lawtasks.services.Ledger, so the
 TUI leaves exactly the history the CLI would.
+
+The screen never waits on the database. Writes, plan reads, an item's history, a return's
+preview and exports run in thread workers that post a message back, and the screen decides
+what to show when it arrives. On PostgreSQL a write may wait seconds for the writers' lock:
+meanwhile the cursor moves, the detail pane follows and help opens.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,8 +24,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import get_current_worker
 
 from lawtasks.dates import parse_date
 from lawtasks.domain import (
@@ -34,6 +42,7 @@ from lawtasks.domain import (
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 from lawtasks.readmodel import (
+    EventView,
     ItemFilter,
     ItemView,
     PlanView,
@@ -49,19 +58,23 @@ from lawtasks.tui.screens.dialogs import (
     NoteDialog,
     PromptDialog,
 )
+from lawtasks.tui.source import LedgerSource
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.plan_header import PlanHeader
 from lawtasks.tui.widgets.plan_tree import PlanTree
+from lawtasks.tui.writes import Write, WriteKind, WriteQueue
 
 if TYPE_CHECKING:
+    from lawtasks.returns import ReturnPreview
     from lawtasks.services import Outcome
-    from lawtasks.tui.app import LawtasksApp
 
 # The order `s` walks through.
 STATUS_CYCLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.BLOCKED)
 HISTORY_LIMIT = 10
 # Long enough for the first screen to be painted, short enough to be ready before a key.
 WARM_UP_SECONDS = 0.5
+# The worker group of writes: one worker at a time runs the queue in order.
+WRITES = "writes"
 
 
 def check_progress(text: str) -> None:
@@ -73,6 +86,22 @@ def check_line(field: str) -> Callable[[str], None]:
         clean_text(text, field=field, limit=FIELD_LIMIT)
 
     return check
+
+
+def _items(node: TaskView | ItemView) -> tuple[ItemView, ...]:
+    return node.items if isinstance(node, TaskView) else (node,)
+
+
+def _toggle(items: Sequence[ItemView]) -> Mapping[str, Any]:
+    """Space: done, or back in progress when every item already is done."""
+    all_done = all(item.status is Status.DONE for item in items)
+    return {"status": Status.IN_PROGRESS if all_done else Status.DONE}
+
+
+def _cycle(items: Sequence[ItemView]) -> Mapping[str, Any]:
+    """s: the first item's next status, for all of them."""
+    current = items[0].status
+    return {"status": STATUS_CYCLE[(STATUS_CYCLE.index(current) + 1) % len(STATUS_CYCLE)]}
 
 
 class MainScreen(Screen[None]):
@@ -97,21 +126,73 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "tui.key.quit"),
     ]
 
-    def __init__(self) -> None:
+    # -- what the workers bring back ----------------------------------------------------------
+
+    class PlanRead(Message):
+        """The plan as it stood at event `token` (the newest event id when it was read)."""
+
+        def __init__(self, view: PlanView, token: int, note: str | None = None) -> None:
+            super().__init__()
+            self.view = view
+            self.token = token
+            self.note = note
+
+    class HistoryRead(Message):
+        """The recent history of task or item `ref`, oldest first."""
+
+        def __init__(self, ref: str, history: list[EventView]) -> None:
+            super().__init__()
+            self.ref = ref
+            self.history = history
+
+    class Written(Message):
+        """A write is over: what it did or why it was refused, and the plan after it (None
+        while more writes wait: the last of them reads it)."""
+
+        def __init__(
+            self,
+            write: Write,
+            outcome: Outcome | None,
+            error: DomainError | None,
+            plan: MainScreen.PlanRead | None,
+        ) -> None:
+            super().__init__()
+            self.write = write
+            self.outcome = outcome
+            self.error = error
+            self.plan = plan
+
+    class ReturnRead(Message):
+        """A return file read, checked and planned against the ledger, or why it could not be."""
+
+        def __init__(
+            self, path: Path, preview: ReturnPreview | None, error: DomainError | None
+        ) -> None:
+            super().__init__()
+            self.path = path
+            self.preview = preview
+            self.error = error
+
+    class Exported(Message):
+        """An export is written (to `path`), or why it was not."""
+
+        def __init__(self, path: Path | None, error: DomainError | None) -> None:
+            super().__init__()
+            self.path = path
+            self.error = error
+
+    def __init__(self, source: LedgerSource) -> None:
         super().__init__()
+        self.lawtasks = source
         self.view: PlanView | None = None  # the whole plan, unfiltered
         self.item_filter = ItemFilter()
         self.token = -1  # the newest event id the screen has shown
+        self.writes = WriteQueue()
+        # The history shown in the detail pane, and whose it is.
+        self._history: tuple[str, list[EventView]] | None = None
         # Set when the screen goes away, so that the listening thread ends with it.
         self._stop_listening = threading.Event()
         translate_bindings(self)
-
-    @property
-    def lawtasks(self) -> LawtasksApp:
-        from lawtasks.tui.app import LawtasksApp
-
-        assert isinstance(self.app, LawtasksApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield PlanHeader(id="header")
@@ -125,7 +206,8 @@ class MainScreen(Screen[None]):
         if self.lawtasks.has_lean_reader:
             # A few milliseconds even at 10,000 items: shown in the first frame, rather than
             # in a second one after a worker's round trip.
-            self.reload_now()
+            token = self.lawtasks.latest_event_id()
+            self.show_plan(self.lawtasks.read_plan(self.today()), token, None)
         else:
             self.load()
         self.set_interval(self.lawtasks.poll_interval, self.poll)
@@ -142,12 +224,15 @@ class MainScreen(Screen[None]):
     def today(self) -> date:
         return self.lawtasks.today or date.today()
 
+    def _read(self, note: str | None = None) -> MainScreen.PlanRead:
+        """The plan, on a worker. The token is read first: a change made in between shows
+        up again at the next poll rather than never."""
+        token = self.lawtasks.latest_event_id()
+        return self.PlanRead(self.lawtasks.read_plan(self.today()), token, note)
+
     @work(thread=True, exclusive=True, group="load")
     def load(self, *, message: str | None = None) -> None:
-        """Read the plan off the UI thread, then show it on the UI thread."""
-        token = self.lawtasks.latest_event_id()
-        view = self.lawtasks.read_plan(self.today())
-        self.app.call_from_thread(self.show_plan, view, token, message)
+        self.post_message(self._read(message))
 
     @work(thread=True, exclusive=True, group="poll")
     def poll(self) -> None:
@@ -158,7 +243,11 @@ class MainScreen(Screen[None]):
         token = self.lawtasks.latest_event_id()
         if token != self.token:
             view = self.lawtasks.read_plan(self.today())
-            self.app.call_from_thread(self.show_plan, view, token, t("tui.external"))
+            self.post_message(self.PlanRead(view, token, t("tui.external")))
+
+    @on(PlanRead)
+    def plan_read(self, message: MainScreen.PlanRead) -> None:
+        self.show_plan(message.view, message.token, message.note)
 
     def on_unmount(self) -> None:
         self._stop_listening.set()
@@ -168,17 +257,21 @@ class MainScreen(Screen[None]):
         reload at once; polling stays as the fallback, and is all SQLite has.
 
         A plain daemon thread rather than a Textual worker: it blocks in the driver between
-        notifications, and must never hold up the app's exit.
+        notifications, and must never hold up the app's exit. It opens the engine and its
+        connection itself, so that a slow server never holds up the first screen.
         """
         if self.lawtasks.url.startswith("sqlite"):
             return  # no LISTEN in SQLite; and the engine is not needed yet
-        from lawtasks.db import listen_for_changes
-
-        connection = listen_for_changes(self.lawtasks.engine)
-        if connection is None:
-            return
 
         def run() -> None:
+            from lawtasks.db import listen_for_changes
+
+            try:
+                connection = listen_for_changes(self.lawtasks.engine)
+            except Exception:  # no listening: polling carries on without it
+                return
+            if connection is None:
+                return
             try:
                 while not self._stop_listening.is_set():
                     # Wake up every half second to notice that the screen has gone.
@@ -191,12 +284,6 @@ class MainScreen(Screen[None]):
                 connection.close()
 
         threading.Thread(target=run, name="lawtasks-listen", daemon=True).start()
-
-    def reload_now(self) -> None:
-        """After the officer's own change: read at once, so the change shows at once."""
-        token = self.lawtasks.latest_event_id()
-        view = self.lawtasks.read_plan(self.today())
-        self.show_plan(view, token, None)
 
     def show_plan(self, view: PlanView, token: int, message: str | None) -> None:
         if token < self.token:
@@ -216,14 +303,36 @@ class MainScreen(Screen[None]):
         text = " ".join(part for part in parts if part)
         return t("tui.filter.active", filter=text) if text else ""
 
+    # -- the detail pane --------------------------------------------------------------------
+
     @on(PlanTree.Highlighted)
     def show_detail(self, event: PlanTree.Highlighted) -> None:
         node = event.node
-        history = []
-        if node is not None:
-            ref = PlanTree.key(node)
-            history = self.lawtasks.read_history(ref, HISTORY_LIMIT)
-            history.reverse()  # newest first, as the notes are
+        if node is None:
+            self._history = None
+            self.query_one(DetailPane).show_node(None, [])
+            return
+        ref = PlanTree.key(node)
+        if self._history is not None and self._history[0] == ref:
+            # The same task or item, newly read: its fields at once, its history follows.
+            self.query_one(DetailPane).show_node(node, self._history[1])
+        self.read_history(ref)
+
+    @work(thread=True, exclusive=True, group="history")
+    def read_history(self, ref: str) -> None:
+        """Every cursor move reads the history of the node under it, off the UI thread; a
+        newer move cancels an older read, whose result is then not shown."""
+        history = self.lawtasks.read_history(ref, HISTORY_LIMIT)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.HistoryRead(ref, history))
+
+    @on(HistoryRead)
+    def history_read(self, message: MainScreen.HistoryRead) -> None:
+        node = self.selected()
+        if node is None or PlanTree.key(node) != message.ref:
+            return  # the cursor has moved on; its own read is on its way
+        history = list(reversed(message.history))  # newest first, as the notes are
+        self._history = (message.ref, history)
         self.query_one(DetailPane).show_node(node, history)
 
     def say(self, message: str, **options: Any) -> None:
@@ -239,62 +348,104 @@ class MainScreen(Screen[None]):
     def _ref(node: TaskView | ItemView) -> str:
         return PlanTree.key(node)
 
-    @staticmethod
-    def _items(node: TaskView | ItemView) -> tuple[ItemView, ...]:
-        return node.items if isinstance(node, TaskView) else (node,)
+    # -- writing ----------------------------------------------------------------------------
 
-    def _change(self, **fields: Any) -> None:
-        """Apply `fields` to the selected task or item through the service layer."""
+    def write(self, write: Write) -> None:
+        """Queue `write` behind the others; the first in an idle queue starts the worker."""
+        if self.writes.put(write):
+            self.run_writes()
+
+    @work(thread=True, group=WRITES)
+    def run_writes(self) -> None:
+        """Run the queued writes in order, each posting its outcome when it is done.
+
+        One worker at a time (WriteQueue starts it only when none runs), so that two quick
+        presses of + are two writes, one after the other.
+        """
+        while (write := self.writes.take()) is not None:
+            outcome: Outcome | None = None
+            error: DomainError | None = None
+            try:
+                outcome = self.writes.run(write, self.lawtasks.ledger)
+            except Exception as caught:
+                error = self._explain(caught)
+            plan = None
+            if not self.writes.queued:
+                # The plan as this write left it, read here rather than on the UI thread;
+                # on a conflict it shows the colleague's change that caused it.
+                try:
+                    plan = self._read()
+                except Exception as caught:
+                    self._explain(caught)  # the next poll tries again
+            self.post_message(self.Written(write, outcome, error, plan))
+
+    def _explain(self, error: Exception) -> DomainError:
+        """`error` as the message an officer is shown; anything else is a bug, raised."""
+        if isinstance(error, DomainError):
+            return error
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError | sqlite3.Error):
+            from lawtasks.db import database_error
+
+            return database_error(self.lawtasks.url, error)
+        raise error
+
+    @on(Written)
+    def written(self, message: MainScreen.Written) -> None:
+        self.writes.settle()
+        if message.plan is not None:
+            self.show_plan(message.plan.view, message.plan.token, None)
+        if message.error is not None:
+            self._refuse(message.error)
+            return
+        outcome = message.outcome
+        assert outcome is not None
+        if message.write.kind is WriteKind.UNDO:
+            self.say(t("tui.undone", count=len(outcome.changes)), timeout=2)
+        elif message.write.kind is WriteKind.APPLY:
+            items = {change.ref for change in outcome.changes}
+            self.say(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+        elif not outcome.changes:
+            self.say(t("tui.unchanged"), timeout=2)
+        else:
+            first = outcome.changes[0]
+            more = f" (+{len(outcome.changes) - 1})" if len(outcome.changes) > 1 else ""
+            summary = describe(first.field, first.old, first.new) + more
+            self.say(t("tui.changed", ref=first.ref, summary=summary), timeout=2)
+
+    def _refuse(self, error: DomainError) -> None:
+        if error.key == "error.conflict":
+            # Someone changed the item since it was shown: theirs is shown (the write's
+            # worker read it), nothing is changed.
+            self.say(t("tui.conflict_reloaded", message=str(error)), severity="error")
+        else:
+            self.say(str(error), severity="error")
+
+    def _change(self, decide: Callable[[Sequence[ItemView]], Mapping[str, Any]]) -> None:
+        """Change the selected task or item with the fields `decide` makes of its items."""
         node = self.selected()
         if node is None:
             self.say(t("tui.select_item"), severity="warning")
             return
-        versions = {item.id: item.version for item in self._items(node)}
-        try:
-            outcome = self.lawtasks.ledger.update(
-                [self._ref(node)], expected_versions=versions, **fields
-            )
-        except DomainError as error:
-            self._refuse(error)
-            return
-        self._done(outcome)
+        self.write(Write.change(self._ref(node), _items(node), decide))
 
-    def _refuse(self, error: DomainError) -> None:
-        if error.key == "error.conflict":
-            # Someone changed the item since it was shown: show theirs, change nothing.
-            self.say(t("tui.conflict_reloaded", message=str(error)), severity="error")
-            self.reload_now()
-        else:
-            self.say(str(error), severity="error")
-
-    def _done(self, outcome: Outcome) -> None:
-        self.reload_now()
-        if not outcome.changes:
-            self.say(t("tui.unchanged"), timeout=2)
-            return
-        first = outcome.changes[0]
-        more = f" (+{len(outcome.changes) - 1})" if len(outcome.changes) > 1 else ""
-        summary = describe(first.field, first.old, first.new) + more
-        self.say(t("tui.changed", ref=first.ref, summary=summary), timeout=2)
+    def _set(self, **fields: Any) -> None:
+        self._change(lambda _items: fields)
 
     # -- actions ----------------------------------------------------------------------------
 
     def action_toggle_done(self) -> None:
-        node = self.selected()
-        if node is None:
-            return
-        all_done = all(item.status is Status.DONE for item in self._items(node))
-        self._change(status=Status.IN_PROGRESS if all_done else Status.DONE)
+        if self.selected() is not None:
+            self._change(_toggle)
 
     def action_cycle_status(self) -> None:
         node = self.selected()
-        if node is None or not self._items(node):
-            return
-        current = self._items(node)[0].status
-        self._change(status=STATUS_CYCLE[(STATUS_CYCLE.index(current) + 1) % len(STATUS_CYCLE)])
+        if node is not None and _items(node):
+            self._change(_cycle)
 
     def action_progress(self, direction: int) -> None:
-        self._change(progress_delta=direction * PROGRESS_STEP)
+        self._set(progress_delta=direction * PROGRESS_STEP)
 
     def _prompt(
         self,
@@ -328,7 +479,7 @@ class MainScreen(Screen[None]):
             "tui.prompt.progress",
             self._current("progress"),
             check_progress,
-            lambda text: self._change(progress=text),
+            lambda text: self._set(progress=text),
         )
 
     def action_set_unit(self) -> None:
@@ -336,7 +487,7 @@ class MainScreen(Screen[None]):
             "tui.prompt.unit",
             self._current("lead_unit"),
             check_line("lead_unit"),
-            lambda text: self._change(lead_unit=text),
+            lambda text: self._set(lead_unit=text),
         )
 
     def action_set_due(self) -> None:
@@ -350,7 +501,7 @@ class MainScreen(Screen[None]):
             "tui.prompt.due",
             self._current("due"),
             check,
-            lambda text: self._change(due=text),
+            lambda text: self._set(due=text),
         )
 
     def action_set_target(self) -> None:
@@ -358,7 +509,7 @@ class MainScreen(Screen[None]):
             "tui.prompt.target",
             self._current("target"),
             check_line("target"),
-            lambda text: self._change(target=text),
+            lambda text: self._set(target=text),
         )
 
     def action_note(self) -> None:
@@ -373,25 +524,16 @@ class MainScreen(Screen[None]):
                 raise DomainError("error.empty_note")
 
         def done(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                outcome = self.lawtasks.ledger.add_note(ref, text)
-            except DomainError as error:
-                self._refuse(error)
-                return
-            self._done(outcome)
+            if text is not None:
+                self.write(Write.of(WriteKind.CHANGE, lambda ledger: ledger.add_note(ref, text)))
 
         self.app.push_screen(NoteDialog(ref, check=check), done)
 
     def action_undo(self) -> None:
-        try:
-            outcome = self.lawtasks.ledger.undo()
-        except DomainError as error:
-            self._refuse(error)
-            return
-        self.reload_now()
-        self.say(t("tui.undone", count=len(outcome.changes)), timeout=2)
+        # Every item shown: whichever the undo touches, a key queued behind it knows its
+        # version afterwards.
+        shown = self.view.items if self.view is not None else []
+        self.write(Write.of(WriteKind.UNDO, lambda ledger: ledger.undo(), shown))
 
     def action_reload(self) -> None:
         self.load(message=t("tui.reloaded"))
@@ -455,26 +597,34 @@ class MainScreen(Screen[None]):
                 raise DomainError("tui.apply.missing", path=text.strip())
 
         def chosen(text: str | None) -> None:
-            if text is not None:
-                self._preview_return(Path(text.strip()).expanduser())
+            if text is not None and self.view is not None:
+                self.read_return(Path(text.strip()).expanduser(), self.view)
 
         self.app.push_screen(PromptDialog(t("tui.apply.prompt"), check=check), chosen)
 
-    def _preview_return(self, path: Path) -> None:
-        """The same checks and preview as `lawtasks apply`, then apply on confirmation."""
+    @work(thread=True, exclusive=True, group="return")
+    def read_return(self, path: Path, view: PlanView) -> None:
+        """The same checks and preview as `lawtasks apply`: a sheet of thousands of rows
+        and the sheets sent for the plan are read here, off the UI thread."""
         from lawtasks.readmodel import load_return_context
         from lawtasks.returns import preview_returns
 
-        assert self.view is not None
         try:
             context = load_return_context(
-                self.lawtasks.engine, self.view.slug, plan_named=self.lawtasks.plan is not None
+                self.lawtasks.engine, view.slug, plan_named=self.lawtasks.plan is not None
             )
-            result = preview_returns(
-                [path], self.view, context, actor=self.lawtasks.actor, force=set()
-            )
-        except DomainError as error:
-            self.say(str(error), severity="error")
+            preview = preview_returns([path], view, context, actor=self.lawtasks.actor, force=set())
+        except Exception as caught:
+            self.post_message(self.ReturnRead(path, None, self._explain(caught)))
+            return
+        self.post_message(self.ReturnRead(path, preview, None))
+
+    @on(ReturnRead)
+    def return_read(self, message: MainScreen.ReturnRead) -> None:
+        """Show the preview; apply on confirmation."""
+        path, result = message.path, message.preview
+        if message.error is not None or result is None:
+            self.say(str(message.error), severity="error")
             return
         if result.errors:
             lines = [*result.errors, t("returns.refused", count=len(result.errors))]
@@ -488,16 +638,10 @@ class MainScreen(Screen[None]):
             return
 
         def confirmed(apply: bool | None) -> None:
-            if not apply:
-                return
-            try:
-                outcome = self.lawtasks.ledger.apply_returns(entries)
-            except DomainError as error:
-                self._refuse(error)
-                return
-            self.reload_now()
-            items = {change.ref for change in outcome.changes}
-            self.say(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+            if apply:
+                shown = self.view.items if self.view is not None else []
+                call = lambda ledger: ledger.apply_returns(entries)  # noqa: E731
+                self.write(Write.of(WriteKind.APPLY, call, shown))
 
         self.app.push_screen(
             ConfirmDialog(
@@ -514,27 +658,32 @@ class MainScreen(Screen[None]):
         if self.view is None:
             return
         stem = f"{self.view.slug}-{self.today().isoformat()}"
+        view = filter_plan(self.view, self.item_filter)
 
         def done(result: tuple[str, Path] | None) -> None:
             if result is not None:
                 fmt, path = result
                 self.say(t("tui.export.working"), timeout=1)
-                self.export(fmt, path)
+                self.export(fmt, path, view)
 
         self.app.push_screen(ExportDialog(self.lawtasks.export_dir or Path.cwd(), stem), done)
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, fmt: str, path: Path) -> None:
+    def export(self, fmt: str, path: Path, view: PlanView) -> None:
         """Exports can take seconds on a large plan: they run off the UI thread."""
         from lawtasks.exporters import ExportRequest, export
 
-        assert self.view is not None
-        request = ExportRequest(
-            view=filter_plan(self.view, self.item_filter), exported_by=self.lawtasks.actor
-        )
+        request = ExportRequest(view=view, exported_by=self.lawtasks.actor)
         try:
             written = export(fmt, request, path)
         except DomainError as error:
-            self.app.call_from_thread(self.say, str(error), severity="error")
+            self.post_message(self.Exported(None, error))
             return
-        self.app.call_from_thread(self.say, t("out.exported", path=str(written)), timeout=6)
+        self.post_message(self.Exported(written, None))
+
+    @on(Exported)
+    def exported(self, message: MainScreen.Exported) -> None:
+        if message.error is not None:
+            self.say(str(message.error), severity="error")
+        else:
+            self.say(t("out.exported", path=str(message.path)), timeout=6)
