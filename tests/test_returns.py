@@ -89,9 +89,31 @@ def test_one_sheet_per_unit_and_the_unassigned_items_named(
         ("plan", "tonglu-2022", None, None),
         ("unit", "县司法局", None, None),
     ]
-    code, _, _ = cli(ledger_with_units, "sheets", "--unit", "审计", "-o", str(tmp_path))
+    code, _, _ = cli(ledger_with_units, "sheets", "--unit", "县审计局", "-o", str(tmp_path))
     assert (tmp_path / SHEET.format(unit="县审计局")).exists()
     assert not (tmp_path / SHEET.format(unit="县委办")).exists()
+
+
+def test_a_unit_is_matched_whole_and_a_unit_that_leads_nothing_is_named(
+    ledger_with_units: Path, tmp_path: Path
+) -> None:
+    assert cli(ledger_with_units, "set", "5.1", "--unit", "县司法局法律援助中心")[0] == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, err = cli(ledger_with_units, "sheets", "--unit", "县司法局", "-o", str(out))
+    assert code == 0, err
+    (sheet,) = out.iterdir()
+    ids = [row[0].value for row in load_workbook(sheet)["Return"].iter_rows(min_row=2)]
+    assert ids == ["2.1", "2.2", "2.3", "3.1", "3.2"]  # not the legal-aid centre's 5.1
+    # Full-width letters and stray spaces do not make another unit.
+    code, _, err = cli(ledger_with_units, "sheets", "--unit", " 县审计局 ", "-o", str(out))
+    assert code == 0, err
+    code, _, err = cli(ledger_with_units, "sheets", "--unit", "审计", "-o", str(out))
+    assert code == 1
+    assert (
+        "No lead unit 审计: the lead units are 县司法局、县司法局法律援助中心、县委办、县审计局"
+        in err
+    )
 
 
 def fill(path: Path, target: Path, cells: dict[str, object]) -> Path:

@@ -250,3 +250,15 @@ def default_actor() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, e.g. in a bare container
         return "unknown"
+
+
+# A plan's slug names it on the command line and in file names: lower-case letters, digits
+# and hyphens, valid in a file name on every system officers use.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def check_slug(slug: str) -> str:
+    """`slug` if it is a valid plan slug; else an error naming it and what is valid."""
+    if not _SLUG.fullmatch(slug):
+        raise DomainError("error.slug", value=slug)
+    return slug

@@ -633,6 +633,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "计划 {value} 已存在:用 --slug 另取一个名称。",
         "Plan {value} exists already: choose another name with --slug.",
     ),
+    "error.no_unit": (
+        "没有责任单位 {value}:现有责任单位为 {units}。",
+        "No lead unit {value}: the lead units are {units}.",
+    ),
     "error.slug": (
         "计划名称 {value} 无效:只能使用小写字母、数字和连字符。",
         "Invalid plan name {value}: use lower-case letters, digits and hyphens only.",

@@ -31,6 +31,7 @@ from lawtasks.domain import (
     ItemRef,
     Ref,
     Status,
+    check_slug,
     check_status_progress,
     clean_text,
     default_actor,
@@ -791,6 +792,7 @@ class Ledger:
         from lawtasks.audit import seal_plan, sealed
 
         new_items: list[dict[str, object]] = []
+        check_slug(slug)
         with self._session() as session:
             self._access(session).check_coordinator("access.action.import")
             plan = session.exec(select(Plan).where(Plan.slug == slug)).first()

@@ -142,42 +142,18 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("upgrade", cls=Command, help=t("help.db_upgrade"))
 def db_upgrade(ctx: typer.Context) -> None:
-    from lawtasks.db import (
-        display_url,
-        has_schema,
-        is_unfinished,
-        make_engine,
-        schema_version,
-        sqlite_path,
-    )
-    from lawtasks.location import SCHEMA_VERSION
+    from lawtasks.upgrade import upgrade_ledger
 
     settings = settings_of(ctx)
-    # Not settings.engine: that refuses an old schema, which is what we are here to fix.
-    engine = make_engine(settings.url)
-    db = display_url(settings.url)
-    if has_schema(engine) and is_unfinished(engine):
-        # Tables without a version: a first start interrupted before it recorded one.
-        # Finished as that start would have: made at head, then seeded.
-        from lawtasks.seed import seed
-
-        seed(engine, actor=settings.user)
-        typer.echo(t("out.repaired", db=db, version=SCHEMA_VERSION))
-        return
-    old = schema_version(engine) if has_schema(engine) else SCHEMA_VERSION
-    if old == SCHEMA_VERSION:
-        typer.echo(t("out.up_to_date", db=db, version=old))
-        return
-    if old > SCHEMA_VERSION:
-        raise DomainError("error.db_newer", db=db, version=old, supported=SCHEMA_VERSION)
-    if sqlite_path(settings.url) is not None:
-        from lawtasks.backup import backup as write_backup
-
-        typer.echo(t("out.backup", path=str(write_backup(settings.url))))
-    from lawtasks.migrations import upgrade
-
-    upgrade(engine)
-    typer.echo(t("out.upgraded", db=db, old=old, new=schema_version(engine)))
+    done = upgrade_ledger(settings.url, actor=settings.user)
+    if done.outcome == "repaired":
+        typer.echo(t("out.repaired", db=done.db, version=done.new))
+    elif done.outcome == "up_to_date":
+        typer.echo(t("out.up_to_date", db=done.db, version=done.old))
+    else:
+        if done.backup is not None:
+            typer.echo(t("out.backup", path=str(done.backup)))
+        typer.echo(t("out.upgraded", db=done.db, old=done.old, new=done.new))
 
 
 # -- users and units -------------------------------------------------------------------------

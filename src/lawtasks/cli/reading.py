@@ -264,13 +264,10 @@ def export(
     since_day = parse_date(since, year=year) if since else None
     changes = None
     if since_day is not None:
-        shown_ids = {item.id for item in shown.items} | {str(t.id) for t in shown.tasks}
-        changes = tuple(
-            event
-            for event in load_history(settings.engine, slug=view.slug, since=since_day, until=today)
-            # The quarterly report asks what moved: status, progress and notes.
-            if event.field in ("status", "progress", "note") and event.ref in shown_ids
-        )
+        from lawtasks.followup import period_changes
+
+        events = load_history(settings.engine, slug=view.slug, since=since_day, until=today)
+        changes = period_changes(events, shown)
     request = ExportRequest(
         view=shown, exported_by=settings.actor, changes=changes, since=since_day
     )

@@ -3,9 +3,8 @@
 No `from __future__ import annotations`: typer reads each command's signature (see core).
 """
 
-from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -45,14 +44,9 @@ def sheets(
     directory = Path(output)
     if not directory.is_dir():
         raise DomainError("export.missing_dir", path=str(directory))
-    by_unit: dict[str, list[Any]] = {}
-    unassigned = []
-    for task in view.tasks:
-        for item in task.items:
-            if not item.lead_unit:
-                unassigned.append(item.id)
-            elif unit is None or unit in item.lead_unit:
-                by_unit.setdefault(item.lead_unit, []).append((task, item))
+    from lawtasks.followup import items_by_unit
+
+    by_unit, unassigned = items_by_unit(view, unit)
     if unassigned:
         # Not silently skipped: someone must give these items a lead unit.
         typer.echo(t("sheets.no_unit", ids=", ".join(unassigned)), err=True)
@@ -61,11 +55,14 @@ def sheets(
         return
     # Recorded first: a returned sheet is checked against what was sent, not its own stamp.
     sent = {
-        name: [(item.id, item.version, item.status.value, item.progress) for _, item in rows]
-        for name, rows in by_unit.items()
+        entry.unit: [
+            (item.id, item.version, item.status.value, item.progress) for _, item in entry.rows
+        ]
+        for entry in by_unit
     }
     sheet_ids = settings.ledger(view.slug).issue_sheets(sent)
-    for name, rows in sorted(by_unit.items()):
+    for entry in by_unit:
+        name, rows = entry.unit, entry.rows
         safe = _file_safe(name)
         path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
         write_atomically(
@@ -144,30 +141,19 @@ def remind(
     ] = ".",
     plan: PlanOpt = None,
 ) -> None:
-    from datetime import timedelta
-
-    from lawtasks.domain import Warning
+    from lawtasks.followup import reminders
     from lawtasks.render import printable
 
-    if within < 0:
-        raise DomainError("error.within", value=within)
     settings = settings_of(ctx)
     view = settings.view(plan)
-    # A window reaching past the calendar's last day is the whole future, not an overflow.
-    left = (date.max - view.today).days
-    horizon = date.max if within >= left else view.today + timedelta(days=within)
-    by_unit: dict[str, list[Any]] = {}
-    for item in view.items:
-        soon = item.due is not None and item.due <= horizon and item.status.value != "done"
-        if item.warning is not Warning.GREEN or soon:
-            by_unit.setdefault(item.lead_unit or t("remind.no_unit"), []).append(item)
+    by_unit = [(unit or t("remind.no_unit"), items) for unit, items in reminders(view, within)]
     if fmt is RemindFormat.json:
         print_json(
             {
                 "plan": view.summary_dict(),
                 "units": [
                     {"unit": unit, "items": [item.as_dict() for item in items]}
-                    for unit, items in sorted(by_unit.items())
+                    for unit, items in by_unit
                 ],
             }
         )
@@ -184,7 +170,7 @@ def remind(
         directory = Path(output)
         if not directory.is_dir():
             raise DomainError("export.missing_dir", path=str(directory))
-        for unit, items in sorted(by_unit.items()):
+        for unit, items in by_unit:
             safe = _file_safe(unit)
             path = directory / f"{view.slug}-{t('remind.doc_title')}-{safe}.docx"
             write_atomically(
@@ -194,7 +180,7 @@ def remind(
             )
             typer.echo(t("out.exported", path=str(path)))
         return
-    for unit, items in sorted(by_unit.items()):
+    for unit, items in by_unit:
         typer.echo(t("remind.title", unit=printable(unit), count=len(items)))
         for item in items:
             due = item.due.isoformat() if item.due else "—"

@@ -1,0 +1,93 @@
+"""Follow-up (督办): which items each lead unit is sent, reminded of, or reported on.
+
+Pure functions over the plan as the read model shows it, so that the CLI, the TUI and the
+exporters ask the same question and get the same answer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from lawtasks.domain import Status, Warning
+from lawtasks.errors import DomainError
+from lawtasks.readmodel import EventView, ItemView, PlanView, TaskView
+
+
+def unit_key(unit: str) -> str:
+    """A lead unit's name as it is compared: full-width forms folded (NFKC) and spaces
+    dropped, so that 县司法局 and ＂县司法局 ＂ typed on another machine are one unit, while
+    县司法局 and 县司法局法律援助中心 stay two."""
+    return "".join(unicodedata.normalize("NFKC", unit).split())
+
+
+@dataclass(frozen=True)
+class UnitItems:
+    """The items one lead unit leads, with their tasks, in plan order."""
+
+    unit: str
+    rows: tuple[tuple[TaskView, ItemView], ...]
+
+
+def items_by_unit(view: PlanView, unit: str | None = None) -> tuple[list[UnitItems], list[str]]:
+    """Each lead unit's items (only `unit`'s, when given), by unit name; and the IDs of the
+    items that have no lead unit, which no unit is sent.
+
+    A `unit` that leads nothing is an error naming the units there are: a typo must not look
+    like a unit with nothing to report.
+    """
+    grouped: dict[str, list[tuple[TaskView, ItemView]]] = {}
+    names: dict[str, str] = {}
+    unassigned: list[str] = []
+    for task in view.tasks:
+        for item in task.items:
+            if not item.lead_unit:
+                unassigned.append(item.id)
+                continue
+            key = unit_key(item.lead_unit)
+            names.setdefault(key, item.lead_unit)
+            grouped.setdefault(key, []).append((task, item))
+    if unit is not None:
+        wanted = unit_key(unit)
+        if wanted not in grouped:
+            known = "、".join(sorted(names.values())) or "—"
+            raise DomainError("error.no_unit", value=unit, units=known)
+        grouped = {wanted: grouped[wanted]}
+    units = [UnitItems(names[key], tuple(rows)) for key, rows in grouped.items()]
+    return sorted(units, key=lambda entry: entry.unit), unassigned
+
+
+def needs_reminder(item: ItemView, horizon: date) -> bool:
+    """Red or yellow, or due by `horizon` and not done: what a 催办 names."""
+    due_soon = item.due is not None and item.due <= horizon and item.status is not Status.DONE
+    return item.warning is not Warning.GREEN or due_soon
+
+
+def reminders(view: PlanView, within: int) -> list[tuple[str | None, list[ItemView]]]:
+    """Per lead unit (None: items with no lead unit), the items to remind it of, due within
+    `within` days of the plan's today; units in name order, the unit-less last."""
+    if within < 0:
+        raise DomainError("error.within", value=within)
+    # A window reaching past the calendar's last day is the whole future, not an overflow.
+    left = (date.max - view.today).days
+    horizon = date.max if within >= left else view.today + timedelta(days=within)
+    by_unit: dict[str | None, list[ItemView]] = {}
+    for item in view.items:
+        if needs_reminder(item, horizon):
+            by_unit.setdefault(item.lead_unit or None, []).append(item)
+    named = sorted((unit, items) for unit, items in by_unit.items() if unit is not None)
+    unnamed = [(None, by_unit[None])] if None in by_unit else []
+    return [*named, *unnamed]
+
+
+# What a period report lists of the trail: what moved (status, progress) and what was said.
+PERIOD_FIELDS = frozenset({"status", "progress", "note"})
+
+
+def period_changes(events: Iterable[EventView], view: PlanView) -> tuple[EventView, ...]:
+    """The events a period report lists: changes to status, progress and notes, of the
+    tasks and items `view` shows (a filtered report lists its own items' changes only)."""
+    shown = {item.id for item in view.items} | {str(task.id) for task in view.tasks}
+    return tuple(event for event in events if event.field in PERIOD_FIELDS and event.ref in shown)
