@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from lawtasks.commands import UNSET, ItemReturn
 from lawtasks.dates import parse_date
 from lawtasks.domain import (
     FIELD_LIMIT,
@@ -48,7 +49,6 @@ from lawtasks.domain import (
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 from lawtasks.readmodel import ItemView, PlanView, ReturnContext
-from lawtasks.services import UNSET, ItemReturn
 
 # Sheet columns (1-based) of the 填报 layout; see lawtasks.exporters.sheets.
 SHEET_COLUMNS = {"id": 1, "status": 6, "progress": 7, "done_so_far": 8, "problems": 9,

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, NamedTuple, ParamSpec, TypeVar, cast
+from typing import NamedTuple, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Engine, insert, update
 from sqlalchemy import select as sa_select
@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from lawtasks.access import Access, grant_login, login_role, revoke_login
 from lawtasks.audit import digest, latest_digest
+from lawtasks.commands import UNSET, ItemReturn, _Unset
 from lawtasks.dates import parse_date
 from lawtasks.db import announce_change, is_busy, writer
 from lawtasks.domain import (
@@ -46,34 +47,6 @@ from lawtasks.readmodel import resolve_plan, resolve_refs
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-class _Unset:
-    """Marks an optional field the caller did not mention (None means: clear it)."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Final = _Unset()
-
-
-@dataclass(frozen=True)
-class ItemReturn:
-    """One item's row of a department's return: the values it reports, already parsed."""
-
-    ref: str
-    # The unit whose return this is (the sheet's unit); None: the item's lead unit.
-    for_unit: str | None = None
-    status: Status | None = None
-    progress: int | None = None
-    lead_unit: str | _Unset | None = UNSET
-    due: date | _Unset | None = UNSET
-    note: str | None = None
-    # The item's version when the sheet was made; None applies regardless (--force).
-    expected_version: int | None = None
-    # A coordinator's --force for a row of an item that the unit does not lead.
-    foreign: bool = False
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,10 @@ def upgrade_ledger(url: str, *, actor: str | None) -> Upgrade:
             from lawtasks.backup import backup
 
             kept = backup(url)
+        from lawtasks.db import writer
         from lawtasks.migrations import upgrade
 
-        upgrade(engine)
+        upgrade(writer(engine))
         return Upgrade(db, "upgraded", old, schema_version(engine), kept)
     finally:
         engine.dispose()

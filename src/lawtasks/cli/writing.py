@@ -60,7 +60,7 @@ def set_(
     fmt: TextFormatOpt = TextFormat.text,
     plan: PlanOpt = None,
 ) -> None:
-    from lawtasks.services import UNSET
+    from lawtasks.commands import UNSET
 
     outcome = (
         settings_of(ctx)

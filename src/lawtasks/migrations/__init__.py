@@ -26,13 +26,12 @@ def _config(connection: Any) -> Any:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to head, in one transaction."""
+    """Bring the database to head, in one transaction; `engine` is a writer's
+    (`lawtasks.db.writer`), so that on SQLite the transaction holds the write lock."""
     from alembic import command
     from sqlalchemy import inspect
 
-    from lawtasks.db import writer
-
-    with writer(engine).begin() as connection:
+    with engine.begin() as connection:
         tables = inspect(connection).get_table_names()
         if "item" in tables and "alembic_version" not in tables:
             # The first schema was made before Alembic kept count: it is revision 0001.
