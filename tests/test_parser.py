@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -627,14 +627,77 @@ def test_unreadable(tmp_path: Path) -> None:
     assert caught.value.params["reason"]
 
 
+# A report the parser must read, with what it must read from it: title and year, a forward
+# heading, numbered tasks whose first sentence is the title and whose further sentences are
+# the items, a unit note at the end of a task going to its last item.
+_NUMBERINGS = ["（{cn}）", "({cn})", "{n}.", "{n}、", "（{n}）"]
+_CN_ORDINAL = "一二三四五六七八九"
+# Prose without a numeral, a year, a heading word (任务, 计划, 情况 ...) or a full stop.
+_PROSE = st.text(
+    alphabet="法治建设推进完善规范执法监督宣传教育服务公共律基层理依行决策程序", min_size=2
+)
+
+
+@dataclass(frozen=True)
+class _Expected:
+    year: int
+    tasks: list[tuple[str, list[tuple[str, str | None]]]]  # title, [(item text, lead unit)]
+
+
+@st.composite
+def _reports(draw: st.DrawFn, sentence: st.SearchStrategy[str] = _PROSE) -> tuple[str, _Expected]:
+    year = draw(st.integers(2000, 2098))
+    heading = draw(st.sampled_from([f"三、{year + 1}年工作打算", "三、下一步工作计划"]))
+    numbering = draw(st.sampled_from(_NUMBERINGS))
+    lines = [f"某县{year}年度法治政府建设情况报告", f"一、{year}年工作情况", "全面完成。", heading]
+    tasks: list[tuple[str, list[tuple[str, str | None]]]] = []
+    for seq in range(1, draw(st.integers(1, 6)) + 1):
+        title = draw(_PROSE.filter(lambda text: len(text) <= 20))
+        items = [s + "。" for s in draw(st.lists(sentence, min_size=1, max_size=4))]
+        unit = draw(st.sampled_from([None, "县司法局", "县公安局"]))
+        note = f"（牵头单位：{unit}）" if unit else ""
+        marker = numbering.format(cn=_CN_ORDINAL[seq - 1], n=seq)
+        lines.append(f"{marker}{title}。{''.join(items)}{note}")
+        tasks.append((title, [(text, None) for text in items[:-1]] + [(items[-1], unit)]))
+    return "\n".join(lines) + "\n", _Expected(year + 1, tasks)
+
+
+def _assert_reads_as(plan: ParsedPlan, expected: _Expected) -> None:
+    assert plan.year == expected.year
+    assert [task.seq for task in plan.tasks] == list(range(1, len(expected.tasks) + 1))
+    assert [
+        (task.title, [(item.text, item.lead_unit) for item in task.items]) for task in plan.tasks
+    ] == expected.tasks
+
+
+def _assert_well_formed(plan: ParsedPlan, text: str) -> None:
+    """What any plan read from any text holds: tasks, numbered items, each text from the input."""
+    assert plan.tasks
+    for task in plan.tasks:
+        assert [item.seq for item in task.items] == list(range(1, len(task.items) + 1))
+        for item in task.items:
+            assert isinstance(item, ParsedItem)
+            assert item.text.strip()
+            assert all(line in text for line in item.text.splitlines())
+
+
+_REFUSALS = {"parse.empty", "parse.no_section", "parse.no_tasks"}
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text())
-def test_arbitrary_text_parses_or_raises_a_parse_error(text: str) -> None:
-    try:
-        plan = parse_report(text)
-    except ReportParseError:
+@given(st.one_of(_reports(), st.text().map(lambda text: (text, None))))
+def test_arbitrary_text_parses_or_raises_a_parse_error(case: tuple[str, _Expected | None]) -> None:
+    """Half the inputs are reports, each read task by task and item by item; the rest is
+    any text, which gives a well-formed plan or one of the parser's own refusals."""
+    text, expected = case
+    if expected is not None:
+        _assert_reads_as(parse_report(text), expected)
         return
-    assert isinstance(plan, ParsedPlan)
+    plan = _outcome(text)
+    if isinstance(plan, ReportParseError):
+        assert plan.key in _REFUSALS
+        return
+    _assert_well_formed(plan, text)
 
 
 _PIECES = st.sampled_from(
@@ -671,20 +734,40 @@ _PIECES = st.sampled_from(
         "2023年",
     ]
 )
+# Sentences of a report made of the pieces that may stand inside prose, joined by commas.
+_PIECE_PROSE = st.lists(
+    st.sampled_from(["加强", "县司法局", "100%", "3个", "2023年"]), min_size=1, max_size=4
+).map("，".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_PIECES, max_size=40).map("".join))
-def test_report_like_text_parses_or_raises_a_parse_error(text: str) -> None:
-    try:
-        plan = parse_report(text)
-    except ReportParseError:
+@given(
+    st.one_of(
+        _reports(sentence=_PIECE_PROSE),
+        st.lists(_PIECES, max_size=40).map(lambda pieces: ("".join(pieces), None)),
+    )
+)
+def test_report_like_text_parses_or_raises_a_parse_error(
+    case: tuple[str, _Expected | None],
+) -> None:
+    """Half the inputs are reports whose sentences are made of the pieces, read as written;
+    the rest is the pieces in any order: a well-formed plan or the parser's own refusal."""
+    text, expected = case
+    if expected is not None:
+        _assert_reads_as(parse_report(text), expected)
         return
-    for task in plan.tasks:
-        assert [item.seq for item in task.items] == list(range(1, len(task.items) + 1))
-        for item in task.items:
-            assert isinstance(item, ParsedItem)
-            assert item.text.strip()
+    plan = _outcome(text)
+    if isinstance(plan, ReportParseError):
+        assert plan.key in _REFUSALS
+        return
+    _assert_well_formed(plan, text)
+
+
+def _outcome(text: str) -> ParsedPlan | ReportParseError:
+    try:
+        return parse_report(text)
+    except ReportParseError as error:
+        return error
 
 
 @settings(max_examples=200, deadline=None)
