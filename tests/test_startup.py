@@ -115,3 +115,27 @@ def test_the_harness_sees_a_heavy_library_when_one_is_loaded(
     modules = loaded(["export", "--format", "xlsx", "-o", str(tmp_path / "out.xlsx")], env)
     assert "openpyxl" in modules
     assert (tmp_path / "out.xlsx").stat().st_size > 0
+
+
+def test_reading_a_return_and_planning_it_loads_no_database_library(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """The return pipeline up to the service call is pure: it runs on the plan as viewed."""
+    rows = tmp_path / "r.csv"
+    rows.write_text("id,progress,version\n2.1,30,1\n", encoding="utf-8")
+    script = f"""
+import sys
+from datetime import date
+from pathlib import Path
+from lawtasks.readmodel import PlanView, ReturnContext
+from lawtasks.returns import preview_returns
+view = PlanView(slug="p", title="t", year=2022, goal="", source_name="", published=None,
+                start_date=date(2022, 1, 1), today=date(2022, 6, 1), tasks=())
+result = preview_returns([Path({str(rows)!r})], view, ReturnContext(), actor="a", force=set())
+assert result.errors, result  # 2.1 is no item of this empty plan: read, checked, refused
+print("LOADED", sorted(m for m in ("sqlalchemy", "sqlmodel", "alembic") if m in sys.modules))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr

@@ -31,6 +31,9 @@ from lawtasks.models import User
 # The PostgreSQL group role every user's login is granted; its privileges and the policies
 # below are what a login may do outside the app.
 OFFICER_ROLE = "lawtasks_officer"
+# Any constant: the advisory lock all lawtasks writers on one PostgreSQL database share
+# (lawtasks.db takes it; the policies' triggers take it too, so nobody appends out of turn).
+WRITER_LOCK = 0x1A57A5C5
 
 
 @dataclass(frozen=True)
@@ -537,8 +540,6 @@ CREATE CONSTRAINT TRIGGER lawtasks_note_recorded AFTER INSERT OR UPDATE ON {sche
 
 def policies_sql(schema: str) -> str:
     """The script `install_policies` runs, for the ledger's schema (quoted for SQL)."""
-    from lawtasks.db import WRITER_LOCK
-
     params = {
         "schema": schema,
         "role": OFFICER_ROLE,

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session, SQLModel
 
+from lawtasks.access import WRITER_LOCK
 from lawtasks.errors import DatabaseError
 from lawtasks.location import (
     SCHEMA_VERSION,
@@ -158,8 +159,6 @@ def _url_fault(error: Exception) -> str:
     return text
 
 
-# Any constant: the advisory lock all lawtasks writers on one PostgreSQL database share.
-WRITER_LOCK = 0x1A57A5C5
 # How long a writer waits for it before giving up and saying who holds it: as long as a
 # SQLite writer waits. Read at each wait, so that a test may shorten it.
 WRITER_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
