@@ -93,37 +93,30 @@ def _mark(ctx: typer.Context, ids: list[str], status: str, **fields: Any) -> Non
     print_outcome(outcome, fmt)
 
 
-@app.command(cls=Command, help=t("help.start"))
-def start(
-    ctx: typer.Context,
-    ids: IdsArg,
-    note: NoteOpt = None,
-    fmt: TextFormatOpt = TextFormat.text,
-    plan: PlanOpt = None,
-) -> None:
-    _mark(ctx, ids, "in_progress", note=note, fmt=fmt, plan=plan)
+# The status shorthands, one row each: `set ID --status S` by another name.
+SHORTHANDS = (
+    ("start", "in_progress", "help.start"),
+    ("done", "done", "help.done"),
+    ("block", "blocked", "help.block"),
+)
 
 
-@app.command(cls=Command, help=t("help.done"))
-def done(
-    ctx: typer.Context,
-    ids: IdsArg,
-    note: NoteOpt = None,
-    fmt: TextFormatOpt = TextFormat.text,
-    plan: PlanOpt = None,
-) -> None:
-    _mark(ctx, ids, "done", note=note, fmt=fmt, plan=plan)
+def _shorthand(name: str, status: str, help_key: str) -> None:
+    def command(
+        ctx: typer.Context,
+        ids: IdsArg,
+        note: NoteOpt = None,
+        fmt: TextFormatOpt = TextFormat.text,
+        plan: PlanOpt = None,
+    ) -> None:
+        _mark(ctx, ids, status, note=note, fmt=fmt, plan=plan)
+
+    command.__name__ = command.__qualname__ = name
+    app.command(name, cls=Command, help=t(help_key))(command)
 
 
-@app.command(cls=Command, help=t("help.block"))
-def block(
-    ctx: typer.Context,
-    ids: IdsArg,
-    note: NoteOpt = None,
-    fmt: TextFormatOpt = TextFormat.text,
-    plan: PlanOpt = None,
-) -> None:
-    _mark(ctx, ids, "blocked", note=note, fmt=fmt, plan=plan)
+for _name, _status, _help in SHORTHANDS:
+    _shorthand(_name, _status, _help)
 
 
 @app.command(cls=Command, help=t("help.reopen"))
