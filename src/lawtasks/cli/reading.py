@@ -27,6 +27,7 @@ from lawtasks.cli.core import (
     settings_of,
 )
 from lawtasks.errors import DomainError
+from lawtasks.exporters import FORMATS
 from lawtasks.i18n import t
 
 # -- reading -----------------------------------------------------------------------------
@@ -213,12 +214,8 @@ def log(
 # -- exports ---------------------------------------------------------------------------------
 
 
-class ExportFormat(StrEnum):
-    md = "md"
-    csv = "csv"
-    json = "json"
-    xlsx = "xlsx"
-    docx = "docx"
+# The choices of --format, from the exporters' registry: a format added there is offered here.
+ExportFormat = StrEnum("ExportFormat", [(name, name) for name in FORMATS])  # type: ignore[misc]
 
 
 @app.command(cls=Command, help=t("help.export"))

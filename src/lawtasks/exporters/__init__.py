@@ -20,9 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# Only the standard library at module level: lawtasks.i18n imports this package (for its
-# messages module) while it is itself being imported, so anything here that needed i18n,
-# errors or the read model would be a circular import.
+# Only the standard library at module level: the CLI imports this package to list the
+# formats, and the heavy libraries load only when a format is rendered.
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "TEXT_FORMATS",
+    "ExportFormat",
     "ExportRequest",
     "attention_items",
     "default_filename",
@@ -39,8 +39,51 @@ __all__ = [
     "render_text",
 ]
 
-FORMATS = ("md", "csv", "json", "xlsx", "docx")
-TEXT_FORMATS = ("md", "csv", "json")
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """Everything about one export format, in one place (as harlequin's `_FILE_FORMATS`).
+
+    `writer` names the module and function that render it ("module:function"), imported
+    only when used so that the heavy libraries stay off the CLI's start-up. A text format
+    renders a string (printed to stdout when there is no file); the others render bytes.
+    """
+
+    name: str
+    label: str  # message key of its name in the TUI's export dialog
+    kind: str  # message key of what the file is, in its default name (台账, 报告, 数据)
+    writer: str
+    text: bool
+    encoding: str = "utf-8"
+
+    def render(self, request: ExportRequest) -> str | bytes:
+        from importlib import import_module
+
+        module, _, function = self.writer.partition(":")
+        rendered: str | bytes = getattr(import_module(module), function)(request)
+        return rendered
+
+
+# The text formats first, as the messages list them.
+REGISTRY: dict[str, ExportFormat] = {
+    entry.name: entry
+    for entry in (
+        ExportFormat("md", "tui.export.format_md", "export.file_report",
+                     "lawtasks.exporters.markdown:render_markdown", text=True),
+        # utf-8-sig: Excel on a Chinese Windows reads a CSV without a BOM as GBK.
+        ExportFormat("csv", "tui.export.format_csv", "export.file_ledger",
+                     "lawtasks.exporters.csv_export:render_csv", text=True,
+                     encoding="utf-8-sig"),
+        ExportFormat("json", "tui.export.format_json", "export.file_data",
+                     "lawtasks.exporters.jsonfile:render_json", text=True),
+        ExportFormat("xlsx", "tui.export.format_xlsx", "export.file_ledger",
+                     "lawtasks.exporters.xlsx:render_xlsx", text=False),
+        ExportFormat("docx", "tui.export.format_docx", "export.file_report",
+                     "lawtasks.exporters.docx_report:render_docx", text=False),
+    )
+}  # fmt: skip
+FORMATS = tuple(REGISTRY)
+TEXT_FORMATS = tuple(name for name, entry in REGISTRY.items() if entry.text)
 
 
 @dataclass(frozen=True)
@@ -64,10 +107,12 @@ def _unknown_format(fmt: str, valid: tuple[str, ...] = FORMATS) -> Exception:
     return DomainError("export.unknown_format", value=fmt, valid=", ".join(valid))
 
 
-def _check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
+def format_of(fmt: str) -> ExportFormat:
+    """The registry's entry for `fmt`; an unknown one is an error naming the valid ones."""
+    entry = REGISTRY.get(fmt)
+    if entry is None:
         raise _unknown_format(fmt)
-    return fmt
+    return entry
 
 
 def attention_items(view: PlanView) -> tuple[list[ItemView], list[ItemView]]:
@@ -79,36 +124,18 @@ def attention_items(view: PlanView) -> tuple[list[ItemView], list[ItemView]]:
 
 def render_text(fmt: str, request: ExportRequest) -> str:
     """md, csv or json as a string; the csv without the BOM that `export` adds to a file."""
-    _check_format(fmt)
-    if fmt == "md":
-        from lawtasks.exporters.markdown import render_markdown
-
-        return render_markdown(request)
-    if fmt == "csv":
-        from lawtasks.exporters.csv_export import render_csv
-
-        return render_csv(request)
-    if fmt == "json":
-        from lawtasks.exporters.jsonfile import render_json
-
-        return render_json(request)
-    raise _unknown_format(fmt, TEXT_FORMATS)
+    entry = format_of(fmt)
+    if not entry.text:
+        raise _unknown_format(fmt, TEXT_FORMATS)
+    rendered = entry.render(request)
+    assert isinstance(rendered, str)
+    return rendered
 
 
 def render_bytes(fmt: str, request: ExportRequest) -> bytes:
     """The file's content in any format, as `export` writes it."""
-    _check_format(fmt)
-    if fmt == "xlsx":
-        from lawtasks.exporters.xlsx import render_xlsx
-
-        return render_xlsx(request)
-    if fmt == "docx":
-        from lawtasks.exporters.docx_report import render_docx
-
-        return render_docx(request)
-    # utf-8-sig: Excel on a Chinese Windows reads a CSV without a BOM as GBK.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    return render_text(fmt, request).encode(encoding)
+    rendered = format_of(fmt).render(request)
+    return rendered.encode(format_of(fmt).encoding) if isinstance(rendered, str) else rendered
 
 
 def export(fmt: str, request: ExportRequest, path: Path, *, keep: Sequence[Path] = ()) -> Path:
@@ -121,24 +148,14 @@ def export(fmt: str, request: ExportRequest, path: Path, *, keep: Sequence[Path]
     from lawtasks.errors import DomainError
     from lawtasks.exporters.files import write_atomically
 
-    _check_format(fmt)
+    format_of(fmt)
     if not path.parent.is_dir():
         raise DomainError("export.missing_dir", path=str(path.parent))
     return write_atomically(path, render_bytes(fmt, request), keep=keep)
-
-
-_FILE_KIND = {
-    "xlsx": "export.file_ledger",
-    "csv": "export.file_ledger",
-    "docx": "export.file_report",
-    "md": "export.file_report",
-    "json": "export.file_data",
-}
 
 
 def default_filename(fmt: str, view: PlanView) -> str:
     """`tonglu-2022-台账-2022-06-30.xlsx`: the plan, what the file is, and its as-of date."""
     from lawtasks.i18n import t
 
-    _check_format(fmt)
-    return f"{view.slug}-{t(_FILE_KIND[fmt])}-{view.today.isoformat()}.{fmt}"
+    return f"{view.slug}-{t(format_of(fmt).kind)}-{view.today.isoformat()}.{fmt}"
