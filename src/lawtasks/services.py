@@ -626,7 +626,12 @@ class Ledger:
             )
             batch = self._batch(session, plan, "undo")
             changes: list[Change] = []
-            touched: dict[int, Item] = {}
+            # The items as `update` and `apply_returns` read them, so that an undo is
+            # written by the same bulk path (one UPDATE, versions bumped once per item).
+            items = _items_by_id(
+                session, {event.item_id for event in events if event.item_id is not None}
+            )
+            touched: dict[int, _ItemState] = {}
             for event in events:
                 if event.field == "note" and event.note_id is not None:
                     note = session.get(Note, event.note_id)
@@ -646,9 +651,8 @@ class Ledger:
                     continue
                 if event.item_id is None or event.field is None:
                     continue
-                item = touched.get(event.item_id) or session.get(Item, event.item_id)
-                assert item is not None
-                ref = _ref_of(session, event)
+                item = items[event.item_id]
+                ref = item.ref
                 restored = _parse_field(event.field, event.old)
                 new_unit = restored if event.field == "lead_unit" else item.lead_unit
                 access.check_item(ref, item.lead_unit, new_unit)  # type: ignore[arg-type]
@@ -675,8 +679,7 @@ class Ledger:
                 )
                 changes.append(Change(ref, event.field, current, event.old))
             for item in touched.values():
-                _touch(item, batch)
-                session.add(item)
+                batch.touch(item)
             _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor, reverted_at=last.at)
 
@@ -974,6 +977,21 @@ class _Refs:
         # A bad ref: resolve_refs words the error (what is valid, in which plan).
         resolve_refs(self.session, self.plan, [text])
         raise AssertionError(f"{text} resolved on its own but not with the others")
+
+
+def _items_by_id(session: Session, ids: set[int]) -> dict[int, _ItemState]:
+    """The items `ids` as a call reads and changes them (see `_Refs`), in one query."""
+    if not ids:
+        return {}
+    rows = session.connection().execute(
+        sa_select(*(col(getattr(Item, name)) for name in _LOADED), col(Task.seq))
+        .join(Task, col(Task.id) == col(Item.task_id))
+        .where(col(Item.id).in_(sorted(ids)))
+    )
+    items = {}
+    for id_, task_id, seq, *fields, task_seq in rows:
+        items[id_] = _ItemState(id_, task_id, seq, f"{task_seq}.{seq}", *fields)
+    return items
 
 
 def _check_version(item: _ItemState, ref: str, expected: int) -> None:
