@@ -244,8 +244,8 @@ def test_reminders_per_unit(ledger_with_units: Path) -> None:
     cli(db, "set", "1.2", "--due", "2022-06-05")  # due within 7 days
     code, out, _ = cli(db, "remind")
     assert code == 0
-    assert "Reminder: 县司法局 (1 items)" in out
-    assert "Reminder: 县委办 (1 items)" in out
+    assert "Reminder: 县司法局 (1 item)" in out
+    assert "Reminder: 县委办 (1 item)" in out
     code, out, _ = cli(db, "remind", "--format", "json")
     units = {u["unit"]: [i["id"] for i in u["items"]] for u in json.loads(out)["units"]}
     assert units == {"县司法局": ["2.1"], "县委办": ["1.2"]}

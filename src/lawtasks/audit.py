@@ -31,7 +31,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from lawtasks.domain import Status
-from lawtasks.i18n import MESSAGES, t
+from lawtasks.i18n import known, t
 from lawtasks.models import Event, Item, Note, Plan, Task, User
 
 GENESIS = "0" * 64
@@ -210,7 +210,7 @@ class Finding:
         label = self.field
         if label is not None:
             key = f"field.{label}"
-            label = t(key) if key in MESSAGES else t(f"trail.part.{label}")
+            label = t(key) if known(key) else t(f"trail.part.{label}")
         return t(
             self.key,
             event=self.event,

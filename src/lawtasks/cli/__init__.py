@@ -26,7 +26,7 @@ from lawtasks.cli.core import (
     show_version,
 )
 from lawtasks.cli.reading import run_tui, summary
-from lawtasks.i18n import t
+from lawtasks.i18n import languages, t
 
 __all__ = ["Settings", "app", "complete_ids", "main"]
 
@@ -46,7 +46,11 @@ def _root(
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", help=t("help.lang"), callback=set_lang, show_default=False, metavar="zh|en"
+            "--lang",
+            help=t("help.lang"),
+            callback=set_lang,
+            show_default=False,
+            metavar="|".join(languages()),
         ),
     ] = None,
     today: Annotated[

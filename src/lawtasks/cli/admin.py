@@ -20,7 +20,7 @@ from lawtasks.cli.core import (
     settings_of,
 )
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import t, tn
 
 # -- safety ----------------------------------------------------------------------------------
 
@@ -93,7 +93,7 @@ def verify(
         typer.echo(t("trail.unchecked", plans=", ".join(report.unchecked)))
     if report.anchors:
         typer.echo(t("trail.anchors_ok", count=report.anchors))
-    typer.echo(t("trail.head_line", events=head.events, head=head.head))
+    typer.echo(tn("trail.head_line", head.events, head=head.head))
     if recorded is not None:
         typer.echo(t("trail.recorded", path=recorded))
 

@@ -22,8 +22,9 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from lawtasks import __version__, i18n
+from lawtasks.cli.click_words import install as install_click_words
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import t, tn
 
 
 def _early_language(argv: list[str]) -> None:
@@ -36,12 +37,13 @@ def _early_language(argv: list[str]) -> None:
             value = arg.partition("=")[2]
         if value is not None:
             # A bad value is reported properly when the option itself is parsed.
-            with contextlib.suppress(DomainError):
+            with contextlib.suppress(i18n.UnknownLanguage):
                 i18n.set_language(value)
             return
 
 
 _early_language(sys.argv[1:])
+install_click_words()
 
 
 class Format(StrEnum):
@@ -317,7 +319,7 @@ def set_lang(value: str | None) -> str | None:
     if value is not None:
         try:
             i18n.set_language(value)
-        except DomainError as error:
+        except i18n.UnknownLanguage as error:
             raise typer.BadParameter(str(error)) from None
     return value
 
@@ -423,7 +425,7 @@ def print_outcome(outcome: Any, fmt: TextFormat) -> None:
         lines.append(t("out.more_changes", count=len(outcome.changes) - CHANGES_SHOWN))
     typer.echo("\n".join(lines))
     count = len(outcome.changes)
-    typer.echo(t("out.changed_one") if count == 1 else t("out.changed", count=count))
+    typer.echo(tn("out.changed", count))
 
 
 def ledger_files(settings: Settings) -> tuple[Any, ...]:

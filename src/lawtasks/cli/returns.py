@@ -17,7 +17,7 @@ from lawtasks.cli.core import (
     settings_of,
 )
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import t, tn
 
 # -- departments' returns (填报) -------------------------------------------------------------
 
@@ -115,7 +115,13 @@ def apply(
         return
     outcome = settings.ledger(view.slug).apply_returns(result.entries)
     items = {change.ref for change in outcome.changes}
-    typer.echo(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+    typer.echo(
+        t(
+            "returns.applied",
+            changes=tn("count.changes", len(outcome.changes)),
+            items=tn("count.items", len(items)),
+        )
+    )
 
 
 def _file_safe(name: str) -> str:

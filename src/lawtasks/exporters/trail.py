@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lawtasks.errors import DomainError
-from lawtasks.i18n import MESSAGES, t
+from lawtasks.i18n import t, templates
 
 if TYPE_CHECKING:
     from lawtasks.readmodel import TrailHead
@@ -63,7 +63,7 @@ def _report_patterns() -> list[re.Pattern[str]]:
     """The report line in each language, as a pattern: a report made in Chinese is checked
     on a machine set to English all the same."""
     patterns = []
-    for template in MESSAGES["export.trail"]:
+    for template in templates("export.trail"):
         pattern = re.escape(template)
         pattern = pattern.replace(re.escape("{events}"), r"(\d+)")
         pattern = pattern.replace(re.escape("{head}"), _DIGEST)

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from textual.dom import DOMNode
 
-from lawtasks.i18n import MESSAGES, t
+from lawtasks.i18n import known, t
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -20,9 +20,9 @@ def translate_bindings(node: DOMNode) -> None:
             replace(
                 binding,
                 description=t(binding.description)
-                if binding.description in MESSAGES
+                if known(binding.description)
                 else binding.description,
-                tooltip=t(binding.tooltip) if binding.tooltip in MESSAGES else binding.tooltip,
+                tooltip=t(binding.tooltip) if known(binding.tooltip) else binding.tooltip,
             )
             for binding in entries
         ]

@@ -40,7 +40,7 @@ from lawtasks.domain import (
     parse_progress,
 )
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import t, tn
 from lawtasks.readmodel import (
     EventView,
     ItemFilter,
@@ -405,7 +405,13 @@ class MainScreen(Screen[None]):
             self.say(t("tui.undone", count=len(outcome.changes)), timeout=2)
         elif message.write.kind is WriteKind.APPLY:
             items = {change.ref for change in outcome.changes}
-            self.say(t("returns.applied", changes=len(outcome.changes), items=len(items)))
+            self.say(
+                t(
+                    "returns.applied",
+                    changes=tn("count.changes", len(outcome.changes)),
+                    items=tn("count.items", len(items)),
+                )
+            )
         elif not outcome.changes:
             self.say(t("tui.unchanged"), timeout=2)
         else:
