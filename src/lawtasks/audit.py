@@ -97,7 +97,7 @@ SEAL_MARK = " sha256:"
 
 
 def text_value(value: object) -> str | None:
-    """A column's value as the trail writes it (services._value): dates ISO, numbers as text."""
+    """A column's value as the trail writes it (services.writes._value): dates ISO, numbers as text."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -452,7 +452,7 @@ class _Rows:
                         plan=self.slug(event.plan_id),
                     )
                 )
-        # Who changed an item last, and when, is its latest event's batch (services._touch):
+        # Who changed an item last, and when, is its latest event's batch (services.writes._touch):
         # a row edited in someone else's name shows here.
         last_of: dict[int, Any] = {}
         for (item_id, _), event in latest.items():
