@@ -9,20 +9,24 @@ the first screen is painted.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
 
 from lawtasks.domain import default_actor
 from lawtasks.fastread import Reader
 from lawtasks.readmodel import EventView, PlanView
 from lawtasks.tui.commands import LedgerCommands
+from lawtasks.tui.i18n_bindings import translate_bindings
 from lawtasks.tui.screens.main import MainScreen
+from lawtasks.tui.textual_words import palette_prompt, system_commands
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -55,6 +59,7 @@ class LawtasksApp(App[None]):
         export_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        translate_bindings(self)  # ctrl+q, and Textual's own ctrl+p "palette" in the footer
         if url is None and engine is not None:
             url = engine.url.render_as_string(hide_password=False)
         if url is None:
@@ -132,6 +137,13 @@ class LawtasksApp(App[None]):
         from lawtasks.readmodel import latest_event_id
 
         return latest_event_id(self.engine)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=palette_prompt()))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        return system_commands(super().get_system_commands(screen))
 
     def on_mount(self) -> None:
         # The screen is handed the app as its LedgerSource: it never imports the app.

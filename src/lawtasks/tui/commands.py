@@ -40,7 +40,7 @@ class LedgerCommands(Provider):
 
     async def discover(self) -> Hits:
         for key, action in ACTIONS:
-            yield DiscoveryHit(t(key), partial(self._run, action), help=t("tui.cmd.help_text"))
+            yield DiscoveryHit(t(key), partial(self._run, action), help=t(f"{key}.help"))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -48,4 +48,9 @@ class LedgerCommands(Provider):
             title = t(key)
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self._run, action))
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self._run, action),
+                    help=t(f"{key}.help"),
+                )

@@ -11,6 +11,7 @@ from dataclasses import replace
 from textual.dom import DOMNode
 
 from lawtasks.i18n import known, t
+from lawtasks.tui.textual_words import word
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -21,8 +22,8 @@ def translate_bindings(node: DOMNode) -> None:
                 binding,
                 description=t(binding.description)
                 if known(binding.description)
-                else binding.description,
-                tooltip=t(binding.tooltip) if known(binding.tooltip) else binding.tooltip,
+                else word(binding.description),
+                tooltip=t(binding.tooltip) if known(binding.tooltip) else word(binding.tooltip),
             )
             for binding in entries
         ]
