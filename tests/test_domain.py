@@ -261,3 +261,14 @@ def test_dates_either_parse_or_raise_a_domain_error(case: tuple[str, date | str 
         return
     # A date read from noise is still anchored: the plan year or a year written in the text.
     assert value.year == PLAN_YEAR or str(value.year) in unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("3", 3), ("１２", 12), ("三", 3), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20),
+     ("二十一", 21), ("九十九", 99), ("十十", None), ("零", None), ("abc", None), ("", None)],
+)  # fmt: skip
+def test_one_reading_of_chinese_numerals(text: str, number: int | None) -> None:
+    from lawtasks.domain import chinese_number
+
+    assert chinese_number(text) == number

@@ -11,34 +11,15 @@ import re
 import unicodedata
 from datetime import date
 
+from lawtasks.domain import chinese_number
 from lawtasks.errors import DomainError
-
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 
 def _cn_number(text: str) -> int:
-    """1 to 31 written as 3, 三, 十二 or 二十一."""
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS[text[1]]
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return _CN_DIGITS[tens] * 10 + (_CN_DIGITS[units] if units else 0)
-    return _CN_DIGITS[text]
+    """1 to 31 written as 3, 三, 十二 or 二十一 (the pattern has matched it already)."""
+    number = chinese_number(text)
+    assert number is not None, text
+    return number
 
 
 _NUM = r"[0-9]{1,2}|[一二两三四五六七八九十]{1,3}"

@@ -262,3 +262,30 @@ def check_slug(slug: str) -> str:
     if not _SLUG.fullmatch(slug):
         raise DomainError("error.slug", value=slug)
     return slug
+
+
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_number(text: str) -> int | None:
+    """1 to 99 as officers number things: 3, 三, 十, 十二, 二十, 二十一 (两 for 二); None for
+    anything else. The one reading of Chinese numerals, for dates and for the parser."""
+    if text.isdecimal():  # 12, or full-width １２
+        return int(text)
+    tens, ten, units = text.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(text) if len(text) == 1 else None
+    if (tens and tens not in _CN_DIGITS) or (units and units not in _CN_DIGITS):
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)

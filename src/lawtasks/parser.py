@@ -63,7 +63,7 @@ from datetime import date
 from enum import IntEnum
 from pathlib import Path
 
-from lawtasks.domain import CONTROL_CLASS, INVISIBLE_CLASS
+from lawtasks.domain import CONTROL_CLASS, INVISIBLE_CLASS, chinese_number
 from lawtasks.errors import ReportParseError
 
 __all__ = [
@@ -684,12 +684,7 @@ def _split_subpoints(text: str, level: Level) -> list[tuple[bool, str]]:
 def _marker_number(numeral: str) -> int:
     if "①" <= numeral <= "⑳":
         return ord(numeral) - ord("①") + 1
-    if numeral in _CN_ORDINALS:
-        return _CN_ORDINALS.index(numeral) + 1
-    try:
-        return int(numeral)
-    except ValueError:
-        return 0
+    return chinese_number(numeral) or 0
 
 
 def _item_level(paras: list[str], task_level: Level) -> Level | None:
