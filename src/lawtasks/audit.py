@@ -97,7 +97,8 @@ SEAL_MARK = " sha256:"
 
 
 def text_value(value: object) -> str | None:
-    """A column's value as the trail writes it (services.writes._value): dates ISO, numbers as text."""
+    """A column's value as the trail writes it (services.writes._value): dates ISO, numbers
+    as text."""
     if value is None:
         return None
     if isinstance(value, bool):
