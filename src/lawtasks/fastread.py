@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections import namedtuple
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -40,6 +40,10 @@ _ITEM = (
     "responsible_person, due, target, updated_at, updated_by, version"
 )
 _NOTE = "id, task_id, item_id, text, author, created_at, retracted"
+# An event's columns are the view's own fields (lawtasks.readmodel.EventView), less the ID
+# shown, which is worked out from the task and item the event names.
+_EVENT_SHOWN = tuple(field.name for field in fields(EventView) if field.name not in ("id", "ref"))
+_EVENT = ", ".join(("id", "task_id", "item_id", *_EVENT_SHOWN))
 
 
 def _rows(cursor: sqlite3.Cursor, columns: str, **convert: Callable[[str], Any]) -> list[Any]:
@@ -164,7 +168,7 @@ class Reader:
             chosen = list(items)
             marks = ", ".join("?" * len(chosen))
             where, params = f"(task_id = ? OR item_id IN ({marks}))", [task_id, *chosen]
-        columns = "id, task_id, item_id, actor, at, action, field, old, new, batch, for_unit"
+        columns = _EVENT
         query = f"SELECT {columns} FROM event WHERE plan_id = ? AND {where} ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
@@ -173,14 +177,7 @@ class Reader:
             EventView(
                 id=event.id,
                 ref=_event_ref(event, task_id, task_seq, items),
-                actor=event.actor,
-                at=event.at,
-                action=event.action,
-                field=event.field,
-                old=event.old,
-                new=event.new,
-                batch=event.batch,
-                for_unit=event.for_unit,
+                **{name: getattr(event, name) for name in _EVENT_SHOWN},
             )
             for event in events
         ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -620,20 +620,13 @@ def load_history(
                 ref_text = str(tasks[event.task_id].seq)
             else:
                 ref_text = None
-            views.append(
-                EventView(
-                    id=event.id or 0,
-                    ref=ref_text,
-                    actor=event.actor,
-                    at=event.at,
-                    action=event.action,
-                    field=event.field,
-                    old=event.old,
-                    new=event.new,
-                    batch=event.batch,
-                    for_unit=event.for_unit,
-                )
-            )
+            # The view's fields are the event's columns of the same names, but for its ID.
+            shown = {
+                f.name: getattr(event, f.name)
+                for f in fields(EventView)
+                if f.name not in ("id", "ref")
+            }
+            views.append(EventView(id=event.id or 0, ref=ref_text, **shown))
         return views
 
 
