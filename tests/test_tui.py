@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import sqlite3
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,8 @@ from sqlalchemy import Engine, text
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
 
+from lawtasks import db
+from lawtasks.domain import Status
 from lawtasks.readmodel import ItemView, TaskView, load_history, load_plan
 from lawtasks.services import Ledger
 from lawtasks.tui.app import LawtasksApp, make_app
@@ -69,19 +73,22 @@ def workers(app: LawtasksApp, *groups: str) -> list[Any]:
     return [worker for worker in app.workers if worker.group in groups]
 
 
-async def settled(pilot: Pilot[None], app: LawtasksApp) -> None:
-    """Wait until every write asked for is done and its outcome shown, and the detail pane
-    shows the history of the node under the cursor (a write's reload reads it again)."""
+async def settled(pilot: Pilot[None], app: LawtasksApp, *, writes: bool = True) -> None:
+    """Wait until every write asked for is done and its outcome shown (unless `writes` is
+    False), and the detail pane shows the history of the node under the cursor (a write's
+    reload reads it again)."""
     screen = main_screen(app)
+    groups = (WRITES, "history") if writes else ("history",)
     for _ in range(1000):
-        busy = [worker for worker in workers(app, WRITES, "history") if not worker.is_finished]
-        await app.workers.wait_for_complete(busy)
+        busy = [worker for worker in workers(app, *groups) if not worker.is_finished]
+        if busy:  # (an empty list would wait for every worker)
+            await app.workers.wait_for_complete(busy)
         await pilot.pause()  # the messages they posted are handled
         node = screen.selected()
         shown = node is None or (
             screen._history is not None and screen._history[0] == PlanTree.key(node)
         )
-        if not busy and shown and not screen.writes.unsettled:
+        if not busy and shown and not (writes and screen.writes.unsettled):
             return
     raise AssertionError("the writes never settled")
 
@@ -693,3 +700,160 @@ def test_a_large_plan_opens_folded_and_makes_item_nodes_on_unfolding(engine: Eng
 def item_of(engine: Engine, ref: str) -> ItemView:
     view = load_plan(engine, slug="big", today=TODAY)
     return next(i for i in view.items if i.id == ref)
+
+
+# -- a write that waits for the writers' lock ------------------------------------------------
+
+
+@contextmanager
+def writers_lock_held(engine: Engine) -> Iterator[Callable[[], None]]:
+    """Hold the writers' lock from another connection, as a colleague's long import or an
+    officer's idle psql session would; yields the function that lets go of it."""
+    if engine.dialect.name == "postgresql":
+        import psycopg
+
+        conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        pg = psycopg.connect(conninfo, autocommit=True)
+        pg.execute("SELECT pg_advisory_lock(%s)", (db.WRITER_LOCK,))
+
+        def release() -> None:
+            pg.execute("SELECT pg_advisory_unlock(%s)", (db.WRITER_LOCK,))
+
+        try:
+            yield release
+        finally:
+            pg.close()
+    else:
+        # SQLite has one writer at a time: the others wait for it (the busy timeout).
+        lite = sqlite3.connect(str(engine.url.database), isolation_level=None)
+        lite.execute("BEGIN IMMEDIATE")
+
+        def let_go() -> None:
+            lite.execute("ROLLBACK")
+
+        try:
+            yield let_go
+        finally:
+            lite.close()
+
+
+def test_the_screen_answers_while_writes_wait_for_the_lock(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long enough not to give up before the lock is let go, short enough that a screen
+    # which waited for the write would fail here rather than hang.
+    monkeypatch.setattr(db, "WRITER_LOCK_TIMEOUT_MS", 10_000)
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        screen = main_screen(app)
+        await go_to(pilot, app, "4.2")
+        with writers_lock_held(engine) as release:
+            await pilot.press("plus", "plus")  # both wait behind the lock
+            # Meanwhile the screen answers: the cursor moves and the detail pane follows...
+            await pilot.press("down")
+            assert cursor(app) == "4.3"
+            await settled(pilot, app, writes=False)
+            assert "4.3" in detail_text(app)
+            await pilot.press("s", "s")  # ...more keys queue up behind the first...
+            await pilot.press("question_mark")  # ...and help opens.
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            assert isinstance(app.screen, MainScreen)
+            # Nothing has landed: the lock is still held.
+            assert screen.writes.unsettled == 4, [str(n.message) for n in app._notifications]
+            assert (item(engine, "4.2").progress, item(engine, "4.3").status.value) == (
+                0,
+                "not_started",
+            )
+            release()
+            await settled(pilot, app)
+        # In the order pressed, each from where the one before left it: + + is +20, and
+        # s s is two steps, with no conflict with the screen's own writes.
+        assert item(engine, "4.2").progress == 20
+        assert item(engine, "4.3").status.value == "done"
+        steps = [e.new for e in load_history(engine, slug=None, ref="4.3") if e.field == "status"]
+        assert steps == ["in_progress", "done"]
+        assert not [n for n in app._notifications if n.severity == "error"]
+        # Each write's toast came when it was done; the last one names what it did.
+        assert "4.3" in str(list(app._notifications)[-1].message)
+        assert cursor(app) == "4.3"
+
+    run(engine, scenario)
+
+
+def test_a_write_refused_after_the_lock_wait_says_who_holds_it(
+    postgres: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lawtasks.db import make_engine
+    from lawtasks.seed import seed
+
+    engine = make_engine(postgres.new_database())  # type: ignore[attr-defined]
+    seed(engine)
+    app = make_app(engine=engine, actor="tui-officer", today=TODAY, poll_interval=0.2)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await go_to(pilot, app, "2.2")
+            with writers_lock_held(engine):
+                await pilot.press("plus")
+                await pilot.press("down")  # answered while the write waits
+                assert cursor(app) == "2.3"
+                assert main_screen(app).writes.unsettled == 1
+                await settled(pilot, app)  # the write gives up; the lock is never let go
+            (error,) = [n for n in app._notifications if n.severity == "error"]
+            assert "write lock" in str(error.message)
+            assert "postgres" in str(error.message)  # who holds it
+            assert cursor(app) == "2.3"
+
+    monkeypatch.setattr(db, "WRITER_LOCK_TIMEOUT_MS", 1000)
+    asyncio.run(main())
+    assert item(engine, "2.2").progress == 0
+
+
+def test_a_queued_key_decides_from_the_screens_own_last_write() -> None:
+    """The write queue on its own: versions and states follow the screen's own writes, a
+    note leaves the version alone, and a newer view (a colleague's change) wins."""
+    from lawtasks.services import Change, Outcome
+    from lawtasks.tui.screens.main import _cycle
+    from lawtasks.tui.writes import Write, WriteKind, WriteQueue
+
+    class Ledger:
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, dict[str, int], dict[str, Any]]] = []
+
+        def update(self, refs: list[str], *, expected_versions: dict[str, int], **fields: Any):
+            self.calls.append((refs[0], expected_versions, fields))
+            old, new = ("not_started", "in_progress") if len(self.calls) == 1 else ("x", "done")
+            return Outcome("b", None, (Change(refs[0], "status", old, new),), "me")
+
+        def add_note(self, ref: str, text: str) -> Outcome:
+            return Outcome("n", None, (Change(ref, "note", None, text),), "me")
+
+    shown = item_view("4.3", version=3)
+    ledger = Ledger()
+    queue = WriteQueue()
+    queue.run(Write.change("4.3", [shown], _cycle), ledger)  # type: ignore[arg-type]
+    queue.run(Write.of(WriteKind.CHANGE, lambda ledger: ledger.add_note("4.3", "x")), ledger)  # type: ignore[arg-type]
+    queue.run(Write.change("4.3", [shown], _cycle), ledger)  # type: ignore[arg-type]
+    # Pressed twice on the same view: the second starts where the first left the item.
+    assert [(versions, fields["status"].value) for _, versions, fields in ledger.calls] == [
+        ({"4.3": 3}, "in_progress"),
+        ({"4.3": 4}, "done"),
+    ]
+    # A view newer than the screen's own write (someone else's change) is decided from.
+    theirs = item_view("4.3", version=9, status=Status.BLOCKED)
+    queue.run(Write.change("4.3", [theirs], _cycle), ledger)  # type: ignore[arg-type]
+    assert ledger.calls[-1][1] == {"4.3": 9}
+    assert ledger.calls[-1][2]["status"] is Status.NOT_STARTED
+
+
+def item_view(ref: str, *, version: int, status: Status = Status.NOT_STARTED) -> ItemView:
+    from lawtasks.domain import Warning
+
+    task, seq = (int(part) for part in ref.split("."))
+    return ItemView(
+        id=ref, task=task, seq=seq, title="t", text="t", status=status, progress=0,
+        lead_unit=None, assisting_units=None, responsible_person=None, due=None, target=None,
+        warning=Warning.GREEN, updated_at=None, updated_by=None, version=version,
+    )  # fmt: skip

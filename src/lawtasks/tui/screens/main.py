@@ -247,7 +247,10 @@ class MainScreen(Screen[None]):
 
     @on(PlanRead)
     def plan_read(self, message: MainScreen.PlanRead) -> None:
-        self.show_plan(message.view, message.token, message.note)
+        # While the officer's own writes are being made, what changed is theirs, not news
+        # from elsewhere: the view is shown, without the word.
+        note = None if self.writes.unsettled else message.note
+        self.show_plan(message.view, message.token, note)
 
     def on_unmount(self) -> None:
         self._stop_listening.set()
@@ -288,12 +291,12 @@ class MainScreen(Screen[None]):
     def show_plan(self, view: PlanView, token: int, message: str | None) -> None:
         if token < self.token:
             return  # a slower read finished after a newer one
-        first = self.view is None
+        first, newer = self.view is None, token > self.token
         self.view, self.token = view, token
         shown = filter_plan(view, self.item_filter)
         self.query_one(PlanHeader).show_plan(view, filter_text=self._filter_text())
         self.query_one(PlanTree).show_plan(shown)
-        if not first and message:
+        if not first and newer and message:
             self.say(message, timeout=2)
 
     def _filter_text(self) -> str:
