@@ -31,7 +31,7 @@ from lawtasks.location import SCHEMA_VERSION
 from lawtasks.readmodel import load_plan
 from lawtasks.seed import seed
 from lawtasks.services import Ledger
-from lawtasks.tui.app import LawtasksApp
+from lawtasks.tui.app import make_app
 
 from .conftest import TODAY
 
@@ -82,7 +82,7 @@ def integrity(db: Path) -> str:
 
 
 def test_four_writers_and_an_open_tui_lose_nothing(engine: Engine, db_path: Path) -> None:
-    app_ = LawtasksApp(engine=engine, actor="watcher", today=TODAY, poll_interval=0.1)
+    app_ = make_app(engine=engine, actor="watcher", today=TODAY, poll_interval=0.1)
     outcomes: list[subprocess.CompletedProcess[str]] = []
 
     async def main() -> None:

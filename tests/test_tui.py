@@ -857,3 +857,18 @@ def item_view(ref: str, *, version: int, status: Status = Status.NOT_STARTED) ->
         lead_unit=None, assisting_units=None, responsible_person=None, due=None, target=None,
         warning=Warning.GREEN, updated_at=None, updated_by=None, version=version,
     )  # fmt: skip
+
+
+def test_make_app_is_the_only_way_the_app_is_built() -> None:
+    """`lawtasks`, `lawtasks tui`, the fast start, the tests and the benchmarks all build the
+    app through make_app, so that what one of them sets up the others get too."""
+    root = Path(__file__).resolve().parents[1]
+    call = LawtasksApp.__name__ + "("  # spelt so that this file does not name it
+    built = [
+        f"{path.relative_to(root)}: {line.strip()}"
+        for folder in ("src", "tests", "benchmarks")
+        for path in sorted((root / folder).rglob("*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if call in line and not line.lstrip().startswith(("class ", "#"))
+    ]
+    assert built == [f"src/lawtasks/tui/app.py: return {call}"]

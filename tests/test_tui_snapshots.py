@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from lawtasks import i18n
 from lawtasks.db import make_engine
 from lawtasks.seed import seed
 from lawtasks.services import Ledger
-from lawtasks.tui.app import LawtasksApp
+from lawtasks.tui.app import LawtasksApp, make_app
 
 TODAY = date(2022, 6, 20)
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -53,11 +52,11 @@ def fixed_engine(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Eng
 
 
 def make(engine: Engine, lang: str) -> LawtasksApp:
-    i18n.set_language(lang)
-    return LawtasksApp(
+    return make_app(
         engine=engine,
         actor="张三",
         today=TODAY,
+        language=lang,
         poll_interval=3600,
         export_dir=Path("/home/officer/reports"),
     )

@@ -56,7 +56,7 @@ def _run_tui(db: str | None) -> bool:
     if reader is None:
         return False
     reader.close()
-    from lawtasks.tui.app import LawtasksApp
+    from lawtasks.tui.app import make_app
 
-    LawtasksApp(url=url).run()
+    make_app(url).run()
     return True

@@ -297,13 +297,13 @@ def _task_numbers(view: Any, tasks: list[str] | None) -> frozenset[int]:
 
 
 def run_tui(settings: Settings, plan: str | None) -> None:
-    from lawtasks.tui.app import LawtasksApp
+    from lawtasks.tui.app import make_app
 
     # Where the lean reader cannot serve the ledger (PostgreSQL, a file still to be made, an
     # old schema), the engine is opened here, so that its errors are reported before the
     # screen takes over the terminal.
     engine = None if settings.reader is not None else settings.engine
-    LawtasksApp(
+    make_app(
         engine=engine,
         url=settings.url,
         actor=settings.user,
