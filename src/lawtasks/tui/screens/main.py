@@ -58,6 +58,7 @@ from lawtasks.tui.screens.dialogs import (
     NoteDialog,
     PromptDialog,
 )
+from lawtasks.tui.screens.export_dialog import ExportDialog
 from lawtasks.tui.source import LedgerSource
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.plan_header import PlanHeader
@@ -662,8 +663,6 @@ class MainScreen(Screen[None]):
     # -- export -----------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from lawtasks.tui.screens.export_dialog import ExportDialog
-
         if self.view is None:
             return
         stem = f"{self.view.slug}-{self.today().isoformat()}"
