@@ -25,6 +25,7 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 
 from lawtasks import db
 from lawtasks.domain import Status
+from lawtasks.i18n import t
 from lawtasks.readmodel import ItemView, TaskView, load_history, load_plan
 from lawtasks.services import Ledger
 from lawtasks.tui.app import LawtasksApp, make_app
@@ -501,6 +502,42 @@ def test_e_exports_to_the_chosen_path(engine: Engine, tmp_path: Path) -> None:
 
     run(engine, scenario)
     assert "持续强化党对法治政府建设的领导" in target.read_text(encoding="utf-8")
+
+
+def test_the_export_lists_the_changes_of_a_period_and_never_replaces_the_ledger(
+    engine: Engine, tmp_path: Path
+) -> None:
+    Ledger(engine, actor="office").update(["2.1"], progress=40, note="已部署")
+    target = tmp_path / "二季度.md"
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.click("#format-md")
+        app.screen.query_one("#export-path", Input).value = str(target)
+        app.screen.query_one("#export-since", Input).value = "2022-01-01"
+        await pilot.press("enter")
+        await exported(app)
+        await pilot.pause()
+        if engine.dialect.name == "sqlite":
+            # The ledger's own file as the export's path: refused, the ledger untouched.
+            ledger = Path(str(engine.url.database))
+            before = ledger.read_bytes()
+            await pilot.press("e")
+            await pilot.pause()
+            app.screen.query_one("#export-path", Input).value = str(ledger)
+            await pilot.press("enter")
+            await exported(app)
+            await pilot.pause()
+            assert ledger.read_bytes() == before
+            assert any(n.severity == "error" for n in app._notifications)
+
+    run(engine, scenario)
+    report = target.read_text(encoding="utf-8")
+    # The section the CLI's --since adds, for the period from 2022-01-01 to the TUI's day.
+    assert f"## {t('export.section_changes')}" in report
+    assert "2022-01-01" in report
 
 
 @pytest.mark.parametrize("case", ["missing-directory", "onto-a-directory"])

@@ -424,3 +424,18 @@ def is_busy(error: Exception) -> bool:
 def _reason(error: Exception) -> str:
     orig = getattr(error, "orig", None)
     return str(orig if orig is not None else error).splitlines()[0]
+
+
+def ledger_files(url: str) -> tuple[Path, ...]:
+    """The ledger's file and its journals, which no export, sheet or reminder may replace
+    (the ledger's own path given as an output); none for a ledger on a server."""
+    from lawtasks.location import plain_sqlite_file
+
+    if not url.startswith("sqlite"):
+        return ()
+    path = plain_sqlite_file(url)
+    if path is None:  # a URL with options: only SQLAlchemy may read it
+        path = sqlite_path(url)
+    if path is None:
+        return ()
+    return (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")))

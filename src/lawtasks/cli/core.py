@@ -429,23 +429,10 @@ def print_outcome(outcome: Any, fmt: TextFormat) -> None:
 
 
 def ledger_files(settings: Settings) -> tuple[Any, ...]:
-    """The ledger's file and its journals, which no export, sheet or reminder may replace
-    (`-o` given the ledger's own path); none for a ledger on a server."""
-    from pathlib import Path
+    """The ledger's file and its journals, which no export, sheet or reminder may replace."""
+    from lawtasks.db import ledger_files as files_of
 
-    from lawtasks.location import plain_sqlite_file
-
-    url = settings.url
-    if not url.startswith("sqlite"):
-        return ()
-    path = plain_sqlite_file(url)
-    if path is None:  # a URL with options: only SQLAlchemy may read it
-        from lawtasks.db import sqlite_path
-
-        path = sqlite_path(url)
-    if path is None:
-        return ()
-    return (path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")))
+    return files_of(settings.url)
 
 
 def main() -> NoReturn:

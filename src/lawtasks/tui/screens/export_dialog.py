@@ -9,17 +9,28 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
+from lawtasks.exporters import REGISTRY
 from lawtasks.i18n import t
 from lawtasks.tui.i18n_bindings import translate_bindings
 
-FORMATS = ("xlsx", "docx", "md", "csv", "json")
+# The documents officers hand on first; every format is the exporters' registry's.
+FORMATS = tuple(sorted(REGISTRY, key=lambda name: (REGISTRY[name].text, name != "xlsx")))
 
 
-class ExportDialog(ModalScreen[tuple[str, Path] | None]):
+class ExportDialog(ModalScreen[tuple[str, Path, str] | None]):
+    """A format, a path, and optionally the first day of the period whose changes the
+    report lists (as `lawtasks export --since`)."""
+
+    DEFAULT_CSS = """
+    #export-row { height: auto; }
+    #export-path { width: 1fr; }
+    #export-since { width: 22; }
+    """
+
     # Enter exports from anywhere in the dialog; space picks a format in the list.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "tui.key.cancel"),
@@ -39,13 +50,16 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
             with RadioSet(id="export-format"):
                 for index, fmt in enumerate(FORMATS):
                     yield RadioButton(
-                        Text(t(f"tui.export.format_{fmt}")),
+                        Text(t(REGISTRY[fmt].label)),
                         value=index == 0,
                         name=fmt,
                         id=f"format-{fmt}",
                     )
             yield Label(Text(t("tui.export.path")), classes="dialog-label")
-            yield Input(str(self._path(FORMATS[0])), id="export-path")
+            # The period's first day beside the path, so that the dialog still fits 80×24.
+            with Horizontal(id="export-row"):
+                yield Input(str(self._path(FORMATS[0])), id="export-path")
+                yield Input("", id="export-since", placeholder=t("tui.export.since"))
             yield Static("", id="export-error", classes="dialog-error")
             yield Label(Text(t("tui.export.hint")), classes="dialog-hint")
 
@@ -69,7 +83,8 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
         if not value:
             self.show_error(t("tui.export.no_path"))
             return
-        self.dismiss((self._format(), Path(value).expanduser()))
+        since = self.query_one("#export-since", Input).value.strip()
+        self.dismiss((self._format(), Path(value).expanduser(), since))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -668,22 +668,36 @@ class MainScreen(Screen[None]):
         stem = f"{self.view.slug}-{self.today().isoformat()}"
         view = filter_plan(self.view, self.item_filter)
 
-        def done(result: tuple[str, Path] | None) -> None:
+        def done(result: tuple[str, Path, str] | None) -> None:
             if result is not None:
-                fmt, path = result
+                fmt, path, since = result
                 self.say(t("tui.export.working"), timeout=1)
-                self.export(fmt, path, view)
+                self.export(fmt, path, view, since)
 
         self.app.push_screen(ExportDialog(self.lawtasks.export_dir or Path.cwd(), stem), done)
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, fmt: str, path: Path, view: PlanView) -> None:
+    def export(self, fmt: str, path: Path, view: PlanView, since: str = "") -> None:
         """Exports can take seconds on a large plan: they run off the UI thread."""
+        from lawtasks.dates import parse_date
+        from lawtasks.db import ledger_files
         from lawtasks.exporters import ExportRequest, export
+        from lawtasks.followup import period_changes
+        from lawtasks.readmodel import load_history
 
-        request = ExportRequest(view=view, exported_by=self.lawtasks.actor)
         try:
-            written = export(fmt, request, path)
+            # With a first day, the report lists what changed since, as `export --since`.
+            since_day = parse_date(since, year=view.year) if since else None
+            changes = None
+            if since_day is not None:
+                events = load_history(
+                    self.lawtasks.engine, slug=view.slug, since=since_day, until=view.today
+                )
+                changes = period_changes(events, view)
+            request = ExportRequest(
+                view=view, exported_by=self.lawtasks.actor, changes=changes, since=since_day
+            )
+            written = export(fmt, request, path, keep=ledger_files(self.lawtasks.url))
         except DomainError as error:
             self.post_message(self.Exported(None, error))
             return
