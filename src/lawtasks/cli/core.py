@@ -85,11 +85,16 @@ class Settings:
         return engine
 
     @cached_property
+    def reads(self) -> Any:
+        """Reads through the lean reader where it serves, else the ORM (lawtasks.reading)."""
+        from lawtasks.reading import Reads
+
+        return Reads(self.url, lambda: self.engine, per_read=False)
+
+    @property
     def reader(self) -> Any:
         """The lean reader, where it can serve this ledger (lawtasks.fastread); else None."""
-        from lawtasks.fastread import Reader
-
-        return Reader.open(self.url)
+        return self.reads.reader
 
     @cached_property
     def today(self) -> date:
@@ -112,34 +117,14 @@ class Settings:
         return Ledger(self.engine, actor=self.user, plan=plan or self.plan)
 
     def view(self, plan: str | None = None, *, today: date | None = None) -> Any:
-        slug = plan or self.plan
-        today = today or self.today
-        if self.reader is not None:
-            view = self.reader.load_plan(slug=slug, today=today)
-            if view is not None:
-                return view
-        from lawtasks.readmodel import load_plan
-
-        return load_plan(self.engine, slug=slug, today=today)
+        return self.reads.plan(plan or self.plan, today or self.today)
 
     def plan_year(self, plan: str | None = None) -> int:
-        slug = plan or self.plan
-        year = self.reader.plan_year(slug) if self.reader is not None else None
-        if year is None:
-            from lawtasks.readmodel import plan_year
-
-            year = plan_year(self.engine, slug)
-        return int(year)
+        return int(self.reads.plan_year(plan or self.plan))
 
     def history(self, plan: str | None, ref: str, limit: int) -> Any:
         """The newest `limit` events of one task or item, oldest first."""
-        if self.reader is not None:
-            events = self.reader.load_history(slug=plan, ref=ref, limit=limit)
-            if events is not None:
-                return events
-        from lawtasks.readmodel import load_history
-
-        return load_history(self.engine, slug=plan, ref=ref, limit=limit)
+        return self.reads.history(plan, ref, limit)
 
 
 def _localise_params(params: list[Any]) -> list[Any]:
@@ -326,32 +311,28 @@ def set_lang(value: str | None) -> str | None:
 
 def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of task and item IDs from the ledger; silent on any failure."""
-    from lawtasks.fastread import Reader
     from lawtasks.location import resolve_db_url
+    from lawtasks.reading import Reads
 
     # During completion the root callback has not run: read its options from the parse.
     root = ctx.find_root()
     try:
         url = resolve_db_url(root.params.get("db"))
         plan = ctx.params.get("plan") or root.params.get("plan")
-        reader = Reader.open(url)
-        ids = reader.ids(slug=plan) if reader is not None else None
-        if ids is None:
-            ids = _ids_through_the_orm(url, plan)
+        ids = Reads(url, lambda: _completion_engine(url), per_read=False).ids(plan)
     except Exception:  # a completion that fails must stay silent, never print a traceback
         return []
     return [value for value in ids if value.startswith(incomplete)]
 
 
-def _ids_through_the_orm(url: str, plan: str | None) -> list[str]:
+def _completion_engine(url: str) -> Any:
     from lawtasks.db import make_engine, sqlite_path
-    from lawtasks.readmodel import load_plan
 
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        return []  # completing must never create (and seed) a database
-    view = load_plan(make_engine(url), slug=plan, today=date.today())
-    return [str(task.id) for task in view.tasks] + [item.id for item in view.items]
+        # Completing must never create (and seed) a database: nothing to offer.
+        raise FileNotFoundError(path)
+    return make_engine(url)
 
 
 IdsArg = Annotated[

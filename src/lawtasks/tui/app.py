@@ -9,7 +9,7 @@ the first screen is painted.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +21,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from lawtasks.domain import default_actor
-from lawtasks.fastread import Reader
+from lawtasks.reading import Reads
 from lawtasks.readmodel import EventView, PlanView
 from lawtasks.tui.commands import LedgerCommands
 from lawtasks.tui.i18n_bindings import translate_bindings
@@ -98,45 +98,23 @@ class LawtasksApp(App[None]):
     # -- reading: the lean reader where it serves, else the ORM ---------------------------
 
     @cached_property
-    def has_lean_reader(self) -> bool:
-        return self._lean(lambda reader: True) is not None
+    def reads(self) -> Reads:
+        # A lean reader per read: reads run on worker threads, and a sqlite3 connection
+        # keeps to one.
+        return Reads(self.url, lambda: self.engine, per_read=True)
 
-    def _lean(self, read: Callable[[Reader], T | None]) -> T | None:
-        """`read` through a lean reader of its own (reads run on worker threads, and a
-        sqlite3 connection keeps to one); None where the lean reader cannot serve."""
-        reader = Reader.open(self.url)
-        if reader is None:
-            return None
-        try:
-            return read(reader)
-        finally:
-            reader.close()
+    @cached_property
+    def has_lean_reader(self) -> bool:
+        return self.reads.serves_lean()
 
     def read_plan(self, today: date) -> PlanView:
-        view = self._lean(lambda reader: reader.load_plan(slug=self.plan, today=today))
-        if view is not None:
-            return view
-        from lawtasks.readmodel import load_plan
-
-        return load_plan(self.engine, slug=self.plan, today=today)
+        return self.reads.plan(self.plan, today)
 
     def read_history(self, ref: str, limit: int) -> list[EventView]:
-        events = self._lean(
-            lambda reader: reader.load_history(slug=self.plan, ref=ref, limit=limit)
-        )
-        if events is not None:
-            return events
-        from lawtasks.readmodel import load_history
-
-        return load_history(self.engine, slug=self.plan, ref=ref, limit=limit)
+        return self.reads.history(self.plan, ref, limit)
 
     def latest_event_id(self) -> int:
-        latest = self._lean(Reader.latest_event_id)
-        if latest is not None:
-            return latest
-        from lawtasks.readmodel import latest_event_id
-
-        return latest_event_id(self.engine)
+        return self.reads.latest_event_id()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
