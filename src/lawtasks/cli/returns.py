@@ -22,6 +22,12 @@ from lawtasks.i18n import t, tn
 # -- departments' returns (填报) -------------------------------------------------------------
 
 
+# Where sheets and reminder notices go: a directory that exists, the working one by default.
+OutputDirOpt = Annotated[
+    str, typer.Option("--output", "-o", help=t("help.sheets_dir"), metavar="DIR")
+]
+
+
 @app.command(cls=Command, help=t("help.sheets"))
 def sheets(
     ctx: typer.Context,
@@ -29,22 +35,20 @@ def sheets(
         str | None,
         typer.Option("--unit", help=t("help.sheets_unit"), show_default=False, metavar="UNIT"),
     ] = None,
-    output: Annotated[
-        str, typer.Option("--output", "-o", help=t("help.sheets_dir"), metavar="DIR")
-    ] = ".",
+    output: OutputDirOpt = ".",
     plan: PlanOpt = None,
 ) -> None:
     from pathlib import Path
 
     from lawtasks.exporters.files import write_atomically
     from lawtasks.exporters.sheets import render_sheet
+    from lawtasks.followup import items_by_unit
 
     settings = settings_of(ctx)
     view = settings.view(plan)
     directory = Path(output)
     if not directory.is_dir():
         raise DomainError("export.missing_dir", path=str(directory))
-    from lawtasks.followup import items_by_unit
 
     by_unit, unassigned = items_by_unit(view, unit)
     if unassigned:
@@ -142,9 +146,7 @@ def remind(
     fmt: Annotated[
         RemindFormat, typer.Option("--format", "-f", help=t("help.format"))
     ] = RemindFormat.text,
-    output: Annotated[
-        str, typer.Option("--output", "-o", help=t("help.sheets_dir"), metavar="DIR")
-    ] = ".",
+    output: OutputDirOpt = ".",
     plan: PlanOpt = None,
 ) -> None:
     from lawtasks.followup import reminders
