@@ -1306,3 +1306,18 @@ def test_global_options_work_after_the_command_too(cli: Cli) -> None:
     assert "No such option: --bogus" in other.stderr
     # Last: the language is the process's once set.
     assert "2.1  进度 30 → 40" in cli.ok("set", "2.1", "--progress", "40", "--lang", "zh").stdout
+
+
+def test_deadlines_and_statuses_as_officers_write_them(cli: Cli) -> None:
+    cli.ok("set", "2.1", "--due", "6月底前", "--status", "推进中")
+    cli.ok("set", "2.2", "--due", "11月中旬")
+    cli.ok("done", "2.3")
+    cli.ok("set", "3.1", "--status", "办结")
+    assert (cli.item("2.1")["due"], cli.item("2.1")["status"]) == ("2022-06-30", "in_progress")
+    assert cli.item("2.2")["due"] == "2022-11-20"
+    assert cli.item("3.1")["status"] == "done"
+    before = cli.dump()
+    result = cli("set", "2.1", "--due", "2022-02-30")
+    assert result.exit_code == 1
+    assert "2022-02-30 does not exist: 2/2022 has 28 days" in result.stderr
+    assert cli.dump() == before

@@ -113,8 +113,47 @@ def test_status_accepts_codes_and_labels() -> None:
     assert Status.parse("in-progress") is Status.IN_PROGRESS
     assert Status.parse("已完成") is Status.DONE
     assert Status.parse("Blocked") is Status.BLOCKED
-    with pytest.raises(DomainError, match="valid statuses are not_started, in_progress"):
+    with pytest.raises(DomainError) as caught:
         Status.parse("finished")
+    # The error names the Chinese words officers use, with each status's code.
+    assert "已完成、完成、办结、已办结" in str(caught.value)
+    assert "(not_started)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [("完成", Status.DONE), ("办结", Status.DONE), ("已办结", Status.DONE),
+     ("推进中", Status.IN_PROGRESS), ("在办", Status.IN_PROGRESS),
+     ("未启动", Status.NOT_STARTED), ("暂停", Status.BLOCKED), ("　完成 ", Status.DONE)],
+)  # fmt: skip
+def test_status_words_officers_use(word: str, status: Status) -> None:
+    assert Status.parse(word) is status
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("6月底前", date(2022, 6, 30)), ("年底前", date(2022, 12, 31)),
+     ("12月31日前", date(2022, 12, 31)), ("9月底前完成", date(2022, 9, 30)),
+     ("2022年12月31日前", date(2022, 12, 31)), ("6月底以前", date(2022, 6, 30)),
+     ("10月之前", date(2022, 10, 31)), ("11月中旬", date(2022, 11, 20)),
+     ("3月上旬", date(2022, 3, 10)), ("2月下旬", date(2022, 2, 28)),
+     ("年内", date(2022, 12, 31)), ("第三季度", date(2022, 9, 30))],
+)  # fmt: skip
+def test_deadlines_as_officers_write_them(text: str, expected: date) -> None:
+    assert parse_date(text, year=2022) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("2022-02-30", "2022-02-30 does not exist: 2/2022 has 28 days."),
+     ("4月31日", "4月31日 does not exist: 4/2022 has 30 days."),
+     ("2023年2月29日前", "2023年2月29日前 does not exist: 2/2023 has 28 days.")],
+)  # fmt: skip
+def test_a_day_not_in_the_calendar_is_named_as_such(text: str, message: str) -> None:
+    with pytest.raises(DomainError) as caught:
+        parse_date(text, year=2022)
+    assert caught.value.key == "error.no_such_day"
+    assert str(caught.value) == message
 
 
 def test_clean_text_keeps_lines_in_notes_and_folds_them_elsewhere() -> None:
@@ -146,7 +185,7 @@ def test_date_forms(text: str, expected: date) -> None:
     assert parse_date(text, year=2022) == expected
 
 
-@pytest.mark.parametrize("text", ["2022-02-30", "明天", "13月底", "第五季度", "", "底", "2022"])
+@pytest.mark.parametrize("text", ["明天", "13月底", "第五季度", "", "底", "2022", "前"])
 def test_bad_dates(text: str) -> None:
     with pytest.raises(DomainError, match="Invalid date"):
         parse_date(text, year=2022)
@@ -253,11 +292,12 @@ def test_dates_either_parse_or_raise_a_domain_error(case: tuple[str, date | str 
     if expected == "refused":
         with pytest.raises(DomainError) as refused:
             parse_date(text, year=PLAN_YEAR)
-        assert refused.value.key == "error.date"
+        # A day past its month's end is named as such; anything else is no date.
+        assert refused.value.key in ("error.date", "error.no_such_day")
         return
     value = _outcome(lambda text: parse_date(text, year=PLAN_YEAR), text)
     if isinstance(value, DomainError):
-        assert value.key == "error.date"
+        assert value.key in ("error.date", "error.no_such_day")
         return
     # A date read from noise is still anchored: the plan year or a year written in the text.
     assert value.year == PLAN_YEAR or str(value.year) in unicodedata.normalize("NFKC", text)

@@ -434,7 +434,7 @@ def test_escape_sequences_are_neutralised_in_every_text_output(
         (["set", "1.1", "--progress", "-1"], "Invalid progress -1"),
         (["set", "1.1", "--progress", "101"], "Invalid progress 101"),
         (["set", "1.1", "--progress", "50.5"], "Invalid progress 50.5"),
-        (["set", "1.1", "--due", "2022-02-30"], "Invalid date 2022-02-30"),
+        (["set", "1.1", "--due", "2022-02-30"], "2022-02-30 does not exist: 2/2022 has 28 days"),
         (["set", "1.1", "--due", "明天"], "Invalid date 明天"),
         (["set", "0", "--progress", "1"], "Invalid ID 0"),
         (["set", "7", "--progress", "1"], "No task 7"),

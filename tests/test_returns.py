@@ -234,7 +234,7 @@ def test_script_returns_in_csv_and_json_lines(ledger_with_units: Path, tmp_path:
     assert code == 1
     assert "returns.jsonl, sheet JSON, row 2, column id: Plan tonglu-2022 has no item 9.9" in err
     assert "row 3, column status: Invalid status finished" in err
-    assert "row 3, column due: Invalid date 2022-02-30" in err
+    assert "row 3, column due: 2022-02-30 does not exist: 2/2022 has 28 days." in err
     assert dump(db) == before
 
 

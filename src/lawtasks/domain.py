@@ -17,6 +17,15 @@ from enum import StrEnum
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 
+# Words officers use for the four statuses besides their labels, in supervision notices
+# (办结, 正在办理) and in their own sheets (完成, 推进中, 未启动, 暂停).
+_STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "not_started": ("未启动", "尚未启动", "未开展"),
+    "in_progress": ("推进中", "在办", "正在办理", "办理中", "正在推进"),
+    "done": ("完成", "办结", "已办结", "已完成销号"),
+    "blocked": ("暂停", "停滞", "受阻中"),
+}
+
 
 class Status(StrEnum):
     NOT_STARTED = "not_started"
@@ -28,22 +37,24 @@ class Status(StrEnum):
     def label(self) -> str:
         return t(f"status.{self.value}")
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The Chinese words officers write for this status: its label, then synonyms."""
+        return (t(f"status.{self.value}", lang="zh"), *_STATUS_SYNONYMS[self.value])
+
     @classmethod
     def parse(cls, value: str) -> Status:
-        """Accept the English code, a hyphenated or spaced variant, or either label."""
-        key = value.strip().lower().replace("-", "_").replace(" ", "_")
+        """Accept the English code, a hyphenated or spaced variant, either label, or a word
+        officers use for it (完成, 办结, 推进中, 在办, 未启动, 暂停…)."""
+        text = unicodedata.normalize("NFKC", value).strip()
+        key = text.lower().replace("-", "_").replace(" ", "_")
         for status in cls:
-            if key == status.value or value.strip() in (
-                t(f"status.{status.value}", lang="zh"),
+            if key == status.value or text in (
+                *status.words,
                 t(f"status.{status.value}", lang="en"),
             ):
                 return status
-        valid = ", ".join(
-            status.value
-            if status.label.replace(" ", "_") == status.value
-            else f"{status.value} ({status.label})"
-            for status in cls
-        )
+        valid = "; ".join(f"{'、'.join(status.words)} ({status.value})" for status in cls)
         raise DomainError("error.status", value=value, valid=valid)
 
 
