@@ -1321,3 +1321,15 @@ def test_deadlines_and_statuses_as_officers_write_them(cli: Cli) -> None:
     assert result.exit_code == 1
     assert "2022-02-30 does not exist: 2/2022 has 28 days" in result.stderr
     assert cli.dump() == before
+
+
+def test_a_report_already_in_the_ledger_is_not_imported_again(cli: Cli, tmp_path: Path) -> None:
+    from lawtasks.seed import seed_report_bytes
+
+    report = tmp_path / "tonglu-again.txt"  # the seeded report, saved under another name
+    report.write_bytes(seed_report_bytes())
+    before = cli.dump()
+    result = cli("import", str(report), "--slug", "second-copy")
+    assert result.exit_code == 1
+    assert "is already in the ledger as plan tonglu-2022" in result.stderr
+    assert cli.dump() == before

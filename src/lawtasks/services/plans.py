@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import insert
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from lawtasks.domain import (
     Status,
@@ -49,6 +49,8 @@ class Plans(LedgerBase):
             if plan is not None and new:
                 # Importing another year's report must not merge into an existing plan.
                 raise DomainError("error.plan_exists", value=slug)
+            if new:
+                _refuse_a_second_copy(session, parsed)
             if plan is None:
                 plan = Plan(
                     slug=slug,
@@ -119,3 +121,18 @@ class Plans(LedgerBase):
             _commit(session)
             change = Change(slug, "import", None, parsed.source_name)
             return Outcome(batch.id, batch.at, (change,), self.actor), added
+
+
+def _refuse_a_second_copy(session: Session, parsed: ParsedPlan) -> None:
+    """The same report imported again under another slug would be a second, empty copy of a
+    plan officers are already working in: refused, naming the plan it already is."""
+    wanted = [task.title for task in parsed.tasks]
+    candidates = session.exec(
+        select(Plan).where(Plan.title == parsed.title, Plan.year == parsed.year)
+    )
+    for existing in candidates:
+        titles = session.exec(
+            select(Task.title).where(Task.plan_id == existing.id).order_by(col(Task.seq))
+        ).all()
+        if list(titles) == wanted:
+            raise DomainError("error.plan_duplicate", value=parsed.source_name, plan=existing.slug)
