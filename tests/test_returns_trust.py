@@ -19,6 +19,7 @@ from lawtasks import returns
 from lawtasks.cli import app
 
 from .conftest import TODAY
+from .test_returns import fill
 
 SHEET = "tonglu-2022-Return-{unit}.xlsx"
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
@@ -61,15 +62,6 @@ def make_sheets(db: Path, out: Path, user: str | None = None) -> Path:
     out.mkdir(exist_ok=True)
     ok(db, "sheets", "-o", str(out), user=user)
     return out
-
-
-def fill(sheet: Path, target: Path, cells: dict[str, object]) -> Path:
-    workbook = load_workbook(sheet)
-    ws = workbook["Return"]
-    for ref, value in cells.items():
-        ws[ref] = value
-    workbook.save(target)
-    return target
 
 
 def row_of(sheet: Path, ref: str) -> int:

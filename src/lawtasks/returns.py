@@ -119,10 +119,6 @@ class ReturnSet:
                 return
             self.errors.append(error)
 
-    @property
-    def full(self) -> bool:
-        return self.truncated
-
 
 def read_returns(
     paths: Sequence[Path], view: PlanView, context: ReturnContext | None = None
@@ -149,7 +145,7 @@ def read_returns(
                     "CSV",
                 )
             _read_records(path, records, view, items, result, kind, context)
-        if result.full:
+        if result.truncated:
             break
     _refuse_duplicates(result)
     return result
@@ -249,7 +245,7 @@ def _read_records(
         result.add_errors(CellError(path.name, sheet, number, col, msg) for col, msg in problems)
         if row is not None and not problems:
             result.rows.append(row if made is None else _with(row, made=made))
-        if result.full:
+        if result.truncated:
             return
 
 
@@ -288,7 +284,7 @@ def _read_sheet(
             if ws.title == STAMP_SHEET:
                 continue
             _read_rows(path, ws, view, items, result, stamp)
-            if result.full:
+            if result.truncated:
                 return
     finally:
         workbook.close()
@@ -389,7 +385,7 @@ def _read_rows(
         if row is not None and not problems:
             off_sheet = stamp.present and state is None
             result.rows.append(_with(row, made=stamp.made, off_sheet=off_sheet))
-        if result.full:
+        if result.truncated:
             return
 
 
