@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from lawtasks.errors import ReportParseError
 from lawtasks.parser import (
+    SKIP_REASONS,
     ParsedItem,
     ParsedPlan,
     ParsedTask,
+    SkippedLine,
     decode_report,
     extract_target,
     parse_report,
@@ -142,6 +144,14 @@ def test_seed_item_titles(seed_plan: ParsedPlan) -> None:
     assert seed_plan.tasks[1].items[0].title == "严格落实重大行政决策程序"
     assert seed_plan.tasks[1].items[1].title == "加强重大行政决策执行和后评估工作"
     assert seed_plan.tasks[4].items[0].title == "深化“只反映一次”试点改革"
+
+
+def test_seed_names_no_deadline_and_skips_nothing(seed_plan: ParsedPlan) -> None:
+    """The Tonglu report names no deadline: every item is due at the end of the plan's
+    period (None here, filled in by the service), and no line of it was left out."""
+    assert [task.due for task in seed_plan.tasks] == [None] * 6
+    assert [item.due for task in seed_plan.tasks for item in task.items] == [None] * 18
+    assert seed_plan.skipped == ()
 
 
 def test_seed_parses_the_same_from_text() -> None:
@@ -537,6 +547,255 @@ def test_signature_is_not_an_item() -> None:
     assert item_texts(parse_report(text).tasks[0]) == ["乙。"]
 
 
+# --------------------------------------------------------------------------- notices
+
+NOTICE = "notice-2022-points.txt"
+NOTICE_ATTACHMENTS = "notice-2022-points-attachments.txt"
+
+
+def all_text(plan: ParsedPlan) -> str:
+    """Everything a plan carries into the ledger: goal, task titles and bodies, items."""
+    parts = [plan.title, plan.goal, plan.heading]
+    for task in plan.tasks:
+        parts += [task.title, task.body, *(item.text for item in task.items)]
+        parts += [item.title for item in task.items]
+    return "\n".join(parts)
+
+
+def test_notice_is_named_after_the_plan_it_carries() -> None:
+    plan = fixture(NOTICE)
+    assert plan.title == "桐庐县2022年法治政府建设工作要点"
+    assert plan.heading == plan.title
+    assert plan.year == 2022
+    assert plan.goal == (
+        "2022年是新一轮法治政府建设纲要实施“落实年”。为深入推进法治政府建设，制定本工作要点。\n"
+        "一、总体要求\n"
+        "坚持以习近平法治思想为指导，奋力打造“县域法治首善之区”。"
+    )
+    assert [(t.numeral, t.title) for t in plan.tasks] == [
+        ("二", "深入学习贯彻习近平法治思想"),
+        ("三", "持续提升行政决策水平，年底前完成目录化管理"),
+        ("四", "深化行政执法改革"),
+        ("五", "健全矛盾纠纷化解机制"),
+    ]
+    assert [len(t.items) for t in plan.tasks] == [2, 3, 3, 2]
+
+
+def test_notice_title_over_two_lines_without_quotes() -> None:
+    plan = fixture(NOTICE_ATTACHMENTS)
+    assert plan.title == "桐庐县2022年法治政府建设工作要点"
+    assert plan.goal == "为加快建设法治政府，现就2022年工作提出如下要点："
+    assert [t.title for t in plan.tasks] == [
+        "加强党对法治政府建设的领导",
+        "推进严格规范公正文明执法",
+        "强化行政权力制约监督，第三季度完成",
+    ]
+    assert [len(t.items) for t in plan.tasks] == [2, 2, 2]
+
+
+def test_notice_closing_block_is_skipped_with_its_reasons() -> None:
+    plan = fixture(NOTICE)
+    assert plan.skipped == (
+        SkippedLine("各乡镇（街道）、县级各部门：", "notice_preamble"),
+        SkippedLine(
+            "现将《桐庐县2022年法治政府建设工作要点》印发给你们，请结合实际认真贯彻落实。",
+            "notice_preamble",
+        ),
+        SkippedLine("中共桐庐县委全面依法治县委员会办公室", "issuer"),
+        SkippedLine("2022年3月1日", "issue_date"),
+        SkippedLine("（此件公开发布）", "disclosure"),
+        SkippedLine("抄送：县委办、县人大办、县政府办、县政协办，县法院、县检察院。", "cc"),
+        SkippedLine("中共桐庐县委全面依法治县委员会办公室          2022年3月1日印发", "issue_date"),
+        SkippedLine("联系人：王某某；联系电话：0571-64212345", "contact"),
+    )
+    last = plan.tasks[-1]
+    assert item_texts(last) == [
+        "上半年完成县级行政复议规范化建设。",
+        "对截至2021年底已化解的行政争议案件做好回访。",
+    ]
+    text = all_text(plan)
+    for word in ("抄送", "印发", "联系人", "联系电话", "此件公开发布", "县级各部门："):
+        assert word not in text
+
+
+def test_notice_closing_block_in_another_order() -> None:
+    """附件 listed before the plan, a Chinese date, 联系人 before 抄送, a wrapped 抄送 list,
+    the issuing office and 印发 on lines of their own."""
+    plan = fixture(NOTICE_ATTACHMENTS)
+    assert [(s.reason, s.text) for s in plan.skipped] == [
+        ("notice_preamble", "各乡镇人民政府、街道办事处，县政府各部门、各直属单位："),
+        (
+            "notice_preamble",
+            "《桐庐县2022年法治政府建设工作要点》已经县政府同意，现印发给你们，请认真组织实施。",
+        ),
+        ("attachment", "附件：1．桐庐县2022年法治政府建设工作要点"),
+        ("attachment", "2．桐庐县2022年法治政府建设重点任务分工表"),
+        ("issuer", "桐庐县人民政府办公室"),
+        ("issue_date", "二〇二二年三月一日"),
+        ("disclosure", "（此件公开发布）"),
+        ("attachment", "附件1"),
+        ("contact", "联系人：县司法局 李某某，电话：64212345"),
+        ("cc", "抄送：县委各部门，县人大常委会办公室，县政协办公室，"),
+        ("cc", "县法院，县检察院。"),
+        ("issuer", "桐庐县人民政府办公室"),
+        ("issue_date", "2022年3月1日印发"),
+    ]
+    assert item_texts(plan.tasks[-1]) == [
+        "建立行政执法监督员制度。",
+        "11月下旬前公布年度监督报告。",
+    ]
+    text = all_text(plan)
+    for line in (s.text for s in plan.skipped):
+        assert line not in text
+
+
+def test_notice_without_its_plan_title_repeated() -> None:
+    """A web page may give the notice and the plan's text without the plan's own title:
+    the notice's lines up to its signature and 附件 list are still not the goal."""
+    text = (
+        "桐庐县人民政府办公室关于印发\n"
+        "桐庐县2022年法治政府建设工作要点的通知\n"
+        "各乡镇人民政府、街道办事处，县政府各部门：\n"
+        "现将《桐庐县2022年法治政府建设工作要点》印发给你们，请认真组织实施。\n"
+        "附件：1．桐庐县2022年法治政府建设工作要点\n"
+        "2．桐庐县2022年法治政府建设重点任务分工表\n"
+        "桐庐县人民政府办公室\n"
+        "2022年3月1日\n"
+        "为加快建设法治政府，制定本要点。\n"
+        "（一）加强党的领导。年内完成述法全覆盖。\n"
+        "（二）规范执法。开展案卷评查。\n"
+    )
+    plan = parse_report(text)
+    assert plan.title == "桐庐县2022年法治政府建设工作要点"
+    assert plan.goal == "为加快建设法治政府，制定本要点。"
+    assert [s.reason for s in plan.skipped] == [
+        "notice_preamble", "notice_preamble", "attachment", "attachment", "issuer", "issue_date",
+    ]  # fmt: skip
+    assert [item_texts(t) for t in plan.tasks] == [["年内完成述法全覆盖。"], ["开展案卷评查。"]]
+
+
+def test_a_notice_of_something_else_keeps_its_title() -> None:
+    text = "关于印发有关事项的通知\n三、下一步工作计划\n（一）甲。乙。\n"
+    assert parse_report(text).title == "关于印发有关事项的通知"
+
+
+def test_sub_point_starting_with_a_date_loses_its_number() -> None:
+    plan = fixture(NOTICE)
+    second = plan.tasks[1].items[1]
+    assert second.title == "6月底前完成行政规范性文件清理"
+    assert second.text == "6月底前完成行政规范性文件清理。"
+    assert second.due == date(2022, 6, 30)
+    first = plan.tasks[2].items[0]
+    assert first.title == "2022年12月31日前完成“大综合一体化”行政执法改革年度任务"
+    assert plan.tasks[2].items[1].title == "11月中旬组织开展行政执法案卷评查"
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [("2、6月底前完成清理。", "6月底前完成清理。"), ("2.6月底前完成清理。", "6月底前完成清理。"),
+     ("2. 6月底前完成清理。", "6月底前完成清理。"), ("2.0版平台上线。", None)],
+)  # fmt: skip
+def test_date_after_a_sub_point_marker(line: str, text: str | None) -> None:
+    plan = parse_report(f"三、下一步工作计划\n（一）甲。\n1、乙。\n{line}\n")
+    expected = ["乙。", text] if text else ["乙。\n" + line]
+    assert item_texts(plan.tasks[0]) == expected
+
+
+def test_unit_names_keep_their_brackets() -> None:
+    plan = fixture(NOTICE)
+    first = plan.tasks[0].items[0]
+    assert (first.lead_unit, first.assisting_units) == ("县委宣传部", "各乡镇（街道）")
+    assert first.text == (
+        "把习近平法治思想纳入县委理论学习中心组年度学习计划，6月底前完成专题学习。"
+    )
+    decisions = plan.tasks[1].items
+    assert decisions[0].lead_unit == "县司法局（县法治办）"
+    assert (decisions[1].lead_unit, decisions[1].assisting_units) == (
+        "县司法局（县法治办）",
+        "县级各部门",
+    )
+    other = fixture(NOTICE_ATTACHMENTS)
+    assert other.tasks[0].items[0].lead_unit == "县委依法治县办、各乡镇（街道）、县级各部门"
+    assert other.tasks[1].items[0].lead_unit == "县司法局（县法治办）"
+    assert other.tasks[2].items[1].assisting_units == "县审计局、各乡镇（街道）"
+
+
+@pytest.mark.parametrize(
+    ("note", "lead"),
+    [("（牵头单位：县司法局（县法治办））", "县司法局（县法治办）"),
+     ("(牵头单位:各乡镇(街道))", "各乡镇(街道)"),
+     ("牵头单位：各乡镇（街道）。", "各乡镇（街道）"),
+     ("牵头单位：县府办）", "县府办"),
+     ("（牵头单位：（县府办", "县府办")],
+)  # fmt: skip
+def test_only_unbalanced_brackets_are_cut_from_units(note: str, lead: str) -> None:
+    plan = parse_report(f"三、下一步工作计划\n（一）甲。\n1.乙。\n{note}\n")
+    assert plan.tasks[0].items[0].lead_unit == lead
+
+
+def test_signature_of_a_report_is_recorded_as_skipped() -> None:
+    text = "三、下一步工作计划\n（一）甲。乙。\n\n某县人民政府\n2023年1月30日\n"
+    assert parse_report(text).skipped == (
+        SkippedLine("某县人民政府", "issuer"),
+        SkippedLine("2023年1月30日", "issue_date"),
+    )
+
+
+def test_closing_block_after_the_section_is_recorded() -> None:
+    text = (
+        "三、下一步工作计划\n（一）甲。乙。\n四、保障措施\n加强保障。\n"
+        "抄送：县委办。\n某县人民政府办公室 2023年1月30日印发\n"
+    )
+    plan = parse_report(text)
+    assert item_texts(plan.tasks[0]) == ["乙。"]
+    assert [s.reason for s in plan.skipped] == ["cc", "issue_date"]
+
+
+def test_skip_reasons_are_the_documented_set() -> None:
+    reasons = {s.reason for name in (NOTICE, NOTICE_ATTACHMENTS) for s in fixture(name).skipped}
+    assert reasons == set(SKIP_REASONS)
+
+
+# --------------------------------------------------------------------------- due dates
+
+
+def test_due_dates_from_the_text() -> None:
+    plan = fixture(NOTICE)
+    assert [t.due for t in plan.tasks] == [None, date(2022, 12, 31), None, None]
+    assert [[item.due for item in task.items] for task in plan.tasks] == [
+        [date(2022, 6, 30), date(2022, 9, 30)],
+        # the task's 年底前 for the first, the items' own phrases for the others
+        [date(2022, 12, 31), date(2022, 6, 30), date(2022, 9, 30)],
+        # the last item only tells of 2021年6月: no deadline
+        [date(2022, 12, 31), date(2022, 11, 20), None],
+        # 截至2021年底 is a look back, not a deadline
+        [date(2022, 6, 30), None],
+    ]
+
+
+def test_item_phrase_wins_over_its_tasks() -> None:
+    plan = fixture(NOTICE_ATTACHMENTS)
+    assert plan.tasks[2].due == date(2022, 9, 30)
+    assert [item.due for item in plan.tasks[2].items] == [date(2022, 9, 30), date(2022, 11, 30)]
+    assert [item.due for item in plan.tasks[0].items] == [date(2022, 4, 10), date(2022, 12, 31)]
+    assert [item.due for item in plan.tasks[1].items] == [None, date(2022, 10, 31)]
+
+
+def test_due_dates_are_anchored_to_the_plan_year() -> None:
+    text = (
+        "某县2022年度法治政府建设情况报告\n三、下一步工作计划\n"
+        "（一）强化领导，上半年完成。2022年6月，我县完成试点。\n"
+        "（二）规范执法。6月底前完成清理。2023年6月底前完成评查。\n"
+    )
+    plan = parse_report(text)
+    assert plan.year == 2023
+    assert [t.due for t in plan.tasks] == [date(2023, 6, 30), None]
+    assert [[i.due for i in t.items] for t in plan.tasks] == [
+        [date(2023, 6, 30)],
+        [date(2023, 6, 30), date(2023, 6, 30)],
+    ]
+
+
 # --------------------------------------------------------------------------- encodings
 
 
@@ -674,11 +933,16 @@ def _assert_well_formed(plan: ParsedPlan, text: str) -> None:
     """What any plan read from any text holds: tasks, numbered items, each text from the input."""
     assert plan.tasks
     for task in plan.tasks:
+        assert task.due is None or task.due.year == plan.year
         assert [item.seq for item in task.items] == list(range(1, len(task.items) + 1))
         for item in task.items:
             assert isinstance(item, ParsedItem)
             assert item.text.strip()
             assert all(line in text for line in item.text.splitlines())
+            assert item.due is None or item.due.year == plan.year
+    for skipped in plan.skipped:
+        assert skipped.reason in SKIP_REASONS
+        assert skipped.text in text
 
 
 _REFUSALS = {"parse.empty", "parse.no_section", "parse.no_tasks"}

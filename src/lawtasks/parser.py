@@ -14,7 +14,11 @@ Algorithm
    switches (【字体：大 中 小】), breadcrumbs. Footer lines (打印本页 关闭窗口, 版权所有,
    ICP备 ...) are kept as *terminators*: a section ends at the first one.
 4. **Title**: the first short line near the top that ends like a document title
-   (报告, 要点, 安排 ...); a title split over two lines is rejoined.
+   (报告, 要点, 安排 ...); a title split over two lines is rejoined. A **notice**
+   (关于印发《X》的通知, …关于印发 / X的通知) is named after X, the plan it carries, and its
+   own lines are skipped (see `SKIP_REASONS`): everything up to X's title repeated above
+   the plan, or, when X is not repeated, up to the last line before the first numbered one
+   that reads as the notice's (各…： salutation, 现将…印发给你们, its signature, 附件 list).
 5. **Find the forward section**: a heading is a *whole line*, numbered 三、 (top level),
    （三） (sub level, e.g. under 存在问题和下一步打算) or un-numbered. A candidate names
    a plan (任务, 打算, 思路, 计划, 安排, 重点, 举措, 方向 ...); it scores higher when it
@@ -25,9 +29,11 @@ Algorithm
    the same or a higher level, a footer line or the end of text. A plan document
    (工作要点, 工作安排 ...) without such a heading is its own section: its whole body.
 6. **Tasks**: the highest-ranked numbering present at line start below the heading's
-   own level is the task level: 一、 > （一）/(一) > 1. / 1、 > （1）/(1) > ①. Lines before
-   the first task form the goal. A task title is the text of its first line up to the
-   first 。 (or the whole line when it has none, its body then following below).
+   own level is the task level: 一、 > （一）/(一) > 1. / 1、 > （1）/(1) > ①. A digit
+   after 、 is text (2、6月底前完成 is point 2), after a dot only when a month follows
+   (2.6月底前; 2.0 is a version). Lines before the first task form the goal. A task
+   title is the text of its first line up to the first 。 (or the whole line when it has
+   none, its body then following below).
 7. **Items** of a task, from the text after the title:
    - if lower-level numbered sub-points exist (at line start, or inline after 。；：),
      each sub-point is one item; its ``text`` is the sub-point *without its number
@@ -40,18 +46,32 @@ Algorithm
    ending in a colon (an introduction such as 重点抓好以下工作：).
 8. **Units**: lines 牵头单位:/责任单位:/配合单位: (ASCII or full-width colon, optionally in
    brackets) and bracketed notes at the end of an item (（牵头单位：县司法局；配合单位：县府
-   办）) are recorded as ``lead_unit``/``assisting_units``. A unit line after a sub-point
-   belongs to that item; after ordinary prose it belongs to the task, unless several prose
-   paragraphs of one task each carry their own unit lines (then each belongs to the items
-   of its paragraph). Unit notes never become items and are cut from item text; a task's
-   ``body`` keeps its paragraphs verbatim but without its own number marker and without
-   stand-alone unit lines.
+   办）) are recorded as ``lead_unit``/``assisting_units``; a unit keeps its own brackets
+   (各乡镇（街道）, 县司法局（县法治办）), only an unbalanced one is cut. A unit line
+   after a sub-point belongs to that item; after ordinary prose it belongs to the task,
+   unless several prose paragraphs of one task each carry their own unit lines (then each
+   belongs to the items of its paragraph). Unit notes never become items and are cut from
+   item text; a task's ``body`` keeps its paragraphs verbatim but without its own number
+   marker and without stand-alone unit lines.
 9. **Targets** (`extract_target`): the first clause (between , ， ； ; 。) holding a
    figure — a percentage (100%, ９５％, 百分之百), an Arabic count with a unit (3个, 10家,
    200人次; never a year, month or day), or 全覆盖 / 零突破 — with leading verbs such as
    推动/推进/确保/力争 stripped.
 10. **Year**: a year in the heading; else the title's year (+1 for a 报告/总结 of year N,
     the same year for a plan); else the publication year; else the current year.
+11. **Closing block**: in and after the section, 抄送：, a line such as 2022年3月1日印发,
+    附件： (with the list under it), 联系人/联系电话 and （此件公开发布） are never items
+    or task text; 抄送 and …印发 end the document, so the lines after them (a wrapped 抄送
+    list, the issuing office) go too, and so does a trailing signature (office, date).
+    Each is kept in ``ParsedPlan.skipped`` with its reason.
+12. **Due dates** (`lawtasks.dates.deadline_in`, anchored to the plan year): a task's due
+    date is the deadline its title names (三、……，年底前完成); an item's is the one its own
+    text names, else its task's, else None (the end of the plan's period, which the
+    service fills in). A deadline is said as one: 6月底前, 9月底前完成, 年内, 2022年12月31日
+    前, or a period as the time of the work (第三季度开展…, 11月中旬组织…). The past
+    (2021年6月，我县…, 截至2021年底), other years (到2025年底前) and bare dates (6月底，…) are
+    not deadlines: when unclear, none. Of several, the latest: the work is done when its
+    last step is.
 """
 
 from __future__ import annotations
@@ -63,13 +83,16 @@ from datetime import date
 from enum import IntEnum
 from pathlib import Path
 
+from lawtasks.dates import deadline_in
 from lawtasks.domain import CONTROL_CLASS, INVISIBLE_CLASS, chinese_number
 from lawtasks.errors import ReportParseError
 
 __all__ = [
+    "SKIP_REASONS",
     "ParsedItem",
     "ParsedPlan",
     "ParsedTask",
+    "SkippedLine",
     "decode_report",
     "extract_target",
     "parse_report",
@@ -88,6 +111,8 @@ class ParsedItem:
     target: str | None
     lead_unit: str | None = None
     assisting_units: str | None = None
+    # The deadline its own text names, else its task's; None: the end of the plan's period.
+    due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +126,8 @@ class ParsedTask:
     items: tuple[ParsedItem, ...]
     lead_unit: str | None = None
     assisting_units: str | None = None
+    # The deadline its title names (三、……，年底前完成), or None.
+    due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +141,29 @@ class ParsedPlan:
     source_name: str
     published: date | None
     tasks: tuple[ParsedTask, ...]
+    # The document's lines left out on purpose, in document order (see SKIP_REASONS).
+    skipped: tuple[SkippedLine, ...] = ()
+
+
+# Why a line of the document was left out of the plan; the import summary says so per
+# reason. Web-page noise (发布日期:, 打印本页 ...) is dropped without a record.
+SKIP_REASONS = (
+    "notice_preamble",  # a notice's own text before the plan it carries: 各乡镇（街道）：, 现将…
+    "issuer",  # the issuing office, as a signature or in the closing block
+    "issue_date",  # the signature's date, or 2022年3月1日印发
+    "cc",  # 抄送：… (and its continuation lines)
+    "attachment",  # 附件：…, 附件1, and the list under 附件：
+    "contact",  # 联系人：…, 联系电话：…
+    "disclosure",  # （此件公开发布）, 此件不公开
+)
+
+
+@dataclass(frozen=True)
+class SkippedLine:
+    """A line left out of the plan: its text as written and one of SKIP_REASONS."""
+
+    text: str
+    reason: str
 
 
 # Shown in parse.no_section so that the user knows what a heading should look like.
@@ -140,11 +190,14 @@ class Level(IntEnum):
 
 
 # Line-start markers of each family; group "num" is the numeral as written. The ARABIC
-# marker refuses a digit after the dot so that "2.0 数字化平台" is not a sub-point.
+# marker refuses a digit after a dot so that "2.0 数字化平台" is not a sub-point, unless a
+# month follows (2.6月底前); after 、 a digit is the item's own text (2、6月底前完成).
 _MARKER_BODY: dict[Level, str] = {
     Level.TOP: rf"(?P<num>{_CN_NUM})\s*[、.．]",
     Level.CN_PAREN: rf"[（(]\s*(?P<num>{_CN_NUM})\s*[）)]",
-    Level.ARABIC: rf"(?P<num>{_DIGIT}{{1,2}})\s*[.．、](?!{_DIGIT})",
+    Level.ARABIC: (
+        rf"(?P<num>{_DIGIT}{{1,2}})\s*(?:、|[.．](?!{_DIGIT})|[.．](?={_DIGIT}{{1,2}}月))"
+    ),
     Level.AR_PAREN: rf"[（(]\s*(?P<num>{_DIGIT}{{1,2}})\s*[）)]",
     Level.CIRCLED: r"(?P<num>[①-⑳])",
 }
@@ -237,15 +290,44 @@ _DATE_LINE_RE = re.compile(
 )
 _ORG_LINE_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府|办公室|委员会|局|办)$")
 
+# A notice's closing block (版记) and the lines around its signature.
+_CC_RE = re.compile(r"^[（(]?\s*(?:抄送|抄报|分送)\s*[:：]")
+_ISSUED_RE = re.compile(
+    r"(?:[0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|"
+    r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+    r"\s*印\s*发[)）]?$"
+)
+_CONTACT_RE = re.compile(r"^[（(]?\s*(?:联\s*系\s*人|联系电话|联系方式|咨询电话)\s*[:：]")
+_ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*(?:[:：]|$)")
+_ATTACHMENT_NAME_RE = re.compile(
+    r"(?:报告|要点|安排|计划|总结|方案|清单|意见|通知|表|目录|办法|细则|制度)[)）」”]?$"
+)
+_DISCLOSURE_RE = re.compile(
+    r"[（(]?\s*此件(?:公开发布|主动公开|不公开|不予公开|依申请公开)\s*[）)]?"
+)
+# These end a document: whatever follows them is the closing block too.
+_ENDS_DOCUMENT = ("cc", "issue_date")
+# 关于印发《X》的通知, 桐庐县人民政府办公室关于印发X的通知, 关于转发…的通知.
+_NOTICE_TITLE_RE = re.compile(r"(?:印发|转发|下发)(?P<plan>.+?)的?通知$")
+# 桐庐县人民政府办公室关于印发 / 桐庐县2022年法治政府建设工作要点的通知: one title.
+_NOTICE_START_RE = re.compile(r"(?:印发|转发|下发)$")
+_QUOTED_TITLE_RE = re.compile(r"《(?P<title>[^《》]+)》")
+# The notice's own words: 各乡镇（街道）、县级各部门： and 现将《…》印发给你们，….
+_SALUTATION_RE = re.compile(r"各[^。；;]{1,80}[:：]")
+_NOTICE_LINE_RE = re.compile(r"印发给你们|现印发|现予印发|请结合实际|请认真|遵照执行|贯彻执行")
+
 # Responsible units. 主办单位 is deliberately absent: it is a web-page footer label.
 _LEAD_LABELS = "牵头单位|责任单位|主责单位|牵头部门|责任部门"
 _ASSIST_LABELS = "配合单位|配合部门|协办单位|协同单位|参与单位"
 _UNIT_LABEL_RE = re.compile(rf"(?P<label>{_LEAD_LABELS}|{_ASSIST_LABELS})\s*[:：]")
 _UNIT_LINE_RE = re.compile(rf"^[（(]?\s*(?:{_LEAD_LABELS}|{_ASSIST_LABELS})\s*[:：]")
+# A note may hold unit names with brackets of their own: （配合单位：各乡镇（街道））.
 _UNIT_NOTE_RE = re.compile(
-    rf"\s*[（(]\s*(?:{_LEAD_LABELS}|{_ASSIST_LABELS})\s*[:：][^（）()]*[）)]"
+    rf"\s*[（(]\s*(?:{_LEAD_LABELS}|{_ASSIST_LABELS})\s*[:：]"
+    r"[^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)]"
 )
-_UNIT_VALUE_STRIP = " \t；;，,。.、）)（("
+# Separators around a unit value; brackets are cut only when unbalanced (see _unit_value).
+_UNIT_VALUE_STRIP = " \t；;，,。.、"
 
 # Brackets and quotes inside which 。 and commas do not end a sentence or a short title.
 _OPENERS = "（(《“‘「『【〔"
@@ -417,7 +499,10 @@ def _find_title(lines: list[_Line]) -> tuple[str, int]:
             window.append((index, line.text))
     for pos, (index, text) in enumerate(window):
         if _TITLE_END_RE.search(text):
-            if pos > 0 and _is_title_start(window[pos - 1][1], text):
+            if pos > 0 and (
+                _is_title_start(window[pos - 1][1], text)
+                or (text.endswith("通知") and _NOTICE_START_RE.search(window[pos - 1][1]))
+            ):
                 return window[pos - 1][1] + text, index + 1
             return text, index + 1
     if window:
@@ -500,27 +585,174 @@ def _heading_candidates(lines: list[_Line], start: int, plan_year: int | None) -
     return sorted(found, key=lambda h: (h.score, rank[h.level], h.index), reverse=True)
 
 
-def _section(lines: list[_Line], start: int, level: Level | None) -> list[str]:
-    """The lines from ``start`` to the next heading of ``level`` or higher, or a footer."""
+def _section(lines: list[_Line], start: int, level: Level | None) -> tuple[list[str], int]:
+    """The lines from ``start`` to the next heading of ``level`` or higher, or a footer,
+    and the index where the section stopped."""
     result: list[str] = []
-    for line in lines[start:]:
+    for index in range(start, len(lines)):
+        line = lines[index]
         if line.footer:
             if result:
-                break
+                return result, index
             continue
         marker = _line_marker(line.text)
         if level is not None and marker is not None and marker[0] <= level:
-            break
+            return result, index
         result.append(line.text)
-    return _trim_signature(result)
+    return result, len(lines)
 
 
-def _trim_signature(lines: list[str]) -> list[str]:
-    """Drop a trailing office name and date (the signature of the document)."""
+def _plan_lines(
+    lines: list[_Line], start: int, level: Level | None
+) -> tuple[list[str], list[SkippedLine]]:
+    """The section's lines without its closing block, and the lines skipped in the section
+    and in the closing block after it (up to the page's footer)."""
+    section, end = _section(lines, start, level)
+    kept, skipped = _closing_block(section)
+    tail: list[str] = []
+    for line in lines[end:]:
+        if line.footer:
+            break
+        tail.append(line.text)
+    return kept, skipped + _closing_block(tail)[1]
+
+
+# --------------------------------------------------------------------------- closing block
+
+
+def _signature_reason(line: str) -> str | None:
+    """issuer or issue_date for a line that could sign the document, else None."""
+    if _DATE_LINE_RE.match(line):
+        return "issue_date"
+    if _ORG_LINE_RE.match(line):
+        return "issuer"
+    return None
+
+
+def _closing_reason(line: str, previous: str | None) -> str | None:
+    """Why ``line`` belongs to a notice's closing block (or preamble), or None.
+
+    ``previous`` is the reason of the line before: the list under 附件： runs on."""
+    if _CC_RE.match(line):
+        return "cc"
+    if _ISSUED_RE.search(line):
+        return "issue_date"
+    if _CONTACT_RE.match(line):
+        return "contact"
+    if _ATTACHMENT_RE.match(line):
+        return "attachment"
+    if _DISCLOSURE_RE.fullmatch(line):
+        return "disclosure"
+    if previous == "attachment" and _is_attachment_entry(line):
+        return "attachment"
+    return None
+
+
+def _is_attachment_entry(line: str) -> bool:
+    """2．桐庐县2022年法治政府建设重点任务分工表: a numbered document name, no sentence."""
+    marker = _line_marker(line)
+    return (
+        marker is not None
+        and "。" not in line
+        and bool(_ATTACHMENT_NAME_RE.search(line[marker[2] :]))
+    )
+
+
+def _closing_block(lines: list[str]) -> tuple[list[str], list[SkippedLine]]:
+    """A section's lines without its closing block, and the lines skipped.
+
+    Contact, attachment and disclosure lines are skipped wherever they are; 抄送 and a
+    line such as 2022年3月1日印发 end the document, so every line after them is skipped too
+    (a wrapped 抄送 list, the issuing office); a trailing office name and date (the
+    signature) are skipped as well."""
+    reasons: list[str | None] = []
+    previous: str | None = None
+    ended = False
+    for line in lines:
+        reason = _closing_reason(line, previous)
+        if ended and reason is None:
+            reason = _signature_reason(line) or previous
+        ended = ended or reason in _ENDS_DOCUMENT
+        reasons.append(reason)
+        previous = reason
     end = len(lines)
-    while end > 0 and (_DATE_LINE_RE.match(lines[end - 1]) or _ORG_LINE_RE.match(lines[end - 1])):
+    while end > 0 and (reasons[end - 1] or _signature_reason(lines[end - 1])):
+        reasons[end - 1] = reasons[end - 1] or _signature_reason(lines[end - 1])
         end -= 1
-    return lines[:end]
+    kept = [line for line, reason in zip(lines, reasons, strict=True) if reason is None]
+    skipped = [
+        SkippedLine(line, reason)
+        for line, reason in zip(lines, reasons, strict=True)
+        if reason is not None
+    ]
+    return kept, skipped
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def _carried_plan(title: str) -> str | None:
+    """The plan a notice carries: 关于印发《X》的通知 gives X, when X names a plan or report."""
+    match = _NOTICE_TITLE_RE.search(title)
+    if match is None:
+        return None
+    carried = match["plan"].strip()
+    quoted = _QUOTED_TITLE_RE.search(carried)
+    if quoted is not None:
+        carried = quoted["title"]
+    if _PLAN_TITLE_RE.search(carried) or _REPORT_TITLE_RE.search(carried):
+        return carried
+    return None
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s《》]", "", text)
+
+
+def _repeated_title(lines: list[_Line], start: int, title: str) -> tuple[int, int] | None:
+    """Where the carried plan's own title line is (one line or two): (first, after)."""
+    wanted = _compact(title)
+    for index in range(start, len(lines)):
+        text = _compact(lines[index].text)
+        if text == wanted:
+            return index, index + 1
+        if (
+            index + 1 < len(lines)
+            and wanted.startswith(text)
+            and text + _compact(lines[index + 1].text) == wanted
+        ):
+            return index, index + 2
+    return None
+
+
+def _preamble(lines: list[_Line], start: int, title: str) -> tuple[int, list[SkippedLine]]:
+    """Where a notice's plan begins, and the notice's own lines before it.
+
+    The plan begins after its repeated title; without one, after the last line before the
+    first numbered line that reads as the notice's (salutation, 现将…印发, signature, 附件).
+    """
+    found = _repeated_title(lines, start, title)
+    if found is not None:
+        first, body = found
+        preamble = [line.text for line in lines[start:first] if not line.footer]
+    else:
+        body = start
+        previous: str | None = None
+        for index in range(start, len(lines)):
+            text = lines[index].text
+            reason = _closing_reason(text, previous) or _signature_reason(text)
+            if _line_marker(text) is not None and reason is None:
+                break
+            if reason or _NOTICE_LINE_RE.search(text) or _SALUTATION_RE.fullmatch(text):
+                body = index + 1
+            previous = reason
+        preamble = [line.text for line in lines[start:body] if not line.footer]
+    skipped: list[SkippedLine] = []
+    last: str | None = None
+    for text in preamble:
+        last = _closing_reason(text, last) or _signature_reason(text) or "notice_preamble"
+        skipped.append(SkippedLine(text, last))
+    return body, skipped
 
 
 # --------------------------------------------------------------------------- units
@@ -548,13 +780,28 @@ def _parse_units(note: str) -> _Units:
     matches = list(_UNIT_LABEL_RE.finditer(note))
     for pos, match in enumerate(matches):
         end = matches[pos + 1].start() if pos + 1 < len(matches) else len(note)
-        value = note[match.end() : end].strip(_UNIT_VALUE_STRIP)
+        value = _unit_value(note[match.end() : end])
         if not value:
             continue
         target = units.lead if re.fullmatch(_LEAD_LABELS, match["label"]) else units.assisting
         if value not in target:
             target.append(value)
     return units
+
+
+def _unit_value(raw: str) -> str:
+    """A unit name without separators and without brackets that close or open nothing:
+    各乡镇（街道）and 县司法局（县法治办）stay whole, the note's own ）goes."""
+    value = raw.strip(_UNIT_VALUE_STRIP)
+    while value and value[-1] in "）)" and _depth(value) < 0:
+        value = value[:-1].rstrip(_UNIT_VALUE_STRIP)
+    while value and value[0] in "（(" and _depth(value) > 0:
+        value = value[1:].lstrip(_UNIT_VALUE_STRIP)
+    return value
+
+
+def _depth(text: str) -> int:
+    return sum(text.count(ch) for ch in "（(") - sum(text.count(ch) for ch in "）)")
 
 
 def _unit_line(line: str) -> _Units | None:
@@ -804,7 +1051,7 @@ def _split_title(line: str) -> tuple[str, str]:
     return first.strip().rstrip("。：:；;").strip(), rest.strip()
 
 
-def _build_task(seq: int, numeral: str, lines: list[str], level: Level) -> ParsedTask:
+def _build_task(seq: int, numeral: str, lines: list[str], level: Level, *, year: int) -> ParsedTask:
     """A task from its lines; the first line has its number marker removed already."""
     if not lines[0] and len(lines) > 1:
         lines = lines[1:]  # "（一）" alone on its line, the title below it
@@ -812,6 +1059,7 @@ def _build_task(seq: int, numeral: str, lines: list[str], level: Level) -> Parse
     title, title_units = _strip_unit_notes(title_sentence)
     drafts, units = _items_and_units([rest, *lines[1:]], level)
     units.add(title_units)
+    task_due = deadline_in(title, year=year)
     items = tuple(
         ParsedItem(
             seq=index,
@@ -820,6 +1068,7 @@ def _build_task(seq: int, numeral: str, lines: list[str], level: Level) -> Parse
             target=extract_target(draft.text),
             lead_unit=draft.units.lead_text(),
             assisting_units=draft.units.assisting_text(),
+            due=deadline_in(draft.text, year=year) or task_due,
         )
         for index, draft in enumerate(drafts, start=1)
     )
@@ -832,6 +1081,7 @@ def _build_task(seq: int, numeral: str, lines: list[str], level: Level) -> Parse
         items=items,
         lead_unit=units.lead_text(),
         assisting_units=units.assisting_text(),
+        due=task_due,
     )
 
 
@@ -845,7 +1095,7 @@ def _task_level(lines: list[str], heading_level: Level | None) -> Level | None:
 
 
 def _parse_tasks(
-    lines: list[str], heading_level: Level | None, *, skip_goal_blocks: bool = False
+    lines: list[str], heading_level: Level | None, *, year: int, skip_goal_blocks: bool = False
 ) -> tuple[str, tuple[ParsedTask, ...]]:
     """The goal and the tasks of a section."""
     level = _task_level(lines, heading_level)
@@ -867,7 +1117,7 @@ def _parse_tasks(
             _, written, block_lines = blocks.pop(0)
             goal.extend([written, *block_lines[1:]])
     tasks = tuple(
-        _build_task(seq, numeral, block, level)
+        _build_task(seq, numeral, block, level, year=year)
         for seq, (numeral, _, block) in enumerate(blocks, start=1)
     )
     return "\n".join(goal), tasks
@@ -885,23 +1135,34 @@ def parse_report(text: str, *, source_name: str = "") -> ParsedPlan:
     lines = _content_lines(raw_lines)
     published = _published("\n".join(raw_lines))
     title, body_start = _find_title(lines)
+    preamble: list[SkippedLine] = []
+    carried = _carried_plan(title)
+    if carried is not None:  # a notice: the plan it carries is the document
+        title = carried
+        body_start, preamble = _preamble(lines, body_start, carried)
     plan_year = _plan_year_from_title(title)
     forward_from = plan_year or (published.year if published else None)
 
     candidates = _heading_candidates(lines, body_start, forward_from)
     for heading in candidates:
-        section = _section(lines, heading.index + 1, heading.level)
-        goal, tasks = _parse_tasks(section, heading.level)
+        section, skipped = _plan_lines(lines, heading.index + 1, heading.level)
+        year = _first_year(heading.text) or _fallback_year(plan_year, published)
+        goal, tasks = _parse_tasks(section, heading.level, year=year)
         if tasks:
-            year = _first_year(heading.text) or _fallback_year(plan_year, published)
-            return ParsedPlan(title, year, goal, heading.text, source_name, published, tasks)
+            return ParsedPlan(
+                title, year, goal, heading.text, source_name, published, tasks,
+                skipped=(*preamble, *skipped),
+            )  # fmt: skip
 
     if _is_plan_document(title):
-        section = _section(lines, body_start, None)
-        goal, tasks = _parse_tasks(section, None, skip_goal_blocks=True)
+        section, skipped = _plan_lines(lines, body_start, None)
+        year = _fallback_year(plan_year, published)
+        goal, tasks = _parse_tasks(section, None, year=year, skip_goal_blocks=True)
         if tasks:
-            year = _fallback_year(plan_year, published)
-            return ParsedPlan(title, year, goal, title, source_name, published, tasks)
+            return ParsedPlan(
+                title, year, goal, title, source_name, published, tasks,
+                skipped=(*preamble, *skipped),
+            )  # fmt: skip
         raise ReportParseError("parse.no_tasks", source=source, heading=title)
     if candidates:
         raise ReportParseError("parse.no_tasks", source=source, heading=candidates[0].text)
