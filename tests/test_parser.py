@@ -751,6 +751,17 @@ def test_closing_block_after_the_section_is_recorded() -> None:
     assert [s.reason for s in plan.skipped] == ["cc", "issue_date"]
 
 
+def test_a_sentence_about_an_issued_document_is_not_the_closing_block() -> None:
+    text = (
+        "三、下一步工作计划\n（一）《实施方案》已于2022年3月1日印发\n"
+        "1.抓好落实。\n（二）附件管理。规范附件归档。\n"
+    )
+    plan = parse_report(text)
+    assert [t.title for t in plan.tasks] == ["《实施方案》已于2022年3月1日印发", "附件管理"]
+    assert [item_texts(t) for t in plan.tasks] == [["抓好落实。"], ["规范附件归档。"]]
+    assert plan.skipped == ()
+
+
 def test_skip_reasons_are_the_documented_set() -> None:
     reasons = {s.reason for name in (NOTICE, NOTICE_ATTACHMENTS) for s in fixture(name).skipped}
     assert reasons == set(SKIP_REASONS)
@@ -996,6 +1007,17 @@ _PIECES = st.sampled_from(
         "打印本页",
         "加强",
         "2023年",
+        "抄送：",
+        "2022年3月1日印发",
+        "联系人：",
+        "附件：",
+        "（此件公开发布）",
+        "关于印发《",
+        "》的通知",
+        "各乡镇（街道）",
+        "6月底前",
+        "第三季度",
+        "2021年6月",
     ]
 )
 # Sentences of a report made of the pieces that may stand inside prose, joined by commas.

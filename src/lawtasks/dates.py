@@ -152,6 +152,7 @@ _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "0012345678
 _NOT_AHEAD_BEFORE = re.compile(
     r"(?:截至|截止|自|从|去年|上年|前年|往年|次年|明年|来年|下年|已经?[于在]?|曾经?[于在]?)$"
 )
+_LOOK_BACK = 4  # characters: the longest word above, so that long texts stay linear
 _OTHER_YEAR_BEFORE = "去上前次明来下往每历多近数几"
 # After a period named without 前/内/完成: narrative or comparison, not the time of the work
 # (上半年，我县…; 第三季度以来; 上半年的工作; 上半年同比).
@@ -184,7 +185,7 @@ def deadline_in(text: str, *, year: int) -> date | None:
         after = normal[match.end() : match.end() + 1]
         if phrase.startswith("全年") or (after and after in _FALSE_ENDINGS.get(phrase[-1], "")):
             continue  # 全年: the whole year, which is no deadline of its own
-        before = normal[: match.start()]
+        before = normal[max(0, match.start() - _LOOK_BACK) : match.start()]
         if _NOT_AHEAD_BEFORE.search(before) or (
             phrase[0] == "年" and before[-1:] and before[-1] in _OTHER_YEAR_BEFORE
         ):

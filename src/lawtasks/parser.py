@@ -292,7 +292,10 @@ _ORG_LINE_RE = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:人民政府|政府
 
 # A notice's closing block (版记) and the lines around its signature.
 _CC_RE = re.compile(r"^[（(]?\s*(?:抄送|抄报|分送)\s*[:：]")
+# The 版记's last line: the office (optional), then the date and 印发; never a sentence such
+# as （三）《方案》已于2022年3月1日印发.
 _ISSUED_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff（）()]{2,40}\s*)?"
     r"(?:[0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|"
     r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
     r"\s*印\s*发[)）]?$"
