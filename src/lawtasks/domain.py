@@ -78,6 +78,26 @@ class Warning(StrEnum):
 
 # How close a due date must be to turn an item yellow.
 YELLOW_DAYS = 7
+# How many percentage points progress may lag the share of an item's time gone by before
+# the item turns yellow (序时进度), unless its plan sets another tolerance. Ten points is
+# about five weeks of a year-long item: untouched items stay green through January and
+# turn yellow in early February, as a supervision office would start asking.
+DEFAULT_TOLERANCE = 10
+
+
+def period_end(year: int, end_date: date | None) -> date:
+    """When a plan's period ends: its own end date, else 31 December of its year."""
+    return end_date or date(year, 12, 31)
+
+
+class PlanState(StrEnum):
+    """Whether commands choose a plan by default (active), only by name (archived), or not
+    at all (removed: its rows stay, since the trail refers to them)."""
+
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+    REMOVED = "removed"
+
 
 PROGRESS_STEP = 10
 NOTE_LIMIT = 100_000  # characters; a note is a paragraph or a page, not a file
@@ -230,13 +250,20 @@ def clean_text(value: str, *, field: str, limit: int, multiline: bool = False) -
 
 
 def warning_for(
-    *, status: Status, progress: int, due: date | None, start: date, today: date
+    *,
+    status: Status,
+    progress: int,
+    due: date | None,
+    start: date,
+    today: date,
+    tolerance: int = DEFAULT_TOLERANCE,
 ) -> Warning:
     """The 红黄绿灯 colour of an item on `today`.
 
-    Red: overdue and not done. Yellow: due within YELLOW_DAYS, or behind schedule, meaning
-    progress below the share of the time between the plan's start and the due date that has
-    already passed. Green otherwise, and always once done.
+    Red: overdue (past the end of its due day) and not done. Yellow: due within
+    YELLOW_DAYS, or behind schedule (落后于序时进度): progress more than `tolerance`
+    percentage points below the share of the time from the plan's start to the due date
+    that has already passed. Green otherwise, and always once done.
     """
     if status is Status.DONE or due is None:
         return Warning.GREEN
@@ -247,7 +274,7 @@ def warning_for(
     span = (due - start).days
     if span > 0 and today > start:
         elapsed_share = (today - start).days / span
-        if progress < elapsed_share * 100:
+        if progress < elapsed_share * 100 - tolerance:
             return Warning.YELLOW
     return Warning.GREEN
 

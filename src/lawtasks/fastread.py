@@ -33,7 +33,10 @@ from lawtasks.readmodel import (
 )
 
 # The columns each view needs, by table; the names are the models' (lawtasks.models).
-_PLAN = "id, slug, title, year, goal, heading, source_name, published, start_date"
+_PLAN = (
+    "id, slug, title, year, goal, heading, source_name, published, start_date, end_date, "
+    "tolerance, state"
+)
 _TASK = "id, seq, numeral, title, body, lead_unit, assisting_units"
 _ITEM = (
     "id, task_id, seq, title, text, status, progress, lead_unit, assisting_units, "
@@ -107,7 +110,13 @@ class Reader:
         if slug is not None:
             query, params = f"SELECT {_PLAN} FROM plan WHERE slug = ?", (slug,)
         cursor = self.connection.execute(query, params)
-        rows = _rows(cursor, _PLAN, published=date.fromisoformat, start_date=date.fromisoformat)
+        rows = _rows(
+            cursor,
+            _PLAN,
+            published=date.fromisoformat,
+            start_date=date.fromisoformat,
+            end_date=date.fromisoformat,
+        )
         return rows[0] if rows else None
 
     def load_plan(self, *, slug: str | None, today: date) -> PlanView | None:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from lawtasks.domain import Status
+from lawtasks.domain import DEFAULT_TOLERANCE, PlanState, Status, period_end
 
 
 def utcnow() -> datetime:
@@ -36,7 +36,19 @@ class Plan(SQLModel, table=True):
     published: date | None = None
     # Behind-schedule warnings measure elapsed time from here; 1 January of the plan year.
     start_date: date
+    # The end of the plan's period: an item whose text names no deadline is due then.
+    # Set on import; None reads as 31 December of the plan year (Plan.period_end).
+    end_date: date | None = None
+    # Percentage points an item's progress may lag the share of its time gone by before it
+    # turns yellow (序时进度), so that untouched items are not all yellow on 2 January.
+    tolerance: int = DEFAULT_TOLERANCE
+    # active, archived (never chosen by default) or removed (gone from every list).
+    state: str = PlanState.ACTIVE.value
     created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def period_end(self) -> date:
+        return period_end(self.year, self.end_date)
 
 
 class Task(SQLModel, table=True):

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from lawtasks.domain import ItemRef, Ref, Status, TaskRef, Warning, parse_ref, warning_for
+from lawtasks.domain import (
+    DEFAULT_TOLERANCE,
+    ItemRef,
+    Ref,
+    Status,
+    TaskRef,
+    Warning,
+    parse_ref,
+    period_end,
+    warning_for,
+)
 from lawtasks.errors import DomainError
 
 if TYPE_CHECKING:
@@ -95,6 +105,8 @@ class ItemView:
     updated_by: str | None
     version: int
     notes: tuple[NoteView, ...] = ()  # newest first
+    # The item has no deadline of its own: `due` is the end of its plan's period.
+    due_is_plan_end: bool = False
 
     @property
     def latest_note(self) -> NoteView | None:
@@ -197,6 +209,10 @@ class PlanView:
     today: date
     tasks: tuple[TaskView, ...]
     heading: str = ""
+    # The end of the plan's period (items without a deadline of their own are due then;
+    # None: 31 December of the plan year) and the 序时进度 tolerance in percentage points.
+    end_date: date | None = None
+    tolerance: int = DEFAULT_TOLERANCE
     # Roll-ups over the whole plan, kept when a view is filtered.
     progress: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
@@ -402,9 +418,11 @@ def _note_views(notes: Iterable[Note]) -> tuple[NoteView, ...]:
 
 
 def _item_view(
-    task: Task, item: Item, notes: list[Note] | None, start: date, today: date
+    task: Task, item: Item, notes: list[Note] | None, plan: Plan, today: date
 ) -> ItemView:
     status = Status(item.status)
+    # An item whose text named no deadline is due at the end of its plan's period.
+    due = item.due or period_end(plan.year, plan.end_date)
     return ItemView(
         id=f"{task.seq}.{item.seq}",
         task=task.seq,
@@ -416,10 +434,16 @@ def _item_view(
         lead_unit=item.lead_unit,
         assisting_units=item.assisting_units,
         responsible_person=item.responsible_person,
-        due=item.due,
+        due=due,
+        due_is_plan_end=item.due is None,
         target=item.target,
         warning=warning_for(
-            status=status, progress=item.progress, due=item.due, start=start, today=today
+            status=status,
+            progress=item.progress,
+            due=due,
+            start=plan.start_date,
+            today=today,
+            tolerance=plan.tolerance,
         ),
         updated_at=item.updated_at,
         updated_by=item.updated_by,
@@ -453,7 +477,7 @@ def build_plan_view(
     task_views: list[TaskView] = []
     for task in sorted(tasks, key=lambda row: row.seq):
         item_views = tuple(
-            _item_view(task, item, notes_by_item.get(item.id or 0), plan.start_date, today)
+            _item_view(task, item, notes_by_item.get(item.id or 0), plan, today)
             for item in sorted(items_by_task.get(task.id or 0, []), key=lambda row: row.seq)
         )
         task_views.append(
@@ -485,6 +509,8 @@ def build_plan_view(
         source_name=plan.source_name,
         published=plan.published,
         start_date=plan.start_date,
+        end_date=period_end(plan.year, plan.end_date),
+        tolerance=plan.tolerance,
         today=today,
         tasks=tuple(task_views),
         progress=mean_progress(all_items),

@@ -61,6 +61,7 @@ class Plans(LedgerBase):
                     source_name=parsed.source_name,
                     published=parsed.published,
                     start_date=date(parsed.year, 1, 1),
+                    end_date=date(parsed.year, 12, 31),
                 )
                 session.add(plan)
                 session.flush()
