@@ -81,16 +81,17 @@ def _table(model: type[Any]) -> Table:
 # -- the import seal ---------------------------------------------------------------------------
 
 # The item fields an import takes from the report and officers may change later: the seal
-# holds their values as imported, which verify reads back from each one's first event.
-SEALED_FIELDS = ("target", "lead_unit", "assisting_units")
+# holds their values as imported, which verify reads back from each one's first event. The
+# due date (a deadline the text names) is sealed only when the import set one, so that the
+# seals of plans imported before deadlines were read stay as they were.
+SEALED_FIELDS = ("target", "lead_unit", "assisting_units", "due")
 # The item fields the service layer changes, each change with its event.
-ITEM_FIELDS = ("status", "progress", *SEALED_FIELDS, "responsible_person", "due")
+ITEM_FIELDS = ("status", "progress", *SEALED_FIELDS, "responsible_person")
 # What an import leaves in the item fields it does not take from the report.
 IMPORTED: Mapping[str, str | None] = {
     "status": Status.NOT_STARTED.value,
     "progress": "0",
     "responsible_person": None,
-    "due": None,
 }
 # An import event's `new` reads `report.txt (+18) sha256:<seal>`; older ones have no seal.
 SEAL_MARK = " sha256:"
@@ -133,7 +134,8 @@ def import_seal(
         [[task.id, task.seq, task.numeral, task.title, task.body, task.lead_unit,
           task.assisting_units] for task in sorted(tasks, key=lambda row: row.id)],
         [[item.id, item.task_id, item.seq, item.title, item.text,
-          *(as_imported(item, name) for name in SEALED_FIELDS)]
+          *(as_imported(item, name) for name in SEALED_FIELDS[:-1]),
+          *([due] if (due := as_imported(item, "due")) is not None else [])]
          for item in sorted(items, key=lambda row: row.id)],
     ]  # fmt: skip
     payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))

@@ -98,6 +98,9 @@ class Plans(LedgerBase):
                             "title": parsed_item.title,
                             "text": parsed_item.text,
                             "target": parsed_item.target,
+                            # The deadline the item's text (or its task's) names; None: the
+                            # end of the plan's period.
+                            "due": parsed_item.due,
                             "lead_unit": parsed_item.lead_unit or parsed_task.lead_unit,
                             "assisting_units": parsed_item.assisting_units
                             or parsed_task.assisting_units,
