@@ -380,7 +380,8 @@ def test_list_json_has_every_task_and_item_with_their_fields(cli: Cli) -> None:
             assert item["status"] == "not_started"
             assert item["status_label"] == "not started"
             assert item["progress"] == 0
-            assert item["due"] is None
+            # No deadline in the report's text: due at the end of the plan year.
+            assert item["due"] == "2022-12-31"
             assert item["text"].startswith(item["title"][:4])
     assert [item["id"] for task in data["tasks"] for item in task["items"]] == ALL_ITEM_IDS
 
@@ -426,11 +427,13 @@ def test_list_by_warning_and_overdue(warnings_set: Cli) -> None:
     cli = warnings_set
     assert cli.ids("--warning", "red") == ["1.1"]
     assert cli.ids("--overdue") == ["1.1"]
-    assert cli.ids("--warning", "yellow") == ["2.1"]
-    assert cli.ids("--warning", "红灯", "--warning", "yellow") == ["1.1", "2.1"]
-    green = cli.ids("--warning", "green")
-    assert "3.1" in green
-    assert len(green) == ITEMS - 2
+    # Due within a week; and every untouched item: on 1 June, 41 % of the year has gone and
+    # 0 % lags it by more than the 10 points of tolerance.
+    yellow = cli.ids("--warning", "yellow")
+    assert "2.1" in yellow
+    assert len(yellow) == ITEMS - 2
+    assert cli.ids("--warning", "红灯", "--warning", "yellow")[:2] == ["1.1", "1.2"]
+    assert cli.ids("--warning", "green") == ["3.1"]
     assert cli.ids("--overdue", "--task", "2") == []
 
 
@@ -714,7 +717,9 @@ def test_set_empty_strings_clear_fields(cli: Cli) -> None:
     cli.ok("set", "5.1", "--unit", "县司法局", "--due", "年底", "--target", "x")
     cli.ok("set", "5.1", "--unit", "", "--due", "", "--target", "")
     item = cli.item("5.1")
-    assert (item["lead_unit"], item["due"], item["target"]) == (None, None, None)
+    assert (item["lead_unit"], item["target"]) == (None, None)
+    # Without a deadline of its own, an item is due at the end of its plan's period.
+    assert (item["due"], item["due_is_plan_end"]) == ("2022-12-31", True)
     assert ("due", "2022-12-31", None) in cli.query("SELECT field, old, new FROM event")
 
 
@@ -955,11 +960,12 @@ def test_undo_names_the_time_of_the_change_it_reverts(cli: Cli) -> None:
 
 def test_summary_text(warnings_set: Cli) -> None:
     cli = warnings_set
-    cli.ok("set", "6", "--due", "2022-12-31")  # four items behind schedule: yellow
+    # On 1 June 41 % of the year has gone: half done is on schedule, untouched is behind.
+    cli.ok("set", "6.1", "--progress", "50")
     out = cli.ok("summary", env={"COLUMNS": "120"}).stdout
     assert "Overall progress" in out
-    assert "not started 17  in progress 0  done 1  blocked 0" in out
-    assert "red 1  yellow 5  green 12" in out
+    assert "not started 16  in progress 1  done 1  blocked 0" in out
+    assert "red 1  yellow 15  green 2" in out
     lines = {
         numeral: line
         for line in out.splitlines()
@@ -968,10 +974,10 @@ def test_summary_text(warnings_set: Cli) -> None:
     assert len(lines) == TASKS
     assert "[0/2]" in lines["(一)"]
     assert "red 1" in lines["(一)"]
-    assert "yellow 1" in lines["(二)"]
+    assert "yellow 3" in lines["(二)"]
     assert "[1/2]" in lines["(三)"]
     assert "50%" in lines["(三)"]
-    assert "yellow 4" in lines["(六)"]
+    assert "yellow 3" in lines["(六)"]
     assert all(re.search(r"[█·▏▎▍▌▋▊▉]{12}", line) for line in lines.values())
     red = out[out.index("Red items (1)") :]
     assert "1.1 笃学践行习近平法治思想" in red
@@ -983,7 +989,8 @@ def test_summary_json(warnings_set: Cli) -> None:
     assert set(data) >= {"schema", "plan", "tasks"}
     plan = data["plan"]
     assert plan["status_counts"] == {"not_started": 17, "in_progress": 0, "done": 1, "blocked": 0}
-    assert plan["warning_counts"] == {"red": 1, "yellow": 1, "green": 16}
+    # 2.1 is due within a week; the 15 untouched items lag the year's 41 %.
+    assert plan["warning_counts"] == {"red": 1, "yellow": 16, "green": 1}
     assert plan["progress"] == round(100 / ITEMS, 1)
     assert [task["id"] for task in data["tasks"]] == list(range(1, TASKS + 1))
     assert set(data["tasks"][0]) >= TASK_KEYS | {"red", "yellow"}

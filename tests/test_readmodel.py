@@ -28,9 +28,15 @@ START = date(2022, 1, 1)
         (Status.IN_PROGRESS, 99, date(2022, 6, 30), date(2022, 6, 30), Warning.YELLOW),
         (Status.IN_PROGRESS, 99, date(2022, 6, 30), date(2022, 6, 23), Warning.YELLOW),
         (Status.IN_PROGRESS, 99, date(2022, 6, 30), date(2022, 6, 22), Warning.GREEN),
-        # behind schedule: half the time gone (1 Jan to 31 Dec, today 2 July) with 40% done
-        (Status.IN_PROGRESS, 40, date(2022, 12, 31), date(2022, 7, 2), Warning.YELLOW),
+        # 序时进度: half the time gone (1 Jan to 31 Dec, today 2 July); 40% done is within
+        # the 10 points of tolerance, 39% is behind schedule
+        (Status.IN_PROGRESS, 40, date(2022, 12, 31), date(2022, 7, 2), Warning.GREEN),
+        (Status.IN_PROGRESS, 39, date(2022, 12, 31), date(2022, 7, 2), Warning.YELLOW),
         (Status.IN_PROGRESS, 60, date(2022, 12, 31), date(2022, 7, 2), Warning.GREEN),
+        # untouched: green while less than a tenth of its time has gone, then yellow
+        (Status.NOT_STARTED, 0, date(2022, 12, 31), date(2022, 1, 20), Warning.GREEN),
+        (Status.NOT_STARTED, 0, date(2022, 12, 31), date(2022, 2, 7), Warning.YELLOW),
+        (Status.NOT_STARTED, 0, date(2022, 12, 31), date(2023, 1, 1), Warning.RED),
         # before the plan starts nothing is behind
         (Status.NOT_STARTED, 0, date(2022, 12, 31), date(2021, 12, 1), Warning.GREEN),
     ],
@@ -41,6 +47,33 @@ def test_warning_colours(
     assert warning_for(status=status, progress=progress, due=due, start=START, today=today) is (
         expected
     )
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "progress", "expected"),
+    [
+        # half the year gone: a plan tolerating 20 points keeps 30% green, 29% yellow
+        (20, 30, Warning.GREEN),
+        (20, 29, Warning.YELLOW),
+        # no tolerance: anything behind the elapsed share is yellow
+        (0, 49, Warning.YELLOW),
+        (0, 50, Warning.GREEN),
+        # the whole way: lagging never turns an item yellow, only nearing its due date
+        (100, 0, Warning.GREEN),
+    ],
+)
+def test_tolerance_is_the_lag_allowed_behind_elapsed_time(
+    tolerance: int, progress: int, expected: Warning
+) -> None:
+    warning = warning_for(
+        status=Status.IN_PROGRESS,
+        progress=progress,
+        due=date(2022, 12, 31),
+        start=START,
+        today=date(2022, 7, 2),  # 182 of 364 days: exactly half
+        tolerance=tolerance,
+    )
+    assert warning is expected
 
 
 def test_rollups_are_means_and_counts(engine: Engine, ledger: Ledger) -> None:
@@ -55,7 +88,9 @@ def test_rollups_are_means_and_counts(engine: Engine, ledger: Ledger) -> None:
     # 130 points over 18 items
     assert view.progress == round(130 / 18, 1)
     assert view.status_counts == {"not_started": 15, "in_progress": 1, "done": 1, "blocked": 1}
-    assert view.warning_counts == {"red": 0, "yellow": 0, "green": 18}
+    # 1 March: 16 % of the year gone. 1.1 is done and 2.1 at 30 %: green; the other 16 (the
+    # blocked 2.2 among them) lag by more than the 10 points of tolerance.
+    assert view.warning_counts == {"red": 0, "yellow": 16, "green": 2}
 
 
 def test_warning_counts_follow_due_dates(engine: Engine, ledger: Ledger) -> None:
@@ -70,7 +105,8 @@ def test_warning_counts_follow_due_dates(engine: Engine, ledger: Ledger) -> None
     assert warnings["2.1"] is Warning.YELLOW
     assert view.tasks[0].red == 1
     assert view.tasks[0].yellow == 1
-    assert view.warning_counts == {"red": 1, "yellow": 4, "green": 13}
+    # and the 14 untouched items, due at the end of the year, lag a third of it by 33 points
+    assert view.warning_counts == {"red": 1, "yellow": 17, "green": 0}
 
 
 def test_filter_keeps_rollups_and_drops_empty_tasks(engine: Engine, ledger: Ledger) -> None:

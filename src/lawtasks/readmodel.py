@@ -125,6 +125,7 @@ class ItemView:
             "assisting_units": self.assisting_units,
             "responsible_person": self.responsible_person,
             "due": self.due.isoformat() if self.due else None,
+            "due_is_plan_end": self.due_is_plan_end,
             "target": self.target,
             "warning": self.warning.value,
             "updated_at": iso(self.updated_at),
