@@ -17,6 +17,26 @@ from .postgres import Server, start_server
 # A fixed "today" inside the plan year, so that warnings do not drift with the calendar.
 TODAY = date(2022, 6, 1)
 
+# Deadlines as officers write them, and the day each means in a plan for 2022: every place
+# a date is typed (the CLI's --due, the TUI's d dialog, a return's 完成时限) is tested with
+# all of them.
+OFFICER_DATES = [
+    ("6月底前", "2022-06-30"),
+    ("9月底前完成", "2022-09-30"),
+    ("年底前", "2022-12-31"),
+    ("年内", "2022-12-31"),
+    ("12月31日前", "2022-12-31"),
+    ("2022年12月31日前", "2022-12-31"),
+    ("10月15日以前", "2022-10-15"),
+    ("8月底之前", "2022-08-31"),
+    ("第三季度", "2022-09-30"),
+    ("上半年", "2022-06-30"),
+    ("11月上旬", "2022-11-10"),
+    ("11月中旬", "2022-11-20"),
+    ("2月下旬", "2022-02-28"),
+    ("7月", "2022-07-31"),
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

@@ -32,6 +32,7 @@ from lawtasks.errors import DomainError
 from lawtasks.location import resolve_db_url
 from lawtasks.models import Event
 
+from .conftest import OFFICER_DATES
 from .postgres import Server
 
 TODAY = "2022-06-01"
@@ -705,6 +706,7 @@ def test_set_a_repeated_id_gets_its_note_once(cli: Cli) -> None:
         ("第三季度", "2022-09-30"),
         ("上半年", "2022-06-30"),
         ("2023年3月", "2023-03-31"),
+        *OFFICER_DATES,
     ],
 )
 def test_set_due_reads_the_ways_officers_write_dates(cli: Cli, written: str, meant: str) -> None:

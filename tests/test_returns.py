@@ -16,7 +16,7 @@ from lawtasks.cli import app
 from lawtasks.db import make_engine
 from lawtasks.readmodel import load_history, load_plan
 
-from .conftest import TODAY
+from .conftest import OFFICER_DATES, TODAY
 
 SHEET = "tonglu-2022-Return-{unit}.xlsx"
 
@@ -236,6 +236,25 @@ def test_script_returns_in_csv_and_json_lines(ledger_with_units: Path, tmp_path:
     assert "row 3, column status: Invalid status finished" in err
     assert "row 3, column due: 2022-02-30 does not exist: 2/2022 has 28 days." in err
     assert dump(db) == before
+
+
+def test_a_return_reads_deadlines_as_officers_write_them(
+    ledger_with_units: Path, tmp_path: Path
+) -> None:
+    db = ledger_with_units
+    refs = ["4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "6.1", "6.2", "6.3", "6.4", "1.1", "1.2"]
+    refs += ["2.1", "2.2"]
+    forms = dict(zip(refs, OFFICER_DATES, strict=True))
+    rows = tmp_path / "returns.csv"
+    rows.write_text(
+        "id,due,version\n" + "".join(f"{ref},{written},1\n" for ref, (written, _) in forms.items()),
+        encoding="utf-8-sig",
+    )
+    code, _, err = cli(db, "--user", "script", "apply", "--force", "all", str(rows))
+    assert code == 0, err
+    assert {ref: item(db, ref)["due"] for ref in forms} == {
+        ref: meant for ref, (_, meant) in forms.items()
+    }
 
 
 def test_reminders_per_unit(ledger_with_units: Path) -> None:

@@ -37,6 +37,8 @@ from lawtasks.tui.screens.main import WRITES, MainScreen
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.plan_tree import PlanTree
 
+from .conftest import OFFICER_DATES
+
 TODAY = date(2022, 6, 1)
 Scenario = Callable[[Pilot[None], LawtasksApp], Awaitable[None]]
 
@@ -272,6 +274,31 @@ def test_u_d_and_t_set_unit_due_date_and_target(engine: Engine) -> None:
     run(engine, scenario)
     row = item(engine, "6.3")
     assert (row.lead_unit, row.due, row.target) == ("县司法局", date(2022, 9, 30), "审查率100%")
+
+
+def test_d_reads_deadlines_as_officers_write_them(engine: Engine) -> None:
+    seen: list[tuple[str, date]] = []
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "6.3")
+        await pilot.press("d")
+        app.screen.query_one(Input).value = "2022-02-30"
+        await pilot.press("enter")
+        assert isinstance(app.screen, PromptDialog)
+        error = str(app.screen.query_one("#prompt-error", Static).render())
+        assert "2022-02-30 does not exist" in error
+        assert "28 days" in error
+        await pilot.press("escape")
+        for written, _ in OFFICER_DATES:
+            await pilot.press("d")
+            app.screen.query_one(Input).value = written
+            await pilot.press("enter")
+            assert isinstance(app.screen, MainScreen), written
+            await settled(pilot, app)
+            seen.append((written, item(engine, "6.3").due))
+
+    run(engine, scenario)
+    assert seen == [(written, date.fromisoformat(meant)) for written, meant in OFFICER_DATES]
 
 
 # -- notes -----------------------------------------------------------------------------------
