@@ -44,6 +44,7 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LAWTASKS_LANG", "en")
     monkeypatch.delenv("LAWTASKS_DB", raising=False)
     monkeypatch.setenv("LAWTASKS_USER", "tester")
+    monkeypatch.delenv("LAWTASKS_PLAN", raising=False)
     i18n.set_language(None)
     yield
     i18n.set_language(None)

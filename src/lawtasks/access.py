@@ -286,6 +286,89 @@ DO $$ BEGIN
     END IF;
 END $$;
 
+-- The ledger's plan in use (meta plan_in_use, schema 5) is a coordinator's to choose, and
+-- no other meta row (the schema version) is any login's to write.
+GRANT INSERT, UPDATE ON {schema}.meta TO {role};
+ALTER TABLE {schema}.meta ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS lawtasks_read ON {schema}.meta;
+CREATE POLICY lawtasks_read ON {schema}.meta FOR SELECT USING (true);
+DROP POLICY IF EXISTS lawtasks_add ON {schema}.meta;
+CREATE POLICY lawtasks_add ON {schema}.meta FOR INSERT
+    WITH CHECK (key = 'plan_in_use' AND {schema}.lawtasks_is_coordinator());
+DROP POLICY IF EXISTS lawtasks_change ON {schema}.meta;
+CREATE POLICY lawtasks_change ON {schema}.meta FOR UPDATE
+    USING (key = 'plan_in_use' AND {schema}.lawtasks_is_coordinator())
+    WITH CHECK (key = 'plan_in_use');
+
+-- No plan in use chosen without its event: `plans use` (or its undo) writes an in_use event
+-- naming the plan, and the first import, which records its plan as the one in use, its
+-- import event. Checked at commit, like items.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_in_use_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() THEN
+        RETURN NULL;
+    END IF;
+    IF NOT EXISTS (
+        SELECT 1 FROM {schema}.event e
+        WHERE e.item_id IS NULL
+          AND ((e.field = 'in_use' AND e.new = NEW.value)
+               OR (TG_OP = 'INSERT' AND e.action = 'import' AND e.plan_id =
+                   (SELECT p.id FROM {schema}.plan p WHERE p.slug = NEW.value)))
+          AND {this_transaction})
+    THEN
+        RAISE EXCEPTION 'lawtasks: the plan in use became % without its event in the trail',
+            NEW.value USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END
+$f$;
+DROP TRIGGER IF EXISTS lawtasks_in_use_recorded ON {schema}.meta;
+CREATE CONSTRAINT TRIGGER lawtasks_in_use_recorded AFTER INSERT OR UPDATE ON {schema}.meta
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_in_use_recorded();
+
+-- Plans. What an import made (name, title, year, text, start) is never rewritten by a
+-- login; a plan's state, period end and tolerance change only with their `plan` event of
+-- the same transaction (services.plans), for coordinators too. Checked at commit.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_plan_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+DECLARE
+    old_row jsonb;
+    new_row jsonb;
+    changed text;
+BEGIN
+    IF NOT {schema}.lawtasks_bound() THEN
+        RETURN NULL;
+    END IF;
+    IF (NEW.id, NEW.slug, NEW.title, NEW.year, NEW.goal, NEW.heading, NEW.source_name,
+        NEW.published, NEW.start_date, NEW.created_at)
+       IS DISTINCT FROM (OLD.id, OLD.slug, OLD.title, OLD.year, OLD.goal, OLD.heading,
+                         OLD.source_name, OLD.published, OLD.start_date, OLD.created_at) THEN
+        RAISE EXCEPTION 'lawtasks: plan % is never renamed or rewritten', OLD.slug
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    old_row := pg_catalog.to_jsonb(OLD);
+    new_row := pg_catalog.to_jsonb(NEW);
+    FOREACH changed IN ARRAY ARRAY['state', 'end_date', 'tolerance'] LOOP
+        IF new_row -> changed IS DISTINCT FROM old_row -> changed AND NOT EXISTS (
+            SELECT 1 FROM {schema}.event e
+            WHERE e.plan_id = NEW.id AND e.item_id IS NULL AND e.field = changed
+              AND e.new IS NOT DISTINCT FROM new_row ->> changed
+              AND {this_transaction})
+        THEN
+            RAISE EXCEPTION 'lawtasks: plan % changed (%) without its event in the trail',
+                NEW.slug, changed USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$f$;
+DROP TRIGGER IF EXISTS lawtasks_plan_recorded ON {schema}.plan;
+CREATE CONSTRAINT TRIGGER lawtasks_plan_recorded AFTER UPDATE ON {schema}.plan
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_plan_recorded();
+
 -- Events. Everyone bound appends in order: they wait for the writers' lock as the app does
 -- (so that no event lands between an honest writer's reading the chain's head and its
 -- commit), and an event takes the next id the sequence gave, above every event there is; a

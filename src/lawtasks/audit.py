@@ -9,8 +9,10 @@ Undo appends events; nothing in the trail is ever rewritten.
 - walks the chain and names the first event that does not match;
 - replays the trail against the rows: each item field holds the `new` of its latest event
   (or, with none, what an import leaves), each note matches its event and is retracted
-  exactly when an undo retracted it, each user is as their events left them, and each
-  plan's tasks and items still hash to the seal its latest import recorded;
+  exactly when an undo retracted it, each user is as their events left them, each plan's
+  state, period end and tolerance are as their latest `plan` events left them (or as an
+  import leaves them), the ledger's plan in use is the one its latest `in_use` event chose,
+  and each plan's tasks and items still hash to the seal its latest import recorded;
 - checks heads recorded outside the database (`Anchor`: from a past report, or a heads
   file the office keeps): the trail must still hold that many events with that digest at
   that position. Deleting the last events, or altering one and re-chaining everything
@@ -30,9 +32,9 @@ from sqlalchemy import Connection, Engine, Table
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from lawtasks.domain import Status
+from lawtasks.domain import DEFAULT_TOLERANCE, PlanState, Status, period_end
 from lawtasks.i18n import known, t
-from lawtasks.models import Event, Item, Note, Plan, Task, User
+from lawtasks.models import Event, Item, Meta, Note, Plan, Task, User
 
 GENESIS = "0" * 64
 
@@ -93,6 +95,16 @@ IMPORTED: Mapping[str, str | None] = {
     "progress": "0",
     "responsible_person": None,
 }
+# A plan's own fields that `plan` events change (services.plans), and what an import leaves
+# in them (the period end: 31 December of the plan year, see `_plan_default`).
+PLAN_FIELDS = ("state", "end_date", "tolerance")
+PLAN_IMPORTED: Mapping[str, str | None] = {
+    "state": PlanState.ACTIVE.value,
+    "tolerance": str(DEFAULT_TOLERANCE),
+}
+# The meta key of the plan in use, and the field of the events that choose it.
+IN_USE_KEY = "plan_in_use"
+IN_USE_FIELD = "in_use"
 # An import event's `new` reads `report.txt (+18) sha256:<seal>`; older ones have no seal.
 SEAL_MARK = " sha256:"
 
@@ -301,6 +313,9 @@ class _Replay:
     retracted: dict[int, Any] = field(default_factory=dict)  # note id -> the undo
     imports: dict[int, Any] = field(default_factory=dict)  # plan id -> its latest import
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> field -> event
+    # (plan id, field) -> its latest `plan` event (or the undo of one); the latest `in_use`.
+    plan_fields: dict[tuple[int, str], Any] = field(default_factory=dict)
+    in_use: Any = None
     positions: dict[int, str] = field(default_factory=dict)  # anchored position -> digest
 
     def run(self, anchors: Sequence[Anchor]) -> TrailReport:
@@ -350,6 +365,17 @@ class _Replay:
                 self.notes[row.note_id] = row
             elif row.reverts is not None:
                 self.retracted[row.note_id] = row
+        elif (
+            row.plan_id is not None
+            and row.item_id is None
+            and row.task_id is None
+            and row.action in ("plan", "undo")
+            and name in (*PLAN_FIELDS, IN_USE_FIELD)
+        ):
+            if name == IN_USE_FIELD:
+                self.in_use = row
+            else:
+                self.plan_fields[(row.plan_id, name)] = row
         elif row.action == "import" and row.plan_id is not None:
             self.imports[row.plan_id] = row
         elif row.subject is not None and row.plan_id is None:
@@ -392,6 +418,8 @@ class _Replay:
         findings += sealed_findings
         findings += rows.check_notes(self.notes, self.retracted, self.doubled)
         findings += rows.check_users(self.users)
+        findings += rows.check_plans(self.plan_fields, self.imports)
+        findings += rows.check_in_use(self.in_use)
         return findings, unchecked
 
 
@@ -405,6 +433,10 @@ class _Rows:
         self.items = {row.id: row for row in execute(sa_select(_table(Item)))}
         self.notes = list(execute(sa_select(_table(Note)).order_by(col(Note.id))))
         self.users = {row.name: row for row in execute(sa_select(_table(User)))}
+        meta = _table(Meta)
+        self.in_use: str | None = execute(
+            sa_select(meta.c.value).where(meta.c.key == IN_USE_KEY)
+        ).scalar_one_or_none()
 
     def ref(self, task_id: int | None, item_id: int | None) -> str | None:
         """An item as officers name it (2.3), or a task (2)."""
@@ -606,3 +638,64 @@ class _Rows:
             if name not in events_of
         ]
         return findings
+
+    def check_plans(
+        self, latest: Mapping[tuple[int, str], Any], imports: Mapping[int, Any]
+    ) -> list[Finding]:
+        """Each plan's state, period end and tolerance hold the `new` of their latest event,
+        or, with none, what an import leaves."""
+        findings = []
+        for plan in self.plans.values():
+            for name in PLAN_FIELDS:
+                event = latest.get((plan.id, name))
+                value = getattr(plan, name)
+                if name == "end_date":  # an empty end reads as 31 December (Plan.period_end)
+                    value = period_end(plan.year, value)
+                found = text_value(value)
+                if event is not None:
+                    if found != event.new:
+                        findings.append(
+                            Finding("trail.plan_field", event=event.id, field=name,
+                                    expected=event.new, found=found, plan=plan.slug)
+                        )  # fmt: skip
+                    continue
+                expected = _plan_default(plan, name)
+                if found != expected:
+                    imported = imports.get(plan.id)
+                    findings.append(
+                        Finding("trail.plan_unlogged_field",
+                                event=imported.id if imported is not None else None,
+                                field=name, expected=expected, found=found, plan=plan.slug)
+                    )  # fmt: skip
+        return findings
+
+    def check_in_use(self, event: Any) -> list[Finding]:
+        """The ledger's plan in use is the one its latest `in_use` event chose. Before any
+        (`plans use`), it is the one the first import or the upgrade to schema 5 recorded,
+        which no event names: the newest plan of that time, so no plan imported before it
+        is of a later year."""
+        found = self.in_use
+        if event is not None:
+            if found != event.new:
+                return [
+                    Finding("trail.in_use", event=event.id, field=IN_USE_FIELD,
+                            expected=event.new, found=found)
+                ]  # fmt: skip
+            return []
+        if found is None:
+            if not self.plans:
+                return []
+            return [Finding("trail.in_use_missing", field=IN_USE_FIELD)]
+        chosen = [plan for plan in self.plans.values() if plan.slug == found]
+        if chosen and not any(
+            other.id < chosen[0].id and other.year > chosen[0].year for other in self.plans.values()
+        ):
+            return []
+        return [Finding("trail.in_use_unlogged", field=IN_USE_FIELD, found=found)]
+
+
+def _plan_default(plan: Any, name: str) -> str | None:
+    """What an import leaves in a plan's own field."""
+    if name == "end_date":
+        return text_value(date(plan.year, 12, 31))
+    return PLAN_IMPORTED[name]

@@ -25,6 +25,7 @@ from lawtasks.domain import ItemRef, parse_ref
 from lawtasks.errors import DomainError
 from lawtasks.location import SCHEMA_VERSION, open_sqlite, plain_sqlite_file
 from lawtasks.readmodel import (
+    PLAN_CHOICE_SQL,
     TRAIL_HEAD_SQL,
     EventView,
     PlanView,
@@ -105,11 +106,11 @@ class Reader:
         self.connection.close()
 
     def _plan(self, slug: str | None) -> Any:
-        query = f"SELECT {_PLAN} FROM plan ORDER BY year DESC, id DESC LIMIT 1"
-        params: tuple[str, ...] = ()
-        if slug is not None:
-            query, params = f"SELECT {_PLAN} FROM plan WHERE slug = ?", (slug,)
-        cursor = self.connection.execute(query, params)
+        """The plan named `slug`, or the plan in use: the read model's one rule
+        (readmodel.PLAN_CHOICE_SQL); None for a name it does not choose, whose error the
+        ORM path words."""
+        query = PLAN_CHOICE_SQL.format(columns=_PLAN)
+        cursor = self.connection.execute(query, {"slug": slug})
         rows = _rows(
             cursor,
             _PLAN,

@@ -9,9 +9,11 @@ error. This is that fallback, once, for the CLI and the TUI.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lawtasks.fastread import Reader
 
@@ -21,6 +23,79 @@ if TYPE_CHECKING:
     from lawtasks.readmodel import EventView, PlanView
 
 T = TypeVar("T")
+
+# The environment variable that names the plan, as --plan does, for a shell or a script.
+PLAN_ENV = "LAWTASKS_PLAN"
+
+
+def plan_setting(named: str | None) -> str | None:
+    """The plan a front end names: `--plan`, else LAWTASKS_PLAN; None leaves the choice to
+    the ledger (its plan in use, else the newest active plan: readmodel.PLAN_CHOICE_SQL).
+    The CLI and the TUI both ask here, so that the order is the same in both."""
+    return named or os.environ.get(PLAN_ENV, "").strip() or None
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """A plan as `lawtasks plans` and the TUI's plan picker list it."""
+
+    slug: str
+    title: str
+    year: int
+    items: int
+    state: str  # active, archived or removed (domain.PlanState)
+    period_end: date
+    tolerance: int
+    in_use: bool  # the ledger's plan in use: what commands use when none is named
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "year": self.year,
+            "items": self.items,
+            "state": self.state,
+            "period_end": self.period_end.isoformat(),
+            "tolerance": self.tolerance,
+            "in_use": self.in_use,
+        }
+
+
+def list_plans(engine: Engine, *, removed: bool = False) -> list[PlanEntry]:
+    """The plans, the one in use first, then newest first (as the default is chosen); a
+    removed plan only with `removed`."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session, col
+
+    from lawtasks.domain import PlanState, period_end
+    from lawtasks.models import Item, Plan, Task
+    from lawtasks.readmodel import newest_plan_slug
+
+    with Session(engine) as session:
+        query = (
+            select(
+                col(Plan.slug),
+                col(Plan.title),
+                col(Plan.year),
+                func.count(col(Item.id)),
+                col(Plan.state),
+                col(Plan.end_date),
+                col(Plan.tolerance),
+            )
+            .join(Task, col(Task.plan_id) == Plan.id, isouter=True)
+            .join(Item, col(Item.task_id) == Task.id, isouter=True)
+            .group_by(col(Plan.id))
+            .order_by(col(Plan.year).desc(), col(Plan.id).desc())
+        )
+        if not removed:
+            query = query.where(col(Plan.state) != PlanState.REMOVED.value)
+        rows = session.execute(query).all()
+        in_use = newest_plan_slug(session)
+    entries = [
+        PlanEntry(slug, title, year, items, state, period_end(year, end), tolerance, slug == in_use)
+        for slug, title, year, items, state, end, tolerance in rows
+    ]
+    return sorted(entries, key=lambda entry: not entry.in_use)
 
 
 class Reads:
@@ -94,6 +169,10 @@ class Reads:
         from lawtasks.readmodel import latest_event_id
 
         return latest_event_id(self._engine())
+
+    def plans(self) -> list[PlanEntry]:
+        """The plans that can be opened (active and archived), the one in use first."""
+        return list_plans(self._engine())
 
     def ids(self, slug: str | None) -> list[str]:
         """Every task and item ID of a plan, in order: what shell completion offers."""

@@ -320,33 +320,73 @@ def list_users(engine: Engine) -> list[UserView]:
     return sorted(views, key=lambda u: (not u.coordinator, u.unit or "", u.name))
 
 
+# Which plan a command uses, the one rule for every front end and both readers (the ORM's
+# resolve_plan and the lean reader's fastread.Reader._plan run this same statement): the
+# plan named (`--plan`, else LAWTASKS_PLAN, which the front ends pass as the name), else
+# the ledger's plan in use (meta `plan_in_use`, set by `plans use` and by the first
+# import), else the newest active plan. A removed plan is never chosen, not even by name;
+# an archived one only by name. `{columns}` are the plan's columns the caller reads;
+# `:slug` is the name or NULL (CAST: PostgreSQL must know the type of a NULL parameter).
+PLAN_CHOICE_SQL = (
+    "SELECT {columns} FROM plan WHERE state <> 'removed' AND ("
+    "slug = CAST(:slug AS VARCHAR)"
+    " OR (CAST(:slug AS VARCHAR) IS NULL AND state = 'active'))"
+    " ORDER BY CASE WHEN slug = (SELECT value FROM meta WHERE key = 'plan_in_use')"
+    " THEN 0 ELSE 1 END, year DESC, id DESC LIMIT 1"
+)
+
+
 def newest_plan_slug(session: Session) -> str | None:
-    from sqlmodel import col, select
+    """The plan a command uses when none is named (see PLAN_CHOICE_SQL), or None."""
+    from sqlalchemy import text
 
-    from lawtasks.models import Plan
-
-    plan = session.exec(select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())).first()
-    return plan.slug if plan else None
+    row = session.connection().execute(text(PLAN_CHOICE_SQL.format(columns="slug")), {"slug": None})
+    return row.scalar_one_or_none()
 
 
 def resolve_plan(session: Session, slug: str | None) -> Plan:
-    """The plan named `slug`, or the newest one."""
+    """The plan named `slug`, or the plan in use (PLAN_CHOICE_SQL); a removed or unknown
+    name is an error saying so, and naming the plans there are."""
+    from sqlalchemy import text
     from sqlmodel import col, select
 
-    from lawtasks.models import Plan
+    from lawtasks.models import Event, Plan
 
-    if slug is None:
-        plan = session.exec(
-            select(Plan).order_by(col(Plan.year).desc(), col(Plan.id).desc())
-        ).first()
-        if plan is None:
-            raise DomainError("error.no_plans")
+    chosen = session.connection().execute(
+        text(PLAN_CHOICE_SQL.format(columns="id")), {"slug": slug}
+    )
+    plan_id = chosen.scalar_one_or_none()
+    if plan_id is not None:
+        plan = session.get(Plan, plan_id)
+        assert plan is not None
         return plan
-    plan = session.exec(select(Plan).where(Plan.slug == slug)).first()
-    if plan is None:
-        slugs = session.exec(select(Plan.slug).order_by(Plan.slug)).all()
-        raise DomainError("error.no_plan", value=slug, valid=", ".join(slugs) or "-")
-    return plan
+    shown = session.exec(
+        select(Plan.slug, Plan.state).where(Plan.state != "removed").order_by(Plan.slug)
+    ).all()
+    valid = ", ".join(name for name, _ in shown) or "-"
+    if slug is None:
+        if shown:  # only archived plans: never chosen by default
+            raise DomainError("error.no_active_plan", valid=valid)
+        raise DomainError("error.no_plans")
+    removed = session.exec(select(Plan).where(Plan.slug == slug)).first()
+    if removed is None:
+        raise DomainError("error.no_plan", value=slug, valid=valid)
+    # Removed: say when, by whom, and where the backup taken then is (the removal's
+    # event keeps the backup's file in its `subject`).
+    event = session.exec(
+        select(Event)
+        .where(Event.plan_id == removed.id, Event.field == "state", Event.new == "removed")
+        .order_by(col(Event.id).desc())
+    ).first()
+    backup = event.subject if event is not None and event.subject else None
+    raise DomainError(
+        "error.plan_removed_backup" if backup else "error.plan_removed",
+        value=slug,
+        actor=event.actor if event is not None else "?",
+        at=event.at.strftime("%Y-%m-%d") if event is not None else "?",
+        backup=backup,
+        valid=valid,
+    )
 
 
 def plan_year(engine: Engine, slug: str | None) -> int:

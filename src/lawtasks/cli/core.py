@@ -68,6 +68,12 @@ class Settings:
     debug: bool = False
     _overrides: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        from lawtasks.reading import plan_setting
+
+        # --plan, else LAWTASKS_PLAN; None leaves the choice to the ledger (its plan in use).
+        self.plan = plan_setting(self.plan)
+
     @cached_property
     def url(self) -> str:
         from lawtasks.location import resolve_db_url
@@ -312,13 +318,13 @@ def set_lang(value: str | None) -> str | None:
 def complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of task and item IDs from the ledger; silent on any failure."""
     from lawtasks.location import resolve_db_url
-    from lawtasks.reading import Reads
+    from lawtasks.reading import Reads, plan_setting
 
     # During completion the root callback has not run: read its options from the parse.
     root = ctx.find_root()
     try:
         url = resolve_db_url(root.params.get("db"))
-        plan = ctx.params.get("plan") or root.params.get("plan")
+        plan = plan_setting(ctx.params.get("plan") or root.params.get("plan"))
         ids = Reads(url, lambda: _completion_engine(url), per_read=False).ids(plan)
     except Exception:  # a completion that fails must stay silent, never print a traceback
         return []
@@ -375,7 +381,8 @@ def print_json(data: dict[str, Any]) -> None:
 CHANGES_SHOWN = 200
 
 
-def print_outcome(outcome: Any, fmt: TextFormat) -> None:
+def print_outcome(outcome: Any, fmt: TextFormat, *, extra: dict[str, Any] | None = None) -> None:
+    """A service call's changes; `extra` adds keys to its JSON (`plans remove`: `backup`)."""
     changes = [
         {"id": change.ref, "field": change.field, "old": change.old, "new": change.new}
         for change in outcome.changes
@@ -389,6 +396,7 @@ def print_outcome(outcome: Any, fmt: TextFormat) -> None:
                 "actor": outcome.actor,
                 "at": iso(outcome.at),
                 "changes": changes,
+                **(extra or {}),
             }
         )
         return

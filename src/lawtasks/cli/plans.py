@@ -1,19 +1,25 @@
-"""Commands about plans: creating the ledger, importing a report, listing the plans.
+"""Commands about plans: creating the ledger, importing a report, the plans: which one is
+in use, archiving and removing one, and a plan's own settings.
 
 No `from __future__ import annotations`: typer reads each command's signature (see core).
 """
 
+import sys
 from typing import Annotated
 
 import typer
 
 from lawtasks.cli.core import (
     Command,
+    Group,
+    Settings,
     TextFormat,
     TextFormatOpt,
     app,
+    fail,
     make_console,
     print_json,
+    print_outcome,
     settings_of,
 )
 from lawtasks.i18n import t
@@ -50,10 +56,12 @@ def import_(
     slug: Annotated[
         str | None, typer.Option("--slug", help=t("help.slug"), show_default=False, metavar="SLUG")
     ] = None,
+    fmt: TextFormatOpt = TextFormat.text,
 ) -> None:
     from pathlib import Path
 
     from lawtasks.parser import read_report
+    from lawtasks.reading import list_plans
     from lawtasks.readmodel import load_plan
 
     settings = settings_of(ctx)
@@ -61,20 +69,67 @@ def import_(
     name = slug or f"plan-{parsed.year}"
     # settings.engine has created the schema; the service checks the slug and refuses one
     # already taken.
-    settings.ledger().import_plan(parsed, slug=name, new=True)
+    outcome, _ = settings.ledger().import_plan(parsed, slug=name, new=True)
     view = load_plan(settings.engine, slug=name, today=settings.today)
+    # The plan in use is never changed by an import (but for a ledger's first plan): say
+    # which it is, and how to switch.
+    in_use = next((entry.slug for entry in list_plans(settings.engine) if entry.in_use), None)
+    if fmt is TextFormat.json:
+        from lawtasks.readmodel import iso
+
+        print_json(
+            {
+                "plan": name,
+                "title": view.title,
+                "tasks": len(view.tasks),
+                "items": len(view.items),
+                "batch": outcome.batch,
+                "actor": outcome.actor,
+                "at": iso(outcome.at),
+                "in_use": in_use,
+                "switch": None if in_use == name else f"lawtasks plans use {name}",
+            }
+        )
+        return
     typer.echo(
         t("out.imported", plan=name, title=view.title, tasks=len(view.tasks), items=len(view.items))
     )
+    if in_use == name:
+        typer.echo(t("out.imported_in_use", plan=name))
+    else:
+        typer.echo(t("out.imported_not_in_use", plan=name, in_use=in_use or "-"))
 
 
-@app.command(cls=Command, help=t("help.plans"))
-def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
-    from lawtasks.readmodel import list_plans
+# -- the plans: which is in use, archiving, removing, their settings ---------------------------
 
-    rows = list_plans(settings_of(ctx).engine)
+plans_app = typer.Typer(
+    cls=Group,
+    help=t("help.plans"),
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+app.add_typer(plans_app, name="plans")
+
+PlanSlugArg = Annotated[str, typer.Argument(help=t("help.plan_slug"), metavar="SLUG")]
+
+
+@plans_app.callback()
+def plans(
+    ctx: typer.Context,
+    fmt: TextFormatOpt = TextFormat.text,
+    everything: Annotated[bool, typer.Option("--all", help=t("help.plans_all"))] = False,
+) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from lawtasks.reading import list_plans
+
+    settings = settings_of(ctx)
+    rows = list_plans(settings.engine, removed=everything)
+    chosen = _chosen(settings)
     if fmt is TextFormat.json:
-        print_json({"plans": [row.as_dict() for row in rows]})
+        in_use = next((row.slug for row in rows if row.in_use), None)
+        print_json({"in_use": in_use, "chosen": chosen, "plans": [row.as_dict() for row in rows]})
         return
     from rich.table import Table
     from rich.text import Text
@@ -82,13 +137,117 @@ def plans(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
     from lawtasks.render import printable
 
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for label in ("label.slug", "label.year", "label.items", "label.plan"):
+    labels = ("label.slug", "label.year", "label.items", "label.state", "label.period_end",
+              "label.tolerance", "label.plan")  # fmt: skip
+    for label in labels:
         table.add_column(t(label), no_wrap=label != "label.plan", overflow="ellipsis")
-    for index, row in enumerate(rows):
+    for row in rows:
         table.add_row(
-            ("* " if index == 0 else "  ") + row.slug,
+            ("* " if row.in_use else "  ") + row.slug,
             str(row.year),
             str(row.items),
+            t(f"value.plan_{row.state}"),
+            row.period_end.isoformat(),
+            str(row.tolerance),
             Text(printable(row.title)),
         )
-    make_console().print(table)
+    console = make_console()
+    console.print(table)
+    in_use = next((row.slug for row in rows if row.in_use), None)
+    if in_use is not None:
+        typer.echo(t("out.plans_in_use", plan=in_use))
+    if chosen is not None and chosen != in_use:
+        typer.echo(t("out.plans_chosen", plan=chosen))
+
+
+def _chosen(settings: Settings) -> str | None:
+    """The plan this invocation's commands use, where --plan or LAWTASKS_PLAN names one that
+    they can use; None otherwise (an unknown name is the commands' own error)."""
+    if settings.plan is None:
+        return None
+    from lawtasks.errors import DomainError
+
+    try:
+        return str(settings.view(settings.plan).slug)
+    except DomainError:
+        return None
+
+
+@plans_app.command("use", cls=Command, help=t("help.plans_use"))
+def plans_use(ctx: typer.Context, slug: PlanSlugArg, fmt: TextFormatOpt = TextFormat.text) -> None:
+    print_outcome(settings_of(ctx).ledger().use_plan(slug), fmt)
+
+
+@plans_app.command("archive", cls=Command, help=t("help.plans_archive"))
+def plans_archive(
+    ctx: typer.Context, slug: PlanSlugArg, fmt: TextFormatOpt = TextFormat.text
+) -> None:
+    print_outcome(settings_of(ctx).ledger().archive_plan(slug), fmt)
+
+
+@plans_app.command("unarchive", cls=Command, help=t("help.plans_unarchive"))
+def plans_unarchive(
+    ctx: typer.Context, slug: PlanSlugArg, fmt: TextFormatOpt = TextFormat.text
+) -> None:
+    print_outcome(settings_of(ctx).ledger().unarchive_plan(slug), fmt)
+
+
+@plans_app.command("remove", cls=Command, help=t("help.plans_remove"))
+def plans_remove(
+    ctx: typer.Context,
+    slug: PlanSlugArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=t("help.plans_yes"))] = False,
+    fmt: TextFormatOpt = TextFormat.text,
+) -> None:
+    settings = settings_of(ctx)
+    if not yes:
+        # Asked before anything is read or written; without a terminal to answer, refused.
+        if not sys.stdin.isatty():
+            fail(t("error.plans_remove_confirm", plan=slug))
+        if not typer.confirm(t("out.plans_remove_ask", plan=slug), default=False):
+            fail(t("out.plans_remove_kept", plan=slug))
+
+    def backup() -> str | None:
+        from lawtasks.db import sqlite_path
+
+        if sqlite_path(settings.url) is None:
+            return None  # PostgreSQL: the administrator's pg_dump; the rows stay anyway
+        from lawtasks.backup import backup as write_backup
+
+        return str(write_backup(settings.url))
+
+    outcome, written = settings.ledger().remove_plan(slug, backup=backup)
+    print_outcome(outcome, fmt, extra={"backup": written})
+    if fmt is TextFormat.text and outcome.changed:
+        if written is not None:
+            typer.echo(t("out.plans_removed_backup", plan=slug, backup=written))
+        else:
+            typer.echo(t("out.plans_removed_no_file", plan=slug))
+
+
+@plans_app.command("set", cls=Command, help=t("help.plans_set"))
+def plans_set(
+    ctx: typer.Context,
+    slug: PlanSlugArg,
+    end: Annotated[
+        str | None,
+        typer.Option("--end", help=t("help.plans_end"), show_default=False, metavar="DATE"),
+    ] = None,
+    tolerance: Annotated[
+        str | None,
+        typer.Option(
+            "--tolerance", help=t("help.plans_tolerance"), show_default=False, metavar="N"
+        ),
+    ] = None,
+    fmt: TextFormatOpt = TextFormat.text,
+) -> None:
+    from lawtasks.commands import UNSET
+
+    if end is None and tolerance is None:
+        fail(t("error.plans_set_nothing"))
+    outcome = (
+        settings_of(ctx)
+        .ledger()
+        .set_plan(slug, end=UNSET if end is None else end, tolerance=tolerance)
+    )
+    print_outcome(outcome, fmt)

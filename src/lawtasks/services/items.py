@@ -22,6 +22,7 @@ from lawtasks.i18n import t
 from lawtasks.models import Event, Note
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
+from lawtasks.services.plans import revert_plan_event
 from lawtasks.services.writes import (
     Change,
     Outcome,
@@ -172,7 +173,7 @@ class ItemChanges(LedgerBase):
                 .where(
                     Event.plan_id == plan.id,
                     Event.actor == self.actor,
-                    col(Event.action).in_(["set", "note"]),
+                    col(Event.action).in_(["set", "note", "plan"]),
                     col(Event.batch).not_in(reverted),
                 )
                 .order_by(col(Event.id).desc())
@@ -193,6 +194,10 @@ class ItemChanges(LedgerBase):
             )
             touched: dict[int, _ItemState] = {}
             for event in events:
+                if event.action == "plan":
+                    # A plan's own setting, or the plan in use (services.plans).
+                    changes.append(revert_plan_event(session, batch, access, event))
+                    continue
                 if event.field == "note" and event.note_id is not None:
                     note = session.get(Note, event.note_id)
                     if note is None or note.retracted:

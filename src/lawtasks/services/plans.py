@@ -1,26 +1,49 @@
-"""Importing a plan from a parsed report."""
+"""Plans: importing one from a parsed report, choosing the one in use, archiving,
+removing, and a plan's own settings (its period end and its 序时进度 tolerance).
+
+Every change to a plan is a coordinator's, and is an event of the trail (action `plan`,
+the plan's id, field `in_use`, `state`, `end_date` or `tolerance`, old and new as text),
+written in the same transaction: `verify` replays them against the plan rows and the
+ledger's `plan_in_use`, and `undo` reverts them as it reverts changes to items.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from lawtasks.access import Access
+from lawtasks.commands import UNSET, _Unset
+from lawtasks.dates import parse_date
 from lawtasks.domain import (
+    PlanState,
     Status,
     check_slug,
 )
 from lawtasks.errors import DomainError
-from lawtasks.models import Item, Plan, Task
+from lawtasks.i18n import t
+from lawtasks.models import Event, Item, Meta, Plan, Task
 from lawtasks.parser import ParsedPlan
+from lawtasks.readmodel import newest_plan_slug, resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.writes import (
     Change,
     Outcome,
+    _Batch,
     _commit,
     _retry_busy,
+    _value,
 )
+
+# The meta key that records the plan commands use when none is named (schema 5).
+IN_USE = "plan_in_use"
+# The plan fields whose changes are `plan` events, as verify replays them.
+PLAN_FIELDS = ("state", "end_date", "tolerance")
 
 
 class Plans(LedgerBase):
@@ -117,6 +140,11 @@ class Plans(LedgerBase):
                 # Core executemany: one statement for a plan of 10,000 items, not an ORM
                 # object and a flush each.
                 session.connection().execute(insert(Item), new_items)
+            if session.get(Meta, IN_USE) is None:
+                # The first plan a ledger holds is the one in use; a later import never
+                # changes it (`plans use` does, with its event). verify reads this first
+                # choice as the default it is (audit._Rows.check_in_use).
+                session.add(Meta(key=IN_USE, value=plan.slug))
             # The seal over the plan's rows as imported (see audit.import_seal): verify
             # reads them back against it, so that a title, a text or an item added or
             # removed outside lawtasks shows, though no event ever changed them.
@@ -125,6 +153,214 @@ class Plans(LedgerBase):
             _commit(session)
             change = Change(slug, "import", None, parsed.source_name)
             return Outcome(batch.id, batch.at, (change,), self.actor), added
+
+    # -- the plan in use, archiving, removing -------------------------------------------
+
+    @_retry_busy
+    def use_plan(self, slug: str) -> Outcome:
+        """Make `slug` the plan commands use when none is named; an archived plan is made
+        active again (one batch, two events)."""
+        with self._session() as session:
+            self._access(session).check_coordinator("access.action.plans")
+            plan = resolve_plan(session, slug)
+            batch = self._batch(session, plan, "plan")
+            changes = []
+            if plan.state == PlanState.ARCHIVED.value:
+                changes.append(_set_field(batch, plan, "state", PlanState.ACTIVE.value))
+            recorded = session.get(Meta, IN_USE)
+            if recorded is None or recorded.value != plan.slug:
+                changes.append(_set_in_use(session, batch, plan, recorded))
+            return self._done(session, batch, changes)
+
+    @_retry_busy
+    def archive_plan(self, slug: str) -> Outcome:
+        """Keep `slug`, but never choose it by default; the plan in use cannot be archived
+        (that would switch every command to another plan unseen)."""
+        with self._session() as session:
+            self._access(session).check_coordinator("access.action.plans")
+            plan = resolve_plan(session, slug)
+            if plan.state == PlanState.ARCHIVED.value:
+                return self._done(session, None, [])
+            _refuse_the_plan_in_use(session, plan, "error.plan_archive_in_use")
+            batch = self._batch(session, plan, "plan")
+            return self._done(
+                session, batch, [_set_field(batch, plan, "state", PlanState.ARCHIVED.value)]
+            )
+
+    @_retry_busy
+    def unarchive_plan(self, slug: str) -> Outcome:
+        """Make an archived plan active again; the plan in use stays as it is."""
+        with self._session() as session:
+            self._access(session).check_coordinator("access.action.plans")
+            plan = resolve_plan(session, slug)
+            if plan.state == PlanState.ACTIVE.value:
+                return self._done(session, None, [])
+            batch = self._batch(session, plan, "plan")
+            return self._done(
+                session, batch, [_set_field(batch, plan, "state", PlanState.ACTIVE.value)]
+            )
+
+    @_retry_busy
+    def remove_plan(
+        self, slug: str, *, backup: Callable[[], str | None]
+    ) -> tuple[Outcome, str | None]:
+        """Mark `slug` removed, after `backup()` has copied the ledger; returns the outcome
+        and the backup's file (None where the engine has no file to copy: PostgreSQL).
+
+        The plan's rows stay: the trail, which is never rewritten, refers to them. The
+        backup is taken inside this transaction, under the writers' lock, once every
+        check has passed: it holds the plan exactly as it was removed, and a refused
+        removal leaves no backup behind.
+        """
+        with self._session() as session:
+            self._access(session).check_coordinator("access.action.plans")
+            plan = resolve_plan(session, slug)
+            _refuse_the_plan_in_use(session, plan, "error.plan_remove_in_use")
+            batch = self._batch(session, plan, "plan")
+            written = backup()
+            change = _set_field(batch, plan, "state", PlanState.REMOVED.value, subject=written)
+            return self._done(session, batch, [change]), written
+
+    # -- a plan's own settings ----------------------------------------------------------
+
+    @_retry_busy
+    def set_plan(
+        self,
+        slug: str,
+        *,
+        end: date | str | _Unset = UNSET,
+        tolerance: int | str | None = None,
+    ) -> Outcome:
+        """Set a plan's period end (items with no deadline of their own are due then; an
+        empty value is 31 December of the plan year) and its 序时进度 tolerance (0–100
+        percentage points)."""
+        with self._session() as session:
+            self._access(session).check_coordinator("access.action.plans")
+            plan = resolve_plan(session, slug)
+            batch = self._batch(session, plan, "plan")
+            changes = []
+            if not isinstance(end, _Unset):
+                wanted = _period_end(plan, end)
+                if wanted != plan.period_end:
+                    changes.append(_set_field(batch, plan, "end_date", wanted))
+            if tolerance is not None:
+                points = parse_tolerance(tolerance)
+                if points != plan.tolerance:
+                    changes.append(_set_field(batch, plan, "tolerance", points))
+            return self._done(session, batch, changes)
+
+    def _done(self, session: Session, batch: _Batch | None, changes: list[Change]) -> Outcome:
+        if batch is None or not changes:
+            session.rollback()
+            return Outcome(None, None, (), self.actor)
+        _commit(session)
+        return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+
+def parse_tolerance(value: int | str) -> int:
+    """Percentage points from 0 to 100 (`10`, `10%`); anything else names what is valid."""
+    if isinstance(value, bool):
+        raise DomainError("error.tolerance", value=value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
+        if not re.fullmatch(r"[0-9]{1,3}", text):
+            raise DomainError("error.tolerance", value=value)
+        number = int(text)
+    if not 0 <= number <= 100:
+        raise DomainError("error.tolerance", value=value)
+    return number
+
+
+def _period_end(plan: Plan, value: date | str) -> date:
+    """The period end `value` means for `plan`; empty is 31 December of the plan year."""
+    if isinstance(value, str):
+        if not value.strip():
+            return date(plan.year, 12, 31)
+        value = parse_date(value, year=plan.year)
+    if value < plan.start_date:
+        raise DomainError(
+            "error.plan_end_before_start", value=value.isoformat(), start=plan.start_date
+        )
+    return value
+
+
+def _set_field(
+    batch: _Batch, plan: Plan, name: str, new: object, *, subject: str | None = None
+) -> Change:
+    """Change one of a plan's own fields, recording its event."""
+    # An empty period end reads as 31 December (Plan.period_end): recorded as that date.
+    old = plan.period_end if name == "end_date" else getattr(plan, name)
+    setattr(plan, name, new)
+    batch.session.add(plan)
+    batch.record(field=name, old=old, new=new, subject=subject)
+    return Change(plan.slug, name, _value(old), _value(new))
+
+
+def _set_in_use(session: Session, batch: _Batch, plan: Plan, recorded: Meta | None) -> Change:
+    old = None if recorded is None else recorded.value
+    if recorded is None:
+        recorded = Meta(key=IN_USE, value=plan.slug)
+    recorded.value = plan.slug
+    session.add(recorded)
+    batch.record(field="in_use", old=old, new=plan.slug)
+    return Change(plan.slug, "in_use", old, plan.slug)
+
+
+def _refuse_the_plan_in_use(session: Session, plan: Plan, key: str) -> None:
+    """The plan commands use by default is never archived or removed: that would switch
+    every command, and every TUI opened next, to another plan unseen."""
+    session.flush()  # the choice is read with SQL (PLAN_CHOICE_SQL): it must see this call's
+    if newest_plan_slug(session) != plan.slug:
+        return
+    others = session.exec(
+        select(Plan.slug).where(Plan.state != PlanState.REMOVED.value, Plan.id != plan.id)
+    ).all()
+    raise DomainError(key, value=plan.slug, valid=", ".join(sorted(others)) or "-")
+
+
+def revert_plan_event(session: Session, batch: _Batch, access: Access, event: Event) -> Change:
+    """Undo one `plan` event (services.items.ItemChanges.undo): the field back to its `old`,
+    recorded as an event of the undo's batch. A value someone changed since is a conflict,
+    as for items; a removal is not undone (the plan's backup is its way back)."""
+    access.check_coordinator("access.action.plans")
+    plan = session.get(Plan, event.plan_id)
+    assert plan is not None
+    assert event.field is not None
+    name = event.field
+    if name == "in_use":
+        recorded = session.get(Meta, IN_USE)
+        current = None if recorded is None else recorded.value
+        if recorded is None or current != event.new:
+            raise DomainError("error.undo_plan_conflict", plan=plan.slug, field=t("field.in_use"),
+                              value=current or "-")  # fmt: skip
+        previous = session.exec(select(Plan).where(Plan.slug == (event.old or ""))).first()
+        if previous is None or previous.state != PlanState.ACTIVE.value:
+            # Archived or removed since: it would not be chosen, and the plan in use would
+            # quietly be another.
+            raise DomainError("error.undo_in_use_gone", plan=event.old or "-")
+        recorded.value = previous.slug
+        session.add(recorded)
+        batch.record(field=name, old=current, new=previous.slug, reverts=event.batch)
+        return Change(plan.slug, name, current, previous.slug)
+    if name == "state" and event.new == PlanState.REMOVED.value:
+        raise DomainError("error.undo_removed", plan=plan.slug, backup=event.subject or "-")
+    current = _value(getattr(plan, name))
+    if current != event.new:
+        raise DomainError("error.undo_plan_conflict", plan=plan.slug, field=t(f"field.{name}"),
+                          value=current or "-")  # fmt: skip
+    if name == "state" and event.old == PlanState.ARCHIVED.value:
+        _refuse_the_plan_in_use(session, plan, "error.plan_archive_in_use")
+    restored: object = event.old
+    if name == "end_date" and event.old is not None:
+        restored = date.fromisoformat(event.old)
+    elif name == "tolerance" and event.old is not None:
+        restored = int(event.old)
+    setattr(plan, name, restored)
+    session.add(plan)
+    batch.record(field=name, old=current, new=event.old, reverts=event.batch)
+    return Change(plan.slug, name, current, event.old)
 
 
 def _refuse_a_second_copy(session: Session, parsed: ParsedPlan) -> None:
