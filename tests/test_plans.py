@@ -553,3 +553,72 @@ def test_list_plans_orders_the_plan_in_use_first(engine: Engine) -> None:
     Ledger(engine, actor="office").use_plan("plan-2023")
     assert [p.slug for p in list_plans(engine)] == ["plan-2023", SEEDED]
     assert json.dumps(list_plans(engine)[0].as_dict(), ensure_ascii=False)
+
+
+# -- the TUI --------------------------------------------------------------------------------------
+
+
+def test_the_tui_opens_another_plan_and_keeps_it_whatever_is_chosen_elsewhere(
+    engine: Engine,
+) -> None:
+    import asyncio
+
+    from textual.widgets import OptionList
+
+    from lawtasks.tui.app import make_app
+    from lawtasks.tui.screens.main import MainScreen
+    from lawtasks.tui.screens.plan_picker import PlanPicker
+    from lawtasks.tui.widgets.plan_header import PlanHeader
+
+    from .test_tui import loaded, settled
+
+    import_2023(engine)
+    Ledger(engine, actor="office").archive_plan("plan-2023")
+    app = make_app(engine=engine, actor="tui-officer", today=TODAY, poll_interval=0.1)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            assert app.plan == SEEDED  # the plan in use, pinned as first read
+            assert SEEDED in str(screen.query_one(PlanHeader).render())
+            await pilot.press("o")
+            for _ in range(200):
+                if isinstance(app.screen, PlanPicker):
+                    break
+                await pilot.pause(0.02)
+            picker = app.screen
+            assert isinstance(picker, PlanPicker)
+            # Active and archived plans, the open one highlighted.
+            options = picker.query_one(OptionList)
+            assert [options.get_option_at_index(i).id for i in range(2)] == [
+                SEEDED,
+                "plan-2023",
+            ]
+            assert options.highlighted == 0
+            await pilot.press("down", "enter")
+            for _ in range(200):
+                if screen.view is not None and screen.view.slug == "plan-2023":
+                    break
+                await pilot.pause(0.02)
+            assert screen.view is not None
+            assert screen.view.slug == "plan-2023"
+            await settled(pilot, app)
+            await pilot.press("down", "plus")  # 1.1 of the plan open: plan-2023's
+            await settled(pilot, app)
+            # A `plans use` elsewhere changes the ledger's plan in use, not this screen's.
+            Ledger(engine, actor="office").unarchive_plan("plan-2023")
+            Ledger(engine, actor="office").use_plan("plan-2023")
+            Ledger(engine, actor="office").use_plan(SEEDED)
+            for _ in range(20):
+                await pilot.pause(0.05)
+            assert screen.view.slug == "plan-2023"
+            assert app.plan == "plan-2023"
+
+    asyncio.run(main())
+    assert load_plan(engine, slug="plan-2023", today=TODAY).items[0].progress == 10
+    assert load_plan(engine, slug=SEEDED, today=TODAY).items[0].progress == 0
+    # Opening a plan in the TUI is no choice of the ledger's: no event, the plan in use kept.
+    assert in_use(engine) == SEEDED
+    assert verify(engine).intact

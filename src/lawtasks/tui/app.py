@@ -21,7 +21,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from lawtasks.domain import default_actor
-from lawtasks.reading import Reads
+from lawtasks.reading import PlanEntry, Reads, plan_setting
 from lawtasks.readmodel import EventView, PlanView
 from lawtasks.tui.commands import LedgerCommands
 from lawtasks.tui.i18n_bindings import translate_bindings
@@ -71,6 +71,9 @@ class LawtasksApp(App[None]):
         self.export_dir = export_dir
         self.given_actor = actor
         self.actor = actor or default_actor()
+        # The plan this screen has open: named, or else the ledger's plan in use, pinned
+        # once it is read (MainScreen.show_plan), so that a `plans use` elsewhere never
+        # switches the open screen unseen.
         self.plan = plan
         # A fixed day for reports and tests; None follows the calendar.
         self.today = today
@@ -90,10 +93,21 @@ class LawtasksApp(App[None]):
             return self._engine
 
     @cached_property
-    def ledger(self) -> Ledger:
+    def _service(self) -> Ledger:
         from lawtasks.services import Ledger
 
         return Ledger(self.engine, actor=self.given_actor, plan=self.plan)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The service, writing to the plan open now (whatever it was made with)."""
+        ledger = self._service
+        ledger.plan_slug = self.plan
+        return ledger
+
+    def open_plan(self, slug: str) -> None:
+        """Show and change `slug` from now on; the ledger's plan in use stays as it is."""
+        self.plan = slug
 
     # -- reading: the lean reader where it serves, else the ORM ---------------------------
 
@@ -115,6 +129,9 @@ class LawtasksApp(App[None]):
 
     def latest_event_id(self) -> int:
         return self.reads.latest_event_id()
+
+    def read_plans(self) -> list[PlanEntry]:
+        return self.reads.plans()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
@@ -143,7 +160,8 @@ def make_app(
     built: by `lawtasks`, `lawtasks tui`, the fast start and the tests alike.
 
     A new ledger is created and seeded on first use. `actor` is who the changes are made
-    as (default: the login), `plan` the plan in hand (default: the newest), `today` a fixed
+    as (default: the login), `plan` the plan in hand (default: LAWTASKS_PLAN, then the
+    ledger's plan in use, then the newest active plan), `today` a fixed
     day for warnings and reports (default: the calendar), `language` zh or en (default:
     as already set, else detected).
     """
@@ -155,7 +173,7 @@ def make_app(
         engine=engine,
         url=url,
         actor=actor,
-        plan=plan,
+        plan=plan_setting(plan),
         today=today,
         poll_interval=poll_interval,
         export_dir=export_dir,

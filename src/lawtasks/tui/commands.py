@@ -27,6 +27,7 @@ ACTIONS = (
     ("tui.cmd.apply", "apply_return"),
     ("tui.cmd.undo", "undo"),
     ("tui.cmd.reload", "reload"),
+    ("tui.cmd.plans", "open_plan"),
     ("tui.cmd.help", "help"),
 )
 

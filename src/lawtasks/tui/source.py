@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from lawtasks.reading import PlanEntry
 from lawtasks.readmodel import EventView, PlanView
 
 if TYPE_CHECKING:
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 
 class LedgerSource(Protocol):
-    # The database URL, the acting officer, the plan in hand (None: the newest).
+    # The database URL, the acting officer, the plan open (None: the ledger's plan in use,
+    # until the first read pins it).
     url: str
     actor: str
     plan: str | None
@@ -46,3 +48,8 @@ class LedgerSource(Protocol):
     def read_history(self, ref: str, limit: int) -> list[EventView]: ...
 
     def latest_event_id(self) -> int: ...
+
+    def read_plans(self) -> list[PlanEntry]: ...
+
+    # Open another plan in this screen; the ledger's plan in use stays as it is.
+    def open_plan(self, slug: str) -> None: ...

@@ -59,6 +59,7 @@ from lawtasks.tui.screens.dialogs import (
     PromptDialog,
 )
 from lawtasks.tui.screens.export_dialog import ExportDialog
+from lawtasks.tui.screens.plan_picker import PlanPicker
 from lawtasks.tui.source import LedgerSource
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.plan_header import PlanHeader
@@ -66,6 +67,7 @@ from lawtasks.tui.widgets.plan_tree import PlanTree
 from lawtasks.tui.writes import Write, WriteKind, WriteQueue
 
 if TYPE_CHECKING:
+    from lawtasks.reading import PlanEntry
     from lawtasks.returns import ReturnPreview
     from lawtasks.services import Outcome
 
@@ -123,6 +125,7 @@ class MainScreen(Screen[None]):
         Binding("a", "apply_return", "tui.key.apply", show=False),
         Binding("ctrl+z", "undo", "tui.key.undo", show=False),
         Binding("r", "reload", "tui.key.reload", show=False),
+        Binding("o", "open_plan", "tui.key.plans", show=False),
         Binding("question_mark", "help", "tui.key.help", key_display="?"),
         Binding("q", "app.quit", "tui.key.quit"),
     ]
@@ -172,6 +175,14 @@ class MainScreen(Screen[None]):
             super().__init__()
             self.path = path
             self.preview = preview
+            self.error = error
+
+    class PlansRead(Message):
+        """The plans this screen can open, or why they could not be read."""
+
+        def __init__(self, plans: list[PlanEntry], error: DomainError | None) -> None:
+            super().__init__()
+            self.plans = plans
             self.error = error
 
     class Exported(Message):
@@ -292,6 +303,12 @@ class MainScreen(Screen[None]):
     def show_plan(self, view: PlanView, token: int, message: str | None) -> None:
         if token < self.token:
             return  # a slower read finished after a newer one
+        if self.lawtasks.plan is None:
+            # The plan in use, as first read, stays open: a `plans use` elsewhere later
+            # never switches this screen (nor its writes) to another plan unseen.
+            self.lawtasks.open_plan(view.slug)
+        elif view.slug != self.lawtasks.plan:
+            return  # read before another plan was opened here
         first, newer = self.view is None, token > self.token
         self.view, self.token = view, token
         shown = filter_plan(view, self.item_filter)
@@ -548,6 +565,43 @@ class MainScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load(message=t("tui.reloaded"))
         self.say(t("tui.reloaded"), timeout=1)
+
+    # -- another plan -----------------------------------------------------------------------
+
+    def action_open_plan(self) -> None:
+        self.read_plans()
+
+    @work(thread=True, exclusive=True, group="plans")
+    def read_plans(self) -> None:
+        try:
+            self.post_message(self.PlansRead(self.lawtasks.read_plans(), None))
+        except Exception as caught:
+            self.post_message(self.PlansRead([], self._explain(caught)))
+
+    @on(PlansRead)
+    def plans_read(self, message: MainScreen.PlansRead) -> None:
+        if message.error is not None:
+            self.say(str(message.error), severity="error")
+            return
+
+        def done(slug: str | None) -> None:
+            if slug is not None and slug != self.lawtasks.plan:
+                self.switch_plan(slug)
+
+        self.app.push_screen(PlanPicker(message.plans, self.lawtasks.plan), done)
+
+    def switch_plan(self, slug: str) -> None:
+        """Show and change `slug` from now on (the ledger's plan in use stays as it is)."""
+        if self.writes.unsettled:
+            # A queued key names an item of the plan it was pressed in.
+            self.say(t("tui.plans.busy"), severity="warning")
+            return
+        self.lawtasks.open_plan(slug)
+        self.view, self.token, self._history = None, -1, None
+        # What this screen's writes made of items is by ID (2.1), which another plan shares.
+        self.writes = WriteQueue()
+        self.load()
+        self.say(t("tui.plans.opened", plan=slug), timeout=3)
 
     def action_search(self) -> None:
         def done(text: str | None) -> None:
