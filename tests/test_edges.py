@@ -98,12 +98,16 @@ def test_reading_commands_at_the_ends_of_the_calendar(cli: Cli, today: str, tmp_
     assert len(cli.json("list", today=today)["tasks"]) == 6
     cli.ok("show", "1.1", today=today)
     cli.ok("list", "--due-before", "9999-12-31", today=today)
-    for fmt in ("md", "csv", "json"):
-        cli.ok("export", "-f", fmt, "--as-of", today)
-    for fmt in ("xlsx", "docx"):
+    for fmt in ("md", "csv", "json", "xlsx", "docx"):
         path = tmp_path / f"out.{fmt}"
-        assert cli.ok("export", "-f", fmt, "--as-of", today, "-o", str(path)).exit_code == 0
-        assert zipfile.is_zipfile(path)
+        export = ("export", "-f", fmt, "--as-of", today, "-o", str(path))
+        if today == "0001-01-01":
+            # The ledger as it was that day: the plan was not imported yet, which is said.
+            assert today in one_error_line(cli(*export))
+            assert not path.exists()
+            continue
+        assert cli.ok(*export).exit_code == 0
+        assert fmt in ("md", "csv", "json") or zipfile.is_zipfile(path)
     directory = tmp_path / "reminders"
     directory.mkdir()
     cli.ok("remind", "-f", "docx", "--within", "99999999999", "-o", str(directory), today=today)

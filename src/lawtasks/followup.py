@@ -6,21 +6,23 @@ exporters ask the same question and get the same answer.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lawtasks.domain import Status, Warning
 from lawtasks.errors import DomainError
-from lawtasks.readmodel import EventView, ItemView, PlanView, TaskView
+from lawtasks.period import PERIOD_FIELDS, period_changes, unit_key
+from lawtasks.readmodel import ItemView, PlanView, TaskView
 
-
-def unit_key(unit: str) -> str:
-    """A lead unit's name as it is compared: full-width forms folded (NFKC) and spaces
-    dropped, so that 县司法局 and ＂县司法局 ＂ typed on another machine are one unit, while
-    县司法局 and 县司法局法律援助中心 stay two."""
-    return "".join(unicodedata.normalize("NFKC", unit).split())
+__all__ = [
+    "PERIOD_FIELDS",
+    "UnitItems",
+    "items_by_unit",
+    "needs_reminder",
+    "period_changes",
+    "reminders",
+    "unit_key",
+]
 
 
 @dataclass(frozen=True)
@@ -80,14 +82,3 @@ def reminders(view: PlanView, within: int) -> list[tuple[str | None, list[ItemVi
     named = sorted((unit, items) for unit, items in by_unit.items() if unit is not None)
     unnamed = [(None, by_unit[None])] if None in by_unit else []
     return [*named, *unnamed]
-
-
-# What a period report lists of the trail: what moved (status, progress) and what was said.
-PERIOD_FIELDS = frozenset({"status", "progress", "note"})
-
-
-def period_changes(events: Iterable[EventView], view: PlanView) -> tuple[EventView, ...]:
-    """The events a period report lists: changes to status, progress and notes, of the
-    tasks and items `view` shows (a filtered report lists its own items' changes only)."""
-    shown = {item.id for item in view.items} | {str(task.id) for task in view.tasks}
-    return tuple(event for event in events if event.field in PERIOD_FIELDS and event.ref in shown)

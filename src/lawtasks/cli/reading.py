@@ -32,6 +32,30 @@ from lawtasks.i18n import t
 
 # -- reading -----------------------------------------------------------------------------
 
+# The ledger as it stood at the end of a day, rather than as it is (lawtasks.history).
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help=t("help.as_of"), show_default=False, metavar="DATE"),
+]
+
+
+def _as_of(settings: Settings, plan: str | None, as_of: str) -> Any:
+    """The day `--as-of` names, in the plan's year for the forms without one (6月底)."""
+    from lawtasks.dates import parse_date
+
+    return parse_date(as_of, year=settings.plan_year(plan or settings.plan))
+
+
+def _view(settings: Settings, plan: str | None, as_of: str | None) -> Any:
+    """The plan as it is (the lean reader's fast path), or as it stood at the end of the day
+    `--as-of` names, with that day's warnings."""
+    if as_of is None:
+        return settings.view(plan)
+    from lawtasks.history import load_plan_as_of
+
+    day = _as_of(settings, plan, as_of)
+    return load_plan_as_of(settings.engine, slug=plan or settings.plan, day=day)
+
 
 @app.command("list", cls=Command, help=t("help.list"))
 def list_(
@@ -56,6 +80,7 @@ def list_(
         typer.Option("--search", help=t("help.search"), show_default=False, metavar="TEXT"),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help=t("help.format"))] = Format.table,
+    as_of: AsOfOpt = None,
     plan: PlanOpt = None,
 ) -> None:
     from lawtasks.dates import parse_date
@@ -63,7 +88,7 @@ def list_(
     from lawtasks.readmodel import ItemFilter, filter_plan
 
     settings = settings_of(ctx)
-    view = settings.view(plan)
+    view = _view(settings, plan, as_of)
     item_filter = ItemFilter(
         tasks=_task_numbers(view, task),
         statuses=frozenset(Status.parse(s) for s in status or ()),
@@ -105,21 +130,36 @@ def show(
         ),
     ],
     fmt: TextFormatOpt = TextFormat.text,
+    as_of: AsOfOpt = None,
     plan: PlanOpt = None,
 ) -> None:
     from lawtasks.domain import ItemRef, parse_ref
 
     settings = settings_of(ctx)
     parsed = parse_ref(ref)
-    view = settings.view(plan)
+    view = _view(settings, plan, as_of)
     # The ORM's history resolves the ID first: an unknown one raises an error naming what
     # exists (the lean reader leaves such a ref to it).
-    history = settings.history(view.slug, ref, limit=20)[::-1]
-    task = next(task for task in view.tasks if task.id == parsed.task)
+    if as_of is None:
+        history = settings.history(view.slug, ref, limit=20)[::-1]
+    else:
+        from lawtasks.readmodel import load_history
+
+        # The last 20 events up to the end of that day.
+        events = load_history(settings.engine, slug=view.slug, ref=ref, until=view.today, limit=20)
+        history = events[::-1]
+    task = next((task for task in view.tasks if task.id == parsed.task), None)
+    item = None
+    if task is not None and isinstance(parsed, ItemRef):
+        item = next((item for item in task.items if item.seq == parsed.item), None)
+    if task is None or (isinstance(parsed, ItemRef) and item is None):
+        # The ID exists now (load_history said so), but did not yet on that day.
+        raise DomainError(
+            "error.as_of_no_item", value=ref.strip(), plan=view.slug, day=view.today.isoformat()
+        )
     from lawtasks import render
 
-    if isinstance(parsed, ItemRef):
-        item = next(item for item in task.items if item.seq == parsed.item)
+    if item is not None:
         if fmt is TextFormat.json:
             data = item.as_dict() | {"history": [event.as_dict() for event in history]}
             print_json({"plan": view.summary_dict(), "item": data})
@@ -134,10 +174,15 @@ def show(
 
 
 @app.command(cls=Command, help=t("help.summary"))
-def summary(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text, plan: PlanOpt = None) -> None:
+def summary(
+    ctx: typer.Context,
+    fmt: TextFormatOpt = TextFormat.text,
+    as_of: AsOfOpt = None,
+    plan: PlanOpt = None,
+) -> None:
     from lawtasks.domain import Warning
 
-    view = settings_of(ctx).view(plan)
+    view = _view(settings_of(ctx), plan, as_of)
     if fmt is TextFormat.json:
         red = [item.id for item in view.items if item.warning is Warning.RED]
         print_json(
@@ -232,46 +277,40 @@ def export(
         str | None,
         typer.Option("--since", help=t("help.export_since"), show_default=False, metavar="DATE"),
     ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help=t("help.as_of"), show_default=False, metavar="DATE"),
-    ] = None,
+    as_of: AsOfOpt = None,
     plan: PlanOpt = None,
 ) -> None:
     from pathlib import Path
 
     from lawtasks.dates import parse_date
     from lawtasks.domain import Status
-    from lawtasks.exporters import TEXT_FORMATS, ExportRequest, default_filename, render_text
+    from lawtasks.exporters import TEXT_FORMATS, default_filename, render_text
     from lawtasks.exporters import export as write_export
-    from lawtasks.readmodel import ItemFilter, filter_plan, load_history
+    from lawtasks.history import check_period, report_request
+    from lawtasks.readmodel import ItemFilter
 
     settings = settings_of(ctx)
     slug = plan or settings.plan
-    year = settings.plan_year(slug)
-    today = parse_date(as_of, year=year) if as_of else settings.today
-    view = settings.view(slug, today=today)
-    shown = filter_plan(
-        view,
-        ItemFilter(
-            tasks=_task_numbers(view, task),
-            statuses=frozenset(Status.parse(s) for s in status or ()),
-        ),
+    since_day = parse_date(since, year=settings.plan_year(slug)) if since else None
+    if since_day is not None and as_of is not None:
+        # Checked before the ledger is rebuilt for a day: a typo costs no read.
+        check_period(since_day, _as_of(settings, slug, as_of))
+    view = _view(settings, slug, as_of)
+    item_filter = ItemFilter(
+        tasks=_task_numbers(view, task),
+        statuses=frozenset(Status.parse(s) for s in status or ()),
     )
-    since_day = parse_date(since, year=year) if since else None
-    changes = None
-    if since_day is not None:
-        from lawtasks.followup import period_changes
-
-        events = load_history(settings.engine, slug=view.slug, since=since_day, until=today)
-        changes = period_changes(events, shown)
-    request = ExportRequest(
-        view=shown, exported_by=settings.actor, changes=changes, since=since_day
+    request = report_request(
+        settings.engine if since_day is not None else None,
+        view=view,
+        item_filter=item_filter,
+        since=since_day,
+        exported_by=settings.actor,
     )
     if output is None and fmt.value in TEXT_FORMATS:
         sys.stdout.write(render_text(fmt.value, request))
         return
-    path = Path(output) if output else Path.cwd() / default_filename(fmt.value, shown)
+    path = Path(output) if output else Path.cwd() / default_filename(fmt.value, request.view)
     written = write_export(fmt.value, request, path, keep=ledger_files(settings))
     typer.echo(t("out.exported", path=str(written)))
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from lawtasks.period import PeriodSummary
     from lawtasks.readmodel import EventView, ItemView, PlanView
 
 __all__ = [
@@ -92,13 +93,16 @@ class ExportRequest:
 
     `view` is already filtered by the caller (by task, status…), with the plan-wide roll-ups
     kept. `changes` are the audit events since `since`, oldest first; with None there is no
-    changes section at all, with an empty tuple the section says there were none.
+    changes section at all, with an empty tuple the section says there were none. `period`
+    is what changed from `since` to the as-of date in words (本期变化), which a period
+    report opens with; None: no such section.
     """
 
     view: PlanView
     exported_by: str
     changes: tuple[EventView, ...] | None = None
     since: date | None = None
+    period: PeriodSummary | None = None
 
 
 def _unknown_format(fmt: str, valid: tuple[str, ...] = FORMATS) -> Exception:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from lawtasks.domain import Status, Warning
 from lawtasks.i18n import get_language, t
+from lawtasks.period import NAMED, PeriodSummary
 from lawtasks.readmodel import EventView, ItemView, PlanView, TaskView
 from lawtasks.render import describe_change, local_time, percent
 
@@ -166,3 +167,57 @@ def display_width(text: str) -> int:
         width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
         widest = max(widest, width)
     return widest
+
+
+# -- the period in brief (本期变化) ---------------------------------------------------------
+
+
+def _named(parts: list[str]) -> str:
+    """The first NAMED of `parts`, joined, and how many more there are."""
+    shown = _join(parts[:NAMED])
+    more = len(parts) - NAMED
+    return shown + t("export.period_more", n=more) if more > 0 else shown
+
+
+def item_name(item: ItemView) -> str:
+    return f"{item.id} {item.title}"
+
+
+def period_sentences(summary: PeriodSummary) -> list[str]:
+    """The 本期变化 section as sentences, one paragraph each: the span, what was newly done,
+    newly red and yellow, the progress that moved (biggest first) and who reported nothing.
+    A list longer than NAMED names its first ones and says how many more."""
+    before = summary.since - timedelta(days=1) if summary.since > date.min else summary.since
+    sentences = [
+        t(
+            "export.period_span",
+            since=long_date(summary.since),
+            as_of=long_date(summary.as_of),
+            before=long_date(before),
+        )
+    ]
+    for key, items in (
+        ("export.period_done", summary.newly_done),
+        ("export.period_red", summary.newly_red),
+        ("export.period_yellow", summary.newly_yellow),
+    ):
+        if items:
+            names = [item_name(item) for item in items]
+            sentences.append(t(key, n=len(items), items=_named(names)))
+        else:
+            sentences.append(t(key + "_none"))
+    if summary.progress:
+        moves = [
+            t("export.period_move", item=item_name(move.item), before=move.before,
+              after=move.after)
+            for move in summary.progress
+        ]  # fmt: skip
+        sentences.append(t("export.period_progress", n=len(moves), items=_named(moves)))
+    else:
+        sentences.append(t("export.period_progress_none"))
+    if summary.silent_units:
+        units = list(summary.silent_units)
+        sentences.append(t("export.period_silent", n=len(units), units=_named(units)))
+    elif summary.units:
+        sentences.append(t("export.period_silent_none"))
+    return sentences

@@ -4,6 +4,8 @@ Layout, in the current language (A4, portrait, page numbers centred in the foote
 
     <plan title>工作任务推进情况                       centred title
     截至 2022年6月30日 / 导出人：…                      centred date and exporter lines
+    本期变化           only with a `since` window: the period in words (newly done, newly
+                       red and yellow, progress moved, units that reported nothing)
     一、总体进展       overall progress with counts by status and by warning colour
     二、分项进展       per task a heading （一）…, its progress line and a table:
                        序号 | 具体事项 | 责任单位 | 完成时限 | 状态 | 进度 | 最新进展
@@ -30,6 +32,7 @@ from lawtasks.exporters.content import (
     due_text,
     long_date,
     note_byline,
+    period_sentences,
     report_title,
     task_heading,
     task_line,
@@ -357,6 +360,12 @@ def render_docx(request: ExportRequest) -> bytes:
     ):
         paragraph = document.add_paragraph(printable(line))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    if request.period is not None:
+        # 本期变化 first: a period report opens with what changed, in words.
+        document.add_heading(t("export.section_period"), level=1)
+        for sentence in period_sentences(request.period):
+            _body(document, sentence)
 
     document.add_heading(t("export.section_overall"), level=1)
     _body(document, counts_sentence(view))

@@ -3,6 +3,7 @@
     {"schema": 1,
      "plan": {...PlanView.summary_dict(), "as_of": "2022-06-30", "exported_by": "…",
               "since": "2022-04-01" | null},
+     "period": PeriodSummary.as_dict(),      # only with `since`: the period in brief
      "tasks": [TaskView.as_dict(), ...],
      "attention": ["3.1", "2.2", ...],      # red or blocked, then yellow
      "changes": [EventView.as_dict(), ...],  # only when a `since` window was asked for
@@ -35,9 +36,12 @@ def export_dict(request: ExportRequest) -> dict[str, Any]:
             "exported_by": request.exported_by,
             "since": request.since.isoformat() if request.since else None,
         },
-        "tasks": [task.as_dict() for task in view.tasks],
-        "attention": [item.id for item in [*urgent, *yellow]],
     }
+    if request.period is not None:
+        # Before the tables, as the prose reports open with it.
+        data["period"] = request.period.as_dict()
+    data["tasks"] = [task.as_dict() for task in view.tasks]
+    data["attention"] = [item.id for item in [*urgent, *yellow]]
     if request.changes is not None:
         data["changes"] = [event.as_dict() for event in request.changes]
     # Last: the trail's head when the file was made, which verify --against reads back.

@@ -19,6 +19,7 @@ from lawtasks.exporters.content import (
     due_text,
     long_date,
     note_byline,
+    period_sentences,
     report_title,
     task_heading,
     task_line,
@@ -154,6 +155,16 @@ def _changes(request: ExportRequest) -> list[str]:
     return lines
 
 
+def _period(request: ExportRequest) -> list[str]:
+    """本期变化: what changed in the period, in words, before the tables."""
+    if request.period is None:
+        return []
+    lines = [f"## {t('export.section_period')}", ""]
+    for sentence in period_sentences(request.period):
+        lines += [printable(sentence), ""]
+    return lines
+
+
 def render_markdown(request: ExportRequest) -> str:
     view = request.view
     lines = [
@@ -163,6 +174,7 @@ def render_markdown(request: ExportRequest) -> str:
         t("export.as_of", date=long_date(view.today)) + "\\",
         printable(t("export.exported_by", actor=request.exported_by)),
         "",
+        *_period(request),
         *_overall(view),
         f"## {t('export.section_tasks')}",
         "",

@@ -11,6 +11,9 @@ Sheets, in the current language:
   yellow rows light yellow, green rows are left plain.
 - 汇总 (Summary): one row per task (进度, 完成 [done/total], 事项数, 红灯, 黄灯) and a total
   row for the whole plan, with a bar chart of the progress per task.
+- 本期变化 (This period): only with a `since` window, what changed in the period, a row
+  each: the items newly done, newly red, newly yellow, those whose progress moved (期初,
+  期末; biggest move first), and the lead units that reported nothing.
 - 变动情况 (Changes): only with a `since` window, one row per audit event.
 
 Every text cell is a string: text that Excel would take for a formula gets a leading quote
@@ -34,6 +37,7 @@ from lawtasks.exporters.content import (
     defuse,
     display_width,
     item_text,
+    period_sentences,
     report_title,
     task_heading,
 )
@@ -381,6 +385,58 @@ def _summary_sheet(ws: Worksheet, view: PlanView) -> None:
         ws.add_chart(chart, f"A{total_row + 3}")
 
 
+def _period_sheet(ws: Worksheet, request: ExportRequest) -> None:
+    from openpyxl.styles import Alignment
+
+    summary = request.period
+    assert summary is not None
+    headers = [
+        t("export.col_kind"),
+        t("label.id"),
+        t("label.item"),
+        t("label.lead_unit"),
+        t("export.col_before"),
+        t("export.col_after"),
+    ]
+    widths: dict[int, int] = {}
+    sizes = _TextWidths()
+    _header(ws, headers, widths, sizes)
+    rows: list[list[Any]] = []
+    for key, items in (
+        ("export.kind_done", summary.newly_done),
+        ("export.kind_red", summary.newly_red),
+        ("export.kind_yellow", summary.newly_yellow),
+    ):
+        rows += [[t(key), item.id, item.title, item.lead_unit, None, None] for item in items]
+    rows += [
+        [t("export.kind_progress"), move.item.id, move.item.title, move.item.lead_unit,
+         move.before, move.after]
+        for move in summary.progress
+    ]  # fmt: skip
+    rows += [
+        [t("export.kind_silent"), None, None, unit, None, None] for unit in summary.silent_units
+    ]
+    texts: dict[int, list[Any]] = {}
+    for row_number, values in enumerate(rows, start=2):
+        cells: list[Any] = []
+        for column, raw in enumerate(values, start=1):
+            value = raw
+            if isinstance(raw, str):
+                value = _text(raw, ref=str(values[1] or "-"), column=headers[column - 1])
+            cell = ws.cell(row=row_number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cell.alignment = Alignment(vertical="top", wrap_text=column == 3)
+            if column in (5, 6) and value is not None:
+                cell.number_format = '0"%"'
+            _measure(widths, column, value, sizes)
+            cells.append(value)
+        texts[row_number] = cells
+    # The span of the period beside the table, as the trail's head on 汇总.
+    ws.cell(row=1, column=len(headers) + 2, value=period_sentences(summary)[0])
+    _fit_rows(ws, texts, _fit_columns(ws, widths, {3: 44}), sizes)
+
+
 def _changes_sheet(ws: Worksheet, request: ExportRequest) -> None:
     from openpyxl.styles import Alignment
 
@@ -446,6 +502,8 @@ def _workbook_bytes(request: ExportRequest) -> bytes:
     ledger.title = t("export.sheet_ledger")
     _ledger_sheet(ledger, view)
     _summary_sheet(workbook.create_sheet(t("export.sheet_summary")), view)
+    if request.period is not None:
+        _period_sheet(workbook.create_sheet(t("export.sheet_period")), request)
     if request.changes is not None:
         _changes_sheet(workbook.create_sheet(t("export.sheet_changes")), request)
 

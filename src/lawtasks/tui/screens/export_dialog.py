@@ -1,4 +1,4 @@
-"""The export dialog: choose a format and a path."""
+"""The export dialog: choose a format and a path, and optionally a period and an as-of day."""
 
 from __future__ import annotations
 
@@ -21,14 +21,16 @@ from lawtasks.tui.i18n_bindings import translate_bindings
 FORMATS = tuple(sorted(REGISTRY, key=lambda name: (REGISTRY[name].text, name != "xlsx")))
 
 
-class ExportDialog(ModalScreen[tuple[str, Path, str] | None]):
-    """A format, a path, and optionally the first day of the period whose changes the
-    report lists (as `lawtasks export --since`)."""
+class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
+    """A format, a path, and optionally the first day of a period and the day the report is
+    as of: `lawtasks export --since A --as-of B`. With a first day the report opens with
+    what changed in the period, in words; with an as-of day it shows the ledger as it
+    stood at the end of that day."""
 
     DEFAULT_CSS = """
     #export-row { height: auto; }
     #export-path { width: 1fr; }
-    #export-since { width: 22; }
+    #export-since, #export-as-of { width: 14; }
     """
 
     # Enter exports from anywhere in the dialog; space picks a format in the list.
@@ -56,10 +58,12 @@ class ExportDialog(ModalScreen[tuple[str, Path, str] | None]):
                         id=f"format-{fmt}",
                     )
             yield Label(Text(t("tui.export.path")), classes="dialog-label")
-            # The period's first day beside the path, so that the dialog still fits 80×24.
+            # The period's first and last days beside the path, so that the dialog still
+            # fits 80×24.
             with Horizontal(id="export-row"):
                 yield Input(str(self._path(FORMATS[0])), id="export-path")
                 yield Input("", id="export-since", placeholder=t("tui.export.since"))
+                yield Input("", id="export-as-of", placeholder=t("tui.export.as_of"))
             yield Static("", id="export-error", classes="dialog-error")
             yield Label(Text(t("tui.export.hint")), classes="dialog-hint")
 
@@ -84,7 +88,8 @@ class ExportDialog(ModalScreen[tuple[str, Path, str] | None]):
             self.show_error(t("tui.export.no_path"))
             return
         since = self.query_one("#export-since", Input).value.strip()
-        self.dismiss((self._format(), Path(value).expanduser(), since))
+        as_of = self.query_one("#export-as-of", Input).value.strip()
+        self.dismiss((self._format(), Path(value).expanduser(), since, as_of))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -720,36 +720,46 @@ class MainScreen(Screen[None]):
         if self.view is None:
             return
         stem = f"{self.view.slug}-{self.today().isoformat()}"
-        view = filter_plan(self.view, self.item_filter)
+        view, item_filter = self.view, self.item_filter
 
-        def done(result: tuple[str, Path, str] | None) -> None:
+        def done(result: tuple[str, Path, str, str] | None) -> None:
             if result is not None:
-                fmt, path, since = result
+                fmt, path, since, as_of = result
                 self.say(t("tui.export.working"), timeout=1)
-                self.export(fmt, path, view, since)
+                self.export(fmt, path, view, item_filter, since, as_of)
 
         self.app.push_screen(ExportDialog(self.lawtasks.export_dir or Path.cwd(), stem), done)
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, fmt: str, path: Path, view: PlanView, since: str = "") -> None:
+    def export(
+        self,
+        fmt: str,
+        path: Path,
+        view: PlanView,
+        item_filter: ItemFilter,
+        since: str = "",
+        as_of: str = "",
+    ) -> None:
         """Exports can take seconds on a large plan: they run off the UI thread."""
         from lawtasks.dates import parse_date
         from lawtasks.db import ledger_files
-        from lawtasks.exporters import ExportRequest, export
-        from lawtasks.followup import period_changes
-        from lawtasks.readmodel import load_history
+        from lawtasks.exporters import export
+        from lawtasks.history import check_period, load_plan_as_of, report_request
 
         try:
-            # With a first day, the report lists what changed since, as `export --since`.
+            # As `export --since A --as-of B`: one rule for both (lawtasks.history).
             since_day = parse_date(since, year=view.year) if since else None
-            changes = None
-            if since_day is not None:
-                events = load_history(
-                    self.lawtasks.engine, slug=view.slug, since=since_day, until=view.today
-                )
-                changes = period_changes(events, view)
-            request = ExportRequest(
-                view=view, exported_by=self.lawtasks.actor, changes=changes, since=since_day
+            as_of_day = parse_date(as_of, year=view.year) if as_of else None
+            if since_day is not None and as_of_day is not None:
+                check_period(since_day, as_of_day)
+            if as_of_day is not None:
+                view = load_plan_as_of(self.lawtasks.engine, slug=view.slug, day=as_of_day)
+            request = report_request(
+                self.lawtasks.engine if since_day is not None else None,
+                view=view,
+                item_filter=item_filter,
+                since=since_day,
+                exported_by=self.lawtasks.actor,
             )
             written = export(fmt, request, path, keep=ledger_files(self.lawtasks.url))
         except DomainError as error:
