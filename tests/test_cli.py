@@ -1006,6 +1006,8 @@ def test_import_a_report_and_use_it_as_the_newest_plan(cli: Cli, report: Path) -
     result = cli.ok("import", str(report))
     assert "Imported plan plan-2023" in result.stdout
     assert "2 tasks, 2 items" in result.stdout
+    # An import never changes the plan in use (tests/test_plans.py): switching is asked for.
+    cli.ok("plans", "use", "plan-2023")
     data = cli.json("list")
     assert data["plan"]["slug"] == "plan-2023"
     assert data["plan"]["year"] == 2023
@@ -1037,15 +1039,15 @@ def test_import_reads_gbk(cli: Cli, tmp_path: Path) -> None:
     assert cli.json("list", "--plan", "gbk-2023")["tasks"][0]["title"] == "深化法治宣传教育"
 
 
-def test_plans_lists_the_newest_first(cli: Cli, report: Path) -> None:
+def test_plans_lists_the_plan_in_use_first(cli: Cli, report: Path) -> None:
     cli.ok("import", str(report))
     lines = cli.ok("plans", env={"COLUMNS": "120"}).stdout.splitlines()
-    assert lines[1].startswith("* plan-2023")
-    assert lines[2].startswith("  tonglu-2022")
+    assert lines[1].startswith("* tonglu-2022")
+    assert lines[2].startswith("  plan-2023")
     data = cli.json("plans")
     assert [(p["slug"], p["year"], p["items"]) for p in data["plans"]] == [
-        ("plan-2023", 2023, 2),
         ("tonglu-2022", 2022, ITEMS),
+        ("plan-2023", 2023, 2),
     ]
 
 
@@ -1235,6 +1237,7 @@ def test_complete_ids_offers_task_and_item_ids(cli: Cli, report: Path) -> None:
     assert complete_ids(ctx, "4") == ["4", "4.1", "4.2", "4.3", "4.4"]
     assert complete_ids(ctx, "9") == []
     cli.ok("import", str(report))
+    cli.ok("plans", "use", "plan-2023")  # an import never changes the plan in use
     newest = _completion_context(Settings(db=cli.url))
     assert complete_ids(newest, "") == ["1", "2", "1.1", "2.1"]
     chosen = _completion_context(Settings(db=cli.url), plan="tonglu-2022")
