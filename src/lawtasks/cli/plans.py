@@ -5,7 +5,7 @@ No `from __future__ import annotations`: typer reads each command's signature (s
 """
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -56,17 +56,34 @@ def import_(
     slug: Annotated[
         str | None, typer.Option("--slug", help=t("help.slug"), show_default=False, metavar="SLUG")
     ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("help.import_dry_run"))] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns", help=t("help.import_columns"), show_default=False, metavar="NAME=HEADER,…"
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help=t("help.import_verbose"))
+    ] = False,
     fmt: TextFormatOpt = TextFormat.text,
 ) -> None:
     from pathlib import Path
 
-    from lawtasks.parser import read_report
+    from lawtasks.sources import parse_columns, read_plan_file
+
+    settings = settings_of(ctx)
+    mapping = parse_columns(columns) if columns is not None else None
+    # The file is read whole before the ledger is opened: a file that cannot be read
+    # leaves no trace, and a dry run never opens the ledger at all.
+    parsed = read_plan_file(Path(report), columns=mapping)
+    name = slug or f"plan-{parsed.year}"
+    if dry_run:
+        _print_preview(parsed, name, fmt)
+        return
     from lawtasks.reading import list_plans
     from lawtasks.readmodel import load_plan
 
-    settings = settings_of(ctx)
-    parsed = read_report(Path(report))
-    name = slug or f"plan-{parsed.year}"
     # settings.engine has created the schema; the service checks the slug and refuses one
     # already taken.
     outcome, _ = settings.ledger().import_plan(parsed, slug=name, new=True)
@@ -88,16 +105,103 @@ def import_(
                 "at": iso(outcome.at),
                 "in_use": in_use,
                 "switch": None if in_use == name else f"lawtasks plans use {name}",
+                "skipped": [_skipped_dict(line) for line in parsed.skipped],
             }
         )
         return
     typer.echo(
         t("out.imported", plan=name, title=view.title, tasks=len(view.tasks), items=len(view.items))
     )
+    _print_skipped(parsed, lines=verbose)
     if in_use == name:
         typer.echo(t("out.imported_in_use", plan=name))
     else:
         typer.echo(t("out.imported_not_in_use", plan=name, in_use=in_use or "-"))
+
+
+def _skipped_dict(line: Any) -> dict[str, str]:
+    return {"text": line.text, "reason": line.reason, "label": t(f"skip.{line.reason}")}
+
+
+def _print_skipped(parsed: Any, *, lines: bool) -> None:
+    """跳过 3 行：印发机关、抄送、联系人 (each reason once, in the document's order); with
+    `lines`, every line skipped under it."""
+    if not parsed.skipped:
+        return
+    from lawtasks.i18n import get_language
+    from lawtasks.render import printable
+
+    labels = dict.fromkeys(t(f"skip.{line.reason}") for line in parsed.skipped)
+    joiner = "、" if get_language() == "zh" else ", "
+    typer.echo(t("out.import_skipped", count=len(parsed.skipped), reasons=joiner.join(labels)))
+    if lines:
+        for line in parsed.skipped:
+            reason = t(f"skip.{line.reason}")
+            typer.echo(t("out.import_skipped_line", reason=reason, text=printable(line.text)))
+
+
+def _print_preview(parsed: Any, name: str, fmt: TextFormat) -> None:
+    """What an import would create, as a tree, and what it would skip: nothing is written."""
+    from datetime import date
+
+    items = sum(len(task.items) for task in parsed.tasks)
+    plan_end = date(parsed.year, 12, 31)
+    if fmt is TextFormat.json:
+
+        def item_dict(task: Any, item: Any) -> dict[str, Any]:
+            return {
+                "id": f"{task.seq}.{item.seq}",
+                "title": item.title,
+                "text": item.text,
+                "lead_unit": item.lead_unit or task.lead_unit,
+                "assisting_units": item.assisting_units or task.assisting_units,
+                "due": (item.due or plan_end).isoformat(),
+                "due_is_plan_end": item.due is None,
+                "target": item.target,
+            }
+
+        print_json(
+            {
+                "dry_run": True,
+                "plan": name,
+                "title": parsed.title,
+                "year": parsed.year,
+                "source": parsed.source_name,
+                "tasks": [
+                    {
+                        "id": str(task.seq),
+                        "numeral": task.numeral,
+                        "title": task.title,
+                        "items": [item_dict(task, item) for item in task.items],
+                    }
+                    for task in parsed.tasks
+                ],
+                "skipped": [_skipped_dict(line) for line in parsed.skipped],
+            }
+        )
+        return
+    from lawtasks.render import printable
+
+    typer.echo(
+        t("out.import_dry_run", plan=name, title=printable(parsed.title), year=parsed.year,
+          tasks=len(parsed.tasks), items=items)
+    )  # fmt: skip
+    for task in parsed.tasks:
+        typer.echo(f"{task.seq} （{task.numeral}）{printable(task.title)}")
+        for item in task.items:
+            typer.echo(f"  {task.seq}.{item.seq} {printable(item.title)}")
+            facts = [
+                (t("label.lead_unit"), item.lead_unit or task.lead_unit),
+                (t("label.assisting_units"), item.assisting_units or task.assisting_units),
+                (t("label.due"), item.due.isoformat() if item.due else None),
+                (t("label.target"), item.target),
+            ]
+            shown = [f"{label}: {printable(value)}" for label, value in facts if value]
+            if shown:
+                typer.echo("      " + " · ".join(shown))
+    if any(item.due is None for task in parsed.tasks for item in task.items):
+        typer.echo(t("out.import_plan_end", end=plan_end.isoformat()))
+    _print_skipped(parsed, lines=True)
 
 
 # -- the plans: which is in use, archiving, removing, their settings ---------------------------
