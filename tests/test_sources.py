@@ -39,6 +39,9 @@ ROOT = Path(__file__).parents[1]
 SEED = ROOT / "seed" / "tonglu-2021-report.txt"
 NOTICE = ROOT / "tests" / "fixtures" / "reports" / "notice-2022-points.txt"
 TEXTS = [pytest.param(SEED, id="seed-report"), pytest.param(NOTICE, id="notice")]
+# The Word notice and the Excel 分解表 the README imports (built by write_docx_paragraphs
+# and write_breakdown below).
+SOURCES = ROOT / "tests" / "fixtures" / "sources"
 
 
 # -- what a plan is, to compare two ---------------------------------------------------------
@@ -499,7 +502,10 @@ def test_dry_run_prints_the_tree_and_the_skipped_lines_and_writes_nothing(tmp_pa
     assert "1 （二）深入学习贯彻习近平法治思想" in out
     assert "  1.1 把习近平法治思想纳入县委理论学习中心组年度学习计划" in out
     assert "Lead unit: 县委宣传部 · Assisting units: 各乡镇（街道） · Due: 2022-06-30" in out
-    assert "Skipped 8 lines: the notice's own text, issuing office, date of issue" in out
+    assert (
+        "Skipped 8 lines: the notice's own text, issuing office, date of issue, disclosure note,"
+        " copied to, contact"
+    ) in out
     assert "  skipped (contact): 联系人：王某某；联系电话：0571-64212345" in out
     data = json.loads(ok(db, "import", str(path), "--dry-run", "-f", "json").stdout)
     assert db.read_bytes() == before
@@ -629,3 +635,18 @@ def test_a_folder_an_empty_file_and_a_binary_one_are_refused(tmp_path: Path) -> 
     assert "--columns 具体事项 is not understood" in refused(
         tmp_path, NOTICE, "--columns", "具体事项"
     )
+
+
+@pytest.mark.parametrize("name", ["工作要点通知.docx", "任务分解表.xlsx"])
+def test_the_readme_shows_the_dry_run_as_it_is(name: str, tmp_path: Path) -> None:
+    path = SOURCES / name
+    out = ok(tmp_path / "ledger.db", "import", str(path), "--dry-run").stdout
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"$ lawtasks import {name} --dry-run\n{out}```" in readme
+    # The fixtures are what the builders here make.
+    built = read_plan_file(
+        write_docx_paragraphs(NOTICE.read_text(encoding="utf-8"), tmp_path / name)
+        if name.endswith(".docx")
+        else write_breakdown(tmp_path / name)
+    )
+    assert shape(read_plan_file(path)) == shape(built)

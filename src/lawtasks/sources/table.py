@@ -712,7 +712,9 @@ def _task(seq: int, draft: _TaskDraft, year: int) -> ParsedTask:
 
 
 def _ordinal(number: int) -> str:
-    """1 → 一, 12 → 十二, 21 → 二十一 (tasks numbered in Arabic, or not at all)."""
+    """1 → 一, 12 → 十二, 21 → 二十一, 100 → 100 (tasks numbered in Arabic, or not at all)."""
+    if number > 99:
+        return str(number)  # past what officers number in words
     tens, units = divmod(number, 10)
     if number <= 10:
         return _CN_ORDINALS[number - 1]
