@@ -279,7 +279,7 @@ def _complete(env: dict[str, str], words: str, cword: int) -> list[str]:
 
 @pytest.fixture
 def two_plans(tmp_path: Path, env: dict[str, str]) -> Path:
-    """A ledger whose newest plan (plan-2023) has items 1.1 and 2.1 only."""
+    """A ledger whose plan in use (plan-2023) has items 1.1 and 2.1 only."""
     db = tmp_path / "two.db"
     report = tmp_path / "r.txt"
     report.write_text(
@@ -287,6 +287,8 @@ def two_plans(tmp_path: Path, env: dict[str, str]) -> Path:
         encoding="utf-8",
     )
     run([lawtasks_script(), "--db", str(db), "import", str(report)], env)
+    # An import never changes the plan in use: switching is asked for.
+    run([lawtasks_script(), "--db", str(db), "plans", "use", "plan-2023"], env)
     return db
 
 

@@ -171,6 +171,7 @@ def test_a_percentage_formatted_progress_is_read_as_a_percentage(
 
 def test_a_script_return_must_name_its_plan_once_there_are_two(db: Path, tmp_path: Path) -> None:
     ok(db, "import", str(REPORTS / "plan-2023-points.txt"), "--slug", "tonglu-2023")
+    ok(db, "plans", "use", "tonglu-2023")  # an import never changes the plan in use
     path = tmp_path / "late.csv"
     path.write_text("id,progress,version\n2.1,30,2\n", encoding="utf-8")
     before = dump(db)
@@ -185,7 +186,7 @@ def test_a_script_return_must_name_its_plan_once_there_are_two(db: Path, tmp_pat
     # Named by a column, the late 2022 return lands on the 2022 plan.
     path.write_text("plan,id,progress,version\ntonglu-2022,2.1,30,2\n", encoding="utf-8")
     ok(db, "apply", str(path), "--plan", "tonglu-2022")
-    assert item(db, "2.1")["progress"] == 0  # `show` reads the newest plan, 2023
+    assert item(db, "2.1")["progress"] == 0  # `show` reads the plan in use, 2023
     shown = json.loads(ok(db, "--plan", "tonglu-2022", "show", "2.1", "--format", "json"))
     assert shown["item"]["progress"] == 30
     # A plan column naming another plan than the one applied to is refused.
@@ -402,9 +403,10 @@ def test_an_exported_ledger_csv_names_its_plan_by_title(db: Path, tmp_path: Path
     assert "Nothing to apply" in ok(db, "apply", str(exported))
 
     ok(db, "import", str(REPORTS / "plan-2023-points.txt"), "--slug", "tonglu-2023")
+    ok(db, "plans", "use", "tonglu-2023")  # an import never changes the plan in use
     before = dump(db)
     code, _, err = cli(db, "apply", str(exported))
-    # Its title is the 2022 plan's, and the newest plan is 2023's: the advice names 2022.
+    # Its title is the 2022 plan's, and the plan in use is 2023's: the advice names 2022.
     assert code == 1
     assert "use --plan tonglu-2022" in err
     assert dump(db) == before
