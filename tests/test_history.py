@@ -299,7 +299,7 @@ def test_the_period_report_opens_with_what_changed_in_words(clocked: Clocked) ->
     assert "Newly red (" in md
     zh = clocked.ok("--lang", "zh", "export", "-f", "md", *args).stdout
     assert zh.index("## 本期变化") < zh.index("## 一、总体进展")
-    assert "（30%→80%）" in zh
+    assert "（进度30%→80%）" in zh
     # Filtered: the summary is of the items shown only.
     only = period_of(clocked, *args, "--task", "1")
     assert [move["id"] for move in only["progress"]] == ["1.1"]
