@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from lawtasks import i18n
+from lawtasks.domain import Status
 from lawtasks.errors import DomainError
 from lawtasks.exporters import (
     FORMATS,
@@ -31,7 +32,7 @@ from lawtasks.exporters import (
     render_bytes,
     render_text,
 )
-from lawtasks.exporters.content import defuse, display_width
+from lawtasks.exporters.content import defuse, display_width, filter_statement
 from lawtasks.exporters.csv_export import COLUMNS
 from lawtasks.exporters.markdown import cell
 from lawtasks.models import Event, Note, Plan
@@ -697,3 +698,48 @@ def test_libreoffice_opens_and_prints_both_office_files(
             ).stdout
             # pdftotext may set spaces between CJK and Latin runs; compare without them
             assert "持续提升行政决策和制度建设质量" in text.replace(" ", "")
+
+
+# -- filtered reports (issue 16) ----------------------------------------------------------------
+
+
+def filtered(request: ExportRequest, item_filter: ItemFilter) -> ExportRequest:
+    """The request `export --task/--status` makes: the view narrowed, the filter named."""
+    return replace(request, view=filter_plan(request.view, item_filter), item_filter=item_filter)
+
+
+def test_the_filter_statement_names_tasks_and_statuses(zh: None, request_: ExportRequest) -> None:
+    assert filter_statement(request_) is None
+    assert filter_statement(replace(request_, item_filter=ItemFilter())) is None
+    both = ItemFilter(
+        tasks=frozenset({2, 1}), statuses=frozenset({Status.BLOCKED, Status.NOT_STARTED})
+    )
+    assert (
+        filter_statement(filtered(request_, both)) == "筛选：任务（一）、（二）；状态 未开始、受阻"
+    )
+    i18n.set_language("en")
+    assert filter_statement(filtered(request_, both)) == (
+        "Filtered: task （一）, （二）; status not started, blocked"
+    )
+
+
+def test_a_filtered_markdown_counts_what_it_shows(zh: None, request_: ExportRequest) -> None:
+    # Task 2 holds 2.1 (red) and 2.2 (blocked); the plan also has 4.1, red and blocked.
+    text = render_text("md", filtered(request_, ItemFilter(tasks=frozenset({2}))))
+    assert "**筛选：任务（二）**" in text
+    overall = text[text.index("## 一、总体进展") : text.index("## 二、分项进展")]
+    assert "共 3 个事项" in overall
+    assert "红灯 1 个" in overall
+    assert "受阻 1 个" in overall
+    attention = text[text.index("## 三、需关注事项") : text.index("## 四、本期变动")]
+    assert "- 2.1 " in attention
+    assert "- 2.2 " in attention
+    assert "4.1" not in attention
+    # By status: the task line counts the items listed under it, not the whole task.
+    blocked = render_text(
+        "md", filtered(request_, ItemFilter(statuses=frozenset({Status.BLOCKED})))
+    )
+    assert "共 2 个事项" in blocked
+    assert "筛选：状态 受阻" in blocked
+    assert "已完成 [0/1]" in blocked
+    assert "筛选" not in render_text("md", request_)

@@ -333,7 +333,7 @@ def report_request(
 
     shown = filter_plan(view, item_filter)
     if since is None:
-        return ExportRequest(view=shown, exported_by=exported_by)
+        return ExportRequest(view=shown, exported_by=exported_by, item_filter=item_filter)
     check_period(since, view.today)
     assert engine is not None, "a period report reads the trail"
     period = load_period(engine, view=shown, since=since)
@@ -343,4 +343,5 @@ def report_request(
         changes=period.changes,
         since=since,
         period=period.summary,
+        item_filter=item_filter,
     )

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from lawtasks.period import PeriodSummary
-    from lawtasks.readmodel import EventView, ItemView, PlanView
+    from lawtasks.readmodel import EventView, ItemFilter, ItemView, PlanView
 
 __all__ = [
     "FORMATS",
@@ -95,7 +95,8 @@ class ExportRequest:
     kept. `changes` are the audit events since `since`, oldest first; with None there is no
     changes section at all, with an empty tuple the section says there were none. `period`
     is what changed from `since` to the as-of date in words (本期变化), which a period
-    report opens with; None: no such section.
+    report opens with; None: no such section. `item_filter` is the filter that narrowed
+    `view`, which a report states (筛选：…); None or empty: the whole plan.
     """
 
     view: PlanView
@@ -103,6 +104,7 @@ class ExportRequest:
     changes: tuple[EventView, ...] | None = None
     since: date | None = None
     period: PeriodSummary | None = None
+    item_filter: ItemFilter | None = None
 
 
 def _unknown_format(fmt: str, valid: tuple[str, ...] = FORMATS) -> Exception:

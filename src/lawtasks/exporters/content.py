@@ -10,12 +10,16 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from lawtasks.domain import Status, Warning
 from lawtasks.i18n import get_language, t
 from lawtasks.period import NAMED, PeriodSummary
-from lawtasks.readmodel import EventView, ItemView, PlanView, TaskView
+from lawtasks.readmodel import EventView, ItemFilter, ItemView, PlanView, TaskView, mean_progress
 from lawtasks.render import describe_change, local_time, percent
+
+if TYPE_CHECKING:
+    from lawtasks.exporters import ExportRequest
 
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR, may
 # shift it into one); OWASP's advice for CSV injection is to prefix a single quote.
@@ -53,28 +57,102 @@ def _join(parts: list[str]) -> str:
     return ("、" if get_language() == "zh" else ", ").join(parts)
 
 
+@dataclass(frozen=True)
+class Figures:
+    """The roll-ups of the items a report shows: a filtered report counts what it lists.
+
+    A view keeps the plan-wide roll-ups when it is filtered (the CLI's JSON reports them);
+    a report computes its figures over its own items instead, so that its summary sentence,
+    its task lines and its needs-attention list speak of one and the same set.
+    """
+
+    progress: float
+    total: int
+    done: int
+    status_counts: dict[Status, int]
+    warning_counts: dict[Warning, int]
+
+    @property
+    def red(self) -> int:
+        return self.warning_counts[Warning.RED]
+
+    @property
+    def yellow(self) -> int:
+        return self.warning_counts[Warning.YELLOW]
+
+
+def figures(items: list[ItemView] | tuple[ItemView, ...]) -> Figures:
+    statuses = dict.fromkeys(Status, 0)
+    warnings = dict.fromkeys(Warning, 0)
+    for item in items:
+        statuses[item.status] += 1
+        warnings[item.warning] += 1
+    return Figures(
+        progress=mean_progress(items),
+        total=len(items),
+        done=statuses[Status.DONE],
+        status_counts=statuses,
+        warning_counts=warnings,
+    )
+
+
 def counts_sentence(view: PlanView) -> str:
-    """The 一、总体进展 paragraph: overall progress, then counts by status and by warning."""
+    """The 一、总体进展 paragraph: overall progress, then counts by status and by warning,
+    over the items the report shows."""
+    shown = figures(view.items)
     statuses = _join(
         [
-            t("export.count", label=Status(code).label, count=count)
-            for code, count in view.status_counts.items()
+            t("export.count", label=status.label, count=count)
+            for status, count in shown.status_counts.items()
         ]
     )
     warnings = _join(
         [
-            t("export.count", label=Warning(code).label, count=count)
-            for code, count in view.warning_counts.items()
+            t("export.count", label=warning.label, count=count)
+            for warning, count in shown.warning_counts.items()
         ]
     )
     return t(
         "export.overall",
         date=long_date(view.today),
-        total=sum(view.status_counts.values()),
-        progress=percent(view.progress),
+        total=shown.total,
+        progress=percent(shown.progress),
         statuses=statuses,
         warnings=warnings,
     )
+
+
+def filter_statement(request: ExportRequest) -> str | None:
+    """Which filters narrowed the report, in words (筛选：任务（一）；状态 进行中); None when
+    it shows the whole plan. Every format that has room for a sentence states it, so that a
+    report of one task is never read as the county's."""
+    item_filter = request.item_filter
+    if item_filter is None or item_filter == ItemFilter():
+        return None
+    numerals = {task.id: task.numeral for task in request.view.tasks}
+    parts: list[str] = []
+    if item_filter.tasks:
+        tasks = [
+            f"（{numerals[number]}）" if number in numerals else str(number)
+            for number in sorted(item_filter.tasks)
+        ]
+        parts.append(t("export.filter_task", tasks=_join(tasks)))
+    if item_filter.statuses:
+        statuses = [status.label for status in Status if status in item_filter.statuses]
+        parts.append(t("export.filter_status", statuses=_join(statuses)))
+    if item_filter.warnings:
+        warnings = [warning.label for warning in Warning if warning in item_filter.warnings]
+        parts.append(t("export.filter_warning", warnings=_join(warnings)))
+    if item_filter.overdue:
+        parts.append(t("export.filter_overdue"))
+    if item_filter.unit:
+        parts.append(t("export.filter_unit", unit=item_filter.unit))
+    if item_filter.due_before:
+        parts.append(t("export.filter_due_before", date=long_date(item_filter.due_before)))
+    if item_filter.search:
+        parts.append(t("export.filter_search", text=item_filter.search))
+    separator = "；" if get_language() == "zh" else "; "
+    return t("export.filters", filters=separator.join(parts))
 
 
 def task_heading(task: TaskView) -> str:
@@ -83,13 +161,15 @@ def task_heading(task: TaskView) -> str:
 
 
 def task_line(task: TaskView) -> str:
+    """A task's progress line, over the items the report shows of it."""
+    shown = figures(task.items)
     return t(
         "export.task_line",
-        progress=percent(task.progress),
-        done=task.done,
-        total=task.total,
-        red=task.red,
-        yellow=task.yellow,
+        progress=percent(shown.progress),
+        done=shown.done,
+        total=shown.total,
+        red=shown.red,
+        yellow=shown.yellow,
     )
 
 

@@ -17,6 +17,8 @@ from lawtasks.exporters.content import (
     changes_intro,
     counts_sentence,
     due_text,
+    figures,
+    filter_statement,
     long_date,
     note_byline,
     period_sentences,
@@ -58,16 +60,18 @@ def _overall(view: PlanView) -> list[str]:
         t("warning.red"),
         t("warning.yellow"),
     ]
-    rows = [
-        [
-            task_heading(task),
-            percent(task.progress),
-            f"[{task.done}/{task.total}]",
-            str(task.red),
-            str(task.yellow),
-        ]
-        for task in view.tasks
-    ]
+    rows = []
+    for task in view.tasks:
+        shown = figures(task.items)
+        rows.append(
+            [
+                task_heading(task),
+                percent(shown.progress),
+                f"[{shown.done}/{shown.total}]",
+                str(shown.red),
+                str(shown.yellow),
+            ]
+        )
     return [
         f"## {t('export.section_overall')}",
         "",
@@ -165,6 +169,12 @@ def _period(request: ExportRequest) -> list[str]:
     return lines
 
 
+def _filters(request: ExportRequest) -> list[str]:
+    """筛选：… under the frame, when the report shows part of the plan."""
+    statement = filter_statement(request)
+    return [] if statement is None else [f"**{printable(statement)}**", ""]
+
+
 def render_markdown(request: ExportRequest) -> str:
     view = request.view
     lines = [
@@ -174,6 +184,7 @@ def render_markdown(request: ExportRequest) -> str:
         t("export.as_of", date=long_date(view.today)) + "\\",
         printable(t("export.exported_by", actor=request.exported_by)),
         "",
+        *_filters(request),
         *_period(request),
         *_overall(view),
         f"## {t('export.section_tasks')}",
