@@ -650,3 +650,32 @@ def test_the_readme_shows_the_dry_run_as_it_is(name: str, tmp_path: Path) -> Non
         else write_breakdown(tmp_path / name)
     )
     assert shape(read_plan_file(path)) == shape(built)
+
+
+def test_a_person_column_is_imported_sealed_and_verified(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["桐庐县2022年法治政府建设任务分解表"])
+    sheet.append(["序号", "工作任务", "具体事项", "责任单位", "责任人", "完成时限"])
+    sheet.append([1, "深化法治督察", "开展年度法治督察", "县司法局", "王科长", "9月底前"])
+    sheet.append([2, "深化法治督察", "通报督察结果", "县司法局", None, None])
+    path = tmp_path / "分解表.xlsx"
+    book.save(str(path))
+    db = tmp_path / "ledger.db"
+    ok(db, "init")
+    slug = json.loads(ok(db, "import", str(path), "-f", "json").stdout)["plan"]
+    first, second = (
+        json.loads(ok(db, "--plan", slug, "show", ref, "-f", "json").stdout)["item"]
+        for ref in ("1.1", "1.2")
+    )
+    assert (first["responsible_person"], first["due"]) == ("王科长", "2022-09-30")
+    assert second["responsible_person"] is None
+    assert "match the trail" in ok(db, "verify").stdout
+    # The person as imported is sealed: changed behind the app's back, verify says so.
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE item SET responsible_person = '李某' WHERE responsible_person = '王科长'"
+        )
+    result = lawtasks(db, "verify")
+    assert result.exit_code != 0

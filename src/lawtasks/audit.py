@@ -83,17 +83,18 @@ def _table(model: type[Any]) -> Table:
 # -- the import seal ---------------------------------------------------------------------------
 
 # The item fields an import takes from the report and officers may change later: the seal
-# holds their values as imported, which verify reads back from each one's first event. The
-# due date (a deadline the text names) is sealed only when the import set one, so that the
-# seals of plans imported before deadlines were read stay as they were.
-SEALED_FIELDS = ("target", "lead_unit", "assisting_units", "due")
+# holds their values as imported, which verify reads back from each one's first event.
+SEALED_FIELDS = ("target", "lead_unit", "assisting_units")
+# Fields an import sets only when the report names them (a deadline in the text, a 责任人
+# column): sealed as "name=value" when set, so that the seals of plans imported before
+# imports read them stay as they were.
+SEALED_IF_SET = ("due", "responsible_person")
 # The item fields the service layer changes, each change with its event.
-ITEM_FIELDS = ("status", "progress", *SEALED_FIELDS, "responsible_person")
+ITEM_FIELDS = ("status", "progress", *SEALED_FIELDS, *SEALED_IF_SET)
 # What an import leaves in the item fields it does not take from the report.
 IMPORTED: Mapping[str, str | None] = {
     "status": Status.NOT_STARTED.value,
     "progress": "0",
-    "responsible_person": None,
 }
 # A plan's own fields that `plan` events change (services.plans), and what an import leaves
 # in them (the period end: 31 December of the plan year, see `_plan_default`).
@@ -146,8 +147,9 @@ def import_seal(
         [[task.id, task.seq, task.numeral, task.title, task.body, task.lead_unit,
           task.assisting_units] for task in sorted(tasks, key=lambda row: row.id)],
         [[item.id, item.task_id, item.seq, item.title, item.text,
-          *(as_imported(item, name) for name in SEALED_FIELDS[:-1]),
-          *([due] if (due := as_imported(item, "due")) is not None else [])]
+          *(as_imported(item, name) for name in SEALED_FIELDS),
+          *(f"{name}={value}" for name in SEALED_IF_SET
+            if (value := as_imported(item, name)) is not None)]
          for item in sorted(items, key=lambda row: row.id)],
     ]  # fmt: skip
     payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
@@ -165,7 +167,7 @@ def seal_plan(connection: Connection, plan_id: int) -> str:
         .where(
             col(Event.plan_id) == plan_id,
             col(Event.item_id).is_not(None),
-            col(Event.field).in_(SEALED_FIELDS),
+            col(Event.field).in_((*SEALED_FIELDS, *SEALED_IF_SET)),
         )
         .group_by(col(Event.item_id), col(Event.field))
     )

@@ -98,6 +98,7 @@ __all__ = [
     "parse_report",
     "read_report",
     "short_title",
+    "skip_reason",
 ]
 
 
@@ -113,6 +114,8 @@ class ParsedItem:
     assisting_units: str | None = None
     # The deadline its own text names, else its task's; None: the end of the plan's period.
     due: date | None = None
+    # The person answerable (责任人), where a table names one; a plan's text never does.
+    responsible_person: str | None = None
 
 
 @dataclass(frozen=True)
@@ -630,6 +633,12 @@ def _signature_reason(line: str) -> str | None:
     if _ORG_LINE_RE.match(line):
         return "issuer"
     return None
+
+
+def skip_reason(line: str) -> str | None:
+    """Why a line standing alone (around a table, say) is a notice's and not the plan's:
+    one of SKIP_REASONS, or None for a line that may belong to the plan."""
+    return _closing_reason(line, None) or _signature_reason(line)
 
 
 def _closing_reason(line: str, previous: str | None) -> str | None:

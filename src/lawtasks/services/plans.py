@@ -124,6 +124,7 @@ class Plans(LedgerBase):
                             # The deadline the item's text (or its task's) names; None: the
                             # end of the plan's period.
                             "due": parsed_item.due,
+                            "responsible_person": parsed_item.responsible_person,
                             "lead_unit": parsed_item.lead_unit or parsed_task.lead_unit,
                             "assisting_units": parsed_item.assisting_units
                             or parsed_task.assisting_units,

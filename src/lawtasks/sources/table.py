@@ -529,11 +529,11 @@ class _TaskDraft:
 
 def _skip_reason(line: str) -> str:
     """Why a line around a table is not part of the plan (one of parser.SKIP_REASONS)."""
-    from lawtasks.parser import _closing_reason, _signature_reason
+    from lawtasks.parser import skip_reason
 
     if _FILLER_RE.match(line):
         return "contact"
-    return _closing_reason(line, None) or _signature_reason(line) or "notice_preamble"
+    return skip_reason(line) or "notice_preamble"
 
 
 def _is_opening_row(cells: list[str], header: Header) -> str | None:
@@ -673,6 +673,7 @@ def _item(
         lead_unit=lead or None,
         assisting_units=assisting or None,
         due=due,
+        responsible_person=(cells[columns["person"]] or None) if "person" in columns else None,
     )
 
 
