@@ -467,69 +467,7 @@ def load_docx(data: bytes) -> Any:
     return Document(io.BytesIO(data))
 
 
-def test_docx_report_layout(zh: None, request_: ExportRequest) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    document = load_docx(render_bytes("docx", request_))
-    paragraphs = [p for p in document.paragraphs if p.text.strip()]
-    title = paragraphs[0]
-    assert title.text == "桐庐县2022年主要工作任务推进情况"
-    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert paragraphs[1].text == "截至 2022年6月1日"
-    assert paragraphs[1].alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert paragraphs[2].text == "导出人：张科长"
-
-    headings = [p.text for p in paragraphs if p.style.name.startswith("Heading 1")]
-    assert headings == ["一、总体进展", "二、分项进展", "三、需关注事项", "四、本期变动"]
-    tasks = [p.text for p in paragraphs if p.style.name == "Heading 2"]
-    assert tasks[1] == "（二）持续提升行政决策和制度建设质量"
-    texts = [p.text for p in paragraphs]
-    assert f"总体进度 {request_.view.progress}%" in texts[texts.index("一、总体进展") + 1]
-    assert texts[texts.index(tasks[1]) + 1] == "进度 10%，已完成 [0/3]，红灯 1 个，黄灯 0 个。"
-
-    attention = texts[texts.index("三、需关注事项") + 1 : texts.index("四、本期变动")]
-    assert attention[0] == "（一）红灯及受阻事项"
-    assert [line.split()[0] for line in attention[1:4]] == ["2.1", "2.2", "4.1"]
-    assert attention[4] == "（二）黄灯事项"
-    assert attention[5].startswith("3.1 ")
-
-    fonts = document.styles["Normal"].element.rPr.rFonts
-    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    assert fonts.get(qn("w:ascii")) == "Times New Roman"
-    heading_fonts = document.styles["Heading 1"].element.rPr.rFonts
-    assert heading_fonts.get(qn("w:eastAsia")) == "黑体"
-    assert heading_fonts.get(qn("w:eastAsiaTheme")) is None
-
-    section = document.sections[0]
-    assert abs(section.page_width - Cm(21)) < Cm(0.01)
-    assert abs(section.page_height - Cm(29.7)) < Cm(0.01)
-    footer_xml = section.footer._element.xml
-    assert 'w:instr="PAGE"' in footer_xml
-    assert section.footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
-
-    assert document.core_properties.author == "张科长"
-    assert document.core_properties.created == datetime(2022, 6, 1, tzinfo=UTC)
-
-
-def test_docx_item_tables(zh: None, request_: ExportRequest) -> None:
-    document = load_docx(render_bytes("docx", request_))
-    tables = document.tables
-    # one table per task, then the changes
-    assert len(tables) == len(request_.view.tasks) + 1
-    header = [c.text for c in tables[1].rows[0].cells]
-    assert header == ["序号", "具体事项", "责任单位", "完成时限", "状态", "进度", "最新进展"]
-    assert all(table.style.name == "Table Grid" for table in tables)
-    row = [c.text for c in tables[1].rows[1].cells]
-    assert row[0] == "2.1"
-    assert row[1].startswith("严格落实重大行政决策程序")
-    assert row[2:6] == ["县司法局", "2022-05-01", "进行中", "30%"]
-    assert row[6].startswith("已召开部署会\n第二行 | 管道\nofficer 记于 2022-05-20")
-    changes = [[c.text for c in r.cells] for r in tables[-1].rows]
-    assert changes[0] == ["时间", "操作人", "编号", "操作", "变更"]
-    assert ["2.1", "修改", "进度 0 → 30"] in [r[2:] for r in changes]
-    assert not any(r[2] == "1.1" and r[4].startswith("状态") for r in changes)
+# The Word report's layout, tables and signature: tests/test_docx_report.py.
 
 
 def test_docx_without_since_has_three_sections(changed: Engine) -> None:

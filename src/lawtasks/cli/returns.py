@@ -4,7 +4,7 @@ No `from __future__ import annotations`: typer reads each command's signature (s
 """
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,10 @@ from lawtasks.cli.core import (
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t, tn
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
 
 # -- departments' returns (填报) -------------------------------------------------------------
 
@@ -147,52 +151,104 @@ def remind(
         RemindFormat, typer.Option("--format", "-f", help=t("help.format"))
     ] = RemindFormat.text,
     output: OutputDirOpt = ".",
+    reply_by: Annotated[
+        str | None,
+        typer.Option("--reply-by", help=t("help.reply_by"), show_default=False, metavar="DATE"),
+    ] = None,
     plan: PlanOpt = None,
 ) -> None:
+    from lawtasks.exporters.content import due_state
     from lawtasks.followup import reminders
     from lawtasks.render import printable
 
     settings = settings_of(ctx)
     view = settings.view(plan)
-    by_unit = [(unit or t("remind.no_unit"), items) for unit, items in reminders(view, within)]
+    answer_by = _reply_by(view, reply_by)
+    found = reminders(view, within)
+    # Items with no lead unit are the coordinator's to assign: listed, never a notice.
+    by_unit = [(unit, items) for unit, items in found if unit is not None]
+    unassigned = [item for unit, items in found if unit is None for item in items]
     if fmt is RemindFormat.json:
         print_json(
             {
                 "plan": view.summary_dict(),
+                "reply_by": answer_by.isoformat(),
                 "units": [
                     {"unit": unit, "items": [item.as_dict() for item in items]}
                     for unit, items in by_unit
                 ],
+                "unassigned": [item.as_dict() for item in unassigned],
             }
         )
         return
-    if not by_unit:
+    if not by_unit and not unassigned:
         typer.echo(t("remind.none"))
         return
     if fmt is RemindFormat.docx:
-        from pathlib import Path
-
-        from lawtasks.exporters.docx_report import render_reminder
+        from lawtasks.exporters.docx_report import office_name, render_reminder
         from lawtasks.exporters.files import write_atomically
 
-        directory = Path(output)
-        if not directory.is_dir():
-            raise DomainError("export.missing_dir", path=str(directory))
+        directory = _output_dir(output)
+        office = office_name()
         for unit, items in by_unit:
             safe = _file_safe(unit)
             path = directory / f"{view.slug}-{t('remind.doc_title')}-{safe}.docx"
             write_atomically(
                 path,
-                render_reminder(view, unit, items, settings.actor),
+                render_reminder(
+                    view, unit, items, office=office, reply_by=answer_by, issued_by=settings.actor
+                ),
                 keep=ledger_files(settings),
             )
             typer.echo(t("out.exported", path=str(path)))
+        if unassigned:
+            ids = "、".join(item.id for item in unassigned)
+            typer.echo(t("remind.unassigned_docx", ids=ids), err=True)
         return
     for unit, items in by_unit:
         typer.echo(t("remind.title", unit=printable(unit), count=len(items)))
         for item in items:
-            due = item.due.isoformat() if item.due else "—"
-            typer.echo(
-                f"  {item.id}  {item.warning.label}  {due}  {item.progress}%  "
-                f"{printable(item.title)}"
-            )
+            typer.echo(_reminder_line(item, due_state(item, view.today)))
+    if unassigned:
+        typer.echo(t("remind.unassigned"))
+        for item in unassigned:
+            typer.echo(_reminder_line(item, due_state(item, view.today)))
+
+
+def _reminder_line(item: Any, state: str) -> str:
+    from lawtasks.render import printable
+
+    due = item.due.isoformat() if item.due else "—"
+    return (
+        f"  {item.id}  {item.warning.label}  {item.status.label}  {due}  {state}  "
+        f"{item.progress}%  {printable(item.title)}"
+    )
+
+
+def _reply_by(view: Any, value: str | None) -> "date":
+    """--reply-by as a date of the plan's year, today or later; a week on by default."""
+    from lawtasks.dates import parse_date
+    from lawtasks.exporters.docx_report import default_reply_by
+
+    if value is None:
+        return default_reply_by(view.today)
+    day = parse_date(value, year=view.year)
+    if day < view.today:
+        raise DomainError("remind.reply_by_past", value=value, today=view.today.isoformat())
+    return day
+
+
+def _output_dir(output: str) -> "Path":
+    """The directory -o names, made (with its parents) when it does not exist yet."""
+    from pathlib import Path
+
+    directory = Path(output)
+    if directory.exists() and not directory.is_dir():
+        raise DomainError("export.dir_is_file", path=str(directory))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DomainError(
+            "export.cannot_make_dir", path=str(directory), reason=error.strerror or str(error)
+        ) from error
+    return directory

@@ -301,3 +301,16 @@ def period_sentences(summary: PeriodSummary) -> list[str]:
     elif summary.units:
         sentences.append(t("export.period_silent_none"))
     return sentences
+
+
+def due_state(item: ItemView, today: date) -> str:
+    """How an item stands against its due date on `today`, as a 催办 says it: 逾期12天,
+    今日到期, 3天后到期; — when it is done or has no due date."""
+    if item.due is None or item.status is Status.DONE:
+        return "—"
+    days = (item.due - today).days
+    if days < 0:
+        return t("due.overdue", count=-days)
+    if days == 0:
+        return t("due.today")
+    return t("due.ahead", count=days)

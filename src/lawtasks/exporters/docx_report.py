@@ -1,26 +1,48 @@
-"""The quarterly report as a Word document an officer can forward to the county's leaders.
+"""The quarterly report and the 催办单 as Word documents in 公文 layout (GB/T 9704-2012).
 
-Layout, in the current language (A4, portrait, page numbers centred in the footer):
+An officer forwards these to the county's leaders and sends the notices to departments as
+they are, so they follow the standard for official documents:
 
-    <plan title>工作任务推进情况                       centred title
-    截至 2022年6月30日 / 导出人：…                      centred date and exporter lines
-    本期变化           only with a `since` window: the period in words (newly done, newly
-                       red and yellow, progress moved, units that reported nothing)
+- A4 portrait; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (a 156 × 225 mm
+  text block); body 三号 (16 pt) in 仿宋_GB2312 at an exact 28.95 pt line, which sets the
+  standard's 22 lines a page; paragraphs indented two characters and justified.
+- The title in 二号 (22 pt) 方正小标宋简体, centred; under it, in 楷体, the as-of date and the
+  filters that narrowed the report (筛选：…).
+- Level-1 headings (一、) in 黑体, level-2 headings (（一）) in 楷体_GB2312, both 三号.
+- Page numbers "— 1 —" in 四号 宋体 below the text block, odd pages on the right and even
+  pages on the left, each one character in from the edge (§7.5).
+- A closing signature: the office and the date, placed as §7.3.5.2 places the signature of
+  a document without a seal; the exporter stays in the file's properties.
+
+Report layout, in the current language:
+
+    <plan>推进情况                              title
+    （截至2022年6月30日）/ 筛选：…              the title block
+    本期变化           only with a `since` window: the period in words
     一、总体进展       overall progress with counts by status and by warning colour
     二、分项进展       per task a heading （一）…, its progress line and a table:
-                       序号 | 具体事项 | 责任单位 | 完成时限 | 状态 | 进度 | 最新进展
+                       序号 | 具体事项 | 目标 | 责任单位 | 完成时限 | 状态 | 进度 | 预警
+                       with each item's latest note on a row of its own below it
     三、需关注事项     red and blocked items, then yellow ones (or 无)
     四、本期变动       only with a `since` window: the audit events since that date
+    <office> / <date>  the signature
 
-Chinese text is set in 仿宋_GB2312 (body), 黑体 (headings) and 宋体 (title), Latin text in
-Times New Roman: Word takes the East Asian face from `w:eastAsia`, which python-docx's
-`font.name` does not set. The theme fonts of python-docx's template are removed from the
-styles we use, since a theme font would override the explicit one.
+Fonts: Word takes the East Asian face from `w:eastAsia`, which python-docx's `font.name`
+does not set, so every style sets it explicitly (and the template's theme fonts, which would
+override it, are removed). The faces offices use are not on every machine: Windows 10 has
+仿宋 and 楷体 but not 仿宋_GB2312 and 楷体_GB2312, and 方正小标宋简体 comes with the office's
+font package. Each face is declared in the font table with the face to use in its place
+(`w:altName`: 仿宋, 楷体, 宋体) and the GB2312 character set, which is how Word (and WPS,
+whose documents carry the same entries) finds a substitute of the right kind.
+
+The office that signs is `LAWTASKS_OFFICE`, else a neutral default (see `office_name`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+import os
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from lawtasks.exporters.content import (
@@ -29,9 +51,11 @@ from lawtasks.exporters.content import (
     change_rows,
     changes_intro,
     counts_sentence,
+    display_width,
+    due_state,
     due_text,
+    filter_statement,
     long_date,
-    note_byline,
     period_sentences,
     report_title,
     task_heading,
@@ -40,37 +64,93 @@ from lawtasks.exporters.content import (
 from lawtasks.exporters.trail import head_line
 from lawtasks.i18n import get_language, t
 from lawtasks.readmodel import ItemView, PlanView, TaskView
-from lawtasks.render import printable
+from lawtasks.render import local_time, printable
 
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.styles.style import BaseStyle
     from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
 
     from lawtasks.exporters import ExportRequest
 
+# -- the page (GB/T 9704-2012 §5.2) ----------------------------------------------------------
+
+PAGE_MM = (210, 297)
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+TEXT_WIDTH_PT = (PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
+# 三号 body text; one character is the unit of every indent (空二字, 右空一字).
+BODY_PT = 16.0
+# 22 lines in the 225 mm text block: 225 mm / 22 = 28.95 pt.
+LINE_PT = 28.95
+TITLE_PT = 22.0
+PAGE_NUMBER_PT = 14.0
+# The page number's line sits 7 mm below the text block (§7.5): its baseline about 23 mm up.
+FOOTER_MM = 23
+
+# -- faces: (name, what to use where it is missing, font-table family) -----------------------
+
 LATIN_FONT = "Times New Roman"
-BODY_FONT = "仿宋_GB2312"
-HEADING_FONT = "黑体"
-TITLE_FONT = "宋体"
+TITLE_FACE = ("方正小标宋简体", "宋体", "roman")
+BODY_FACE = ("仿宋_GB2312", "仿宋", "modern")
+HEADING1_FACE = ("黑体", "SimHei", "modern")
+HEADING2_FACE = ("楷体_GB2312", "楷体", "script")
+NUMBER_FACE = ("宋体", "SimSun", "roman")
+FACES = (TITLE_FACE, BODY_FACE, HEADING1_FACE, HEADING2_FACE, NUMBER_FACE)
+
 TABLE_STYLE = "Table Grid"
 HEADER_SHADE = "D9D9D9"
-# Column widths in cm; they add up to the 16.6 cm between the margins. English labels
-# ("not started", "Progress") need wider status and progress columns than 未开始 and 进度.
+# The warning's colour, as in the 台账; the word (红灯, 黄灯, 绿灯) is written in the cell too,
+# so that a black-and-white print still says it.
+WARNING_SHADES = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE"}
+# Narrow cell margins (1 mm): a date or 进行中 fits its column on one line.
+CELL_MARGIN_TWIPS = 57
+
+# The report's item table, in mm; each adds up to the 156 mm text width. Portrait, with each
+# item's latest note on a row of its own that spans the table: the note gets the whole
+# 156 mm (a note column would get 3 cm and turn a paragraph into a tall strip), it stays
+# beside its item, and the page keeps the standard's place for the page number, which a
+# landscape section would move to the long edge (§10.2 wants it where the other pages
+# have it, which Word cannot do without rotated text frames).
 ITEM_COLUMNS = {
-    "zh": (1.3, 4.2, 2.0, 2.6, 1.6, 1.5, 3.4),
-    "en": (1.2, 3.8, 2.0, 2.6, 2.0, 1.8, 3.2),
+    "zh": (10, 41, 28, 18, 22, 14, 12, 11),
+    "en": (10, 37, 26, 18, 22, 17, 14, 12),
 }
-CHANGE_COLUMNS = (3.4, 1.9, 1.2, 1.4, 8.7)
+TABLE_PT = 10.5  # 五号: the report's tables hold eight columns
+CHANGE_COLUMNS = (32, 19, 12, 14, 79)
+# The 催办单 lists fewer columns, in 小四 (12 pt).
+REMINDER_COLUMNS = {
+    "zh": (11, 55, 24, 16, 13, 11, 26),
+    "en": (11, 48, 24, 19, 15, 14, 25),
+}
+REMINDER_TABLE_PT = 12.0
+
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
+# Who signs, where nothing else says: one setting per machine (or per shell or script).
+OFFICE_ENV = "LAWTASKS_OFFICE"
 
-def _set_fonts(rpr_owner: object, east_asian: str) -> None:
-    """Set explicit Latin and East Asian faces on a style or docDefaults `w:rPr`."""
+
+def office_name(environ: Mapping[str, str] = os.environ) -> str:
+    """The office that signs reports and 催办单: `LAWTASKS_OFFICE`, else a neutral name
+    (县法治政府建设工作领导小组办公室) in the current language."""
+    return environ.get(OFFICE_ENV, "").strip() or t("docx.default_office")
+
+
+def default_reply_by(today: date) -> date:
+    """When a 催办单 asks for an answer unless told: a week after `today` (the calendar's
+    last day at most), a date a unit can plan for whatever the holidays between."""
+    return today + timedelta(days=7) if today <= date.max - timedelta(days=7) else date.max
+
+
+# -- styles ----------------------------------------------------------------------------------
+
+
+def _rfonts(rpr: object, east_asian: str) -> None:
+    """Explicit Latin and East Asian faces on a `w:rPr`, without the theme's."""
     from docx.oxml.ns import qn
 
-    rpr = rpr_owner.get_or_add_rPr()  # type: ignore[attr-defined]
-    fonts = rpr.get_or_add_rFonts()
+    fonts = rpr.get_or_add_rFonts()  # type: ignore[attr-defined]
     for attr in _THEME_ATTRS:
         fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
@@ -78,109 +158,252 @@ def _set_fonts(rpr_owner: object, east_asian: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
-def _style_font(style: BaseStyle, east_asian: str, size: float, *, bold: bool) -> None:
+def _chinese(rpr: object) -> None:
+    """Word picks CJK line breaking, punctuation and fallback faces by the East Asian
+    language (python-docx's template says ja-JP)."""
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
+    lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)  # type: ignore[attr-defined]
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _style_font(style: BaseStyle, face: tuple[str, str, str], size: float) -> None:
     from docx.shared import Pt, RGBColor
 
     font = style.font  # type: ignore[attr-defined]
     font.name = LATIN_FONT
     font.size = Pt(size)
-    font.bold = bold
+    font.bold = False
+    font.italic = False
     font.color.rgb = RGBColor(0, 0, 0)
-    _set_fonts(style.element, east_asian)
-    # Word picks CJK line breaking and fallback faces by the East Asian language.
     rpr = style.element.get_or_add_rPr()
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        from docx.oxml import OxmlElement
-
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
+    _rfonts(rpr, face[0])
+    _chinese(rpr)
 
 
-def _setup_styles(document: Document) -> None:
+def _exact(style_or_paragraph: object, points: float) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    fmt = style_or_paragraph.paragraph_format  # type: ignore[attr-defined]
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(points)
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+
+
+def _font_table(document: Document) -> None:
+    """Declare each Chinese face with its substitute and the GB2312 character set."""
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import qn
+
+    part = next(
+        part
+        for part in document.part.package.iter_parts()
+        if str(part.partname) == "/word/fontTable.xml"
+    )
+    root = parse_xml(part.blob)
+    for name, alternative, family in FACES:
+        entry = OxmlElement("w:font")
+        entry.set(qn("w:name"), name)
+        for tag, value in (
+            ("w:altName", alternative),
+            ("w:charset", "86"),  # GB2312
+            ("w:family", family),
+            ("w:pitch", "variable"),
+        ):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            entry.append(child)
+        root.append(entry)
+    # python-docx reads this part as plain bytes; there is no API to write it.
+    part._blob = serialize_part_xml(root)
+
+
+def _setup_styles(document: Document, table_pt: float) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
     defaults = document.styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr_default = defaults.find(qn("w:rPrDefault"))
-        if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
-            fonts = rpr_default.find(qn("w:rPr")).find(qn("w:rFonts"))
-            if fonts is not None:
-                for attr in _THEME_ATTRS:
-                    fonts.attrib.pop(qn(attr), None)
-                fonts.set(qn("w:ascii"), LATIN_FONT)
-                fonts.set(qn("w:hAnsi"), LATIN_FONT)
-                fonts.set(qn("w:eastAsia"), BODY_FONT)
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _rfonts(rpr, BODY_FACE[0])
+    _chinese(rpr)
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+    _font_table(document)
 
     styles = document.styles
     normal = styles["Normal"]
-    _style_font(normal, BODY_FONT, 14, bold=False)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.25
+    _style_font(normal, BODY_FACE, BODY_PT)
+    _exact(normal, LINE_PT)
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # Chinese prose keeps its lines whole: no widow control pulling a line over a page.
+    normal.paragraph_format.widow_control = False
 
     title = styles["Title"]
-    _style_font(title, TITLE_FONT, 22, bold=True)
+    _style_font(title, TITLE_FACE, TITLE_PT)
     title_ppr = title.element.get_or_add_pPr()
     border = title_ppr.find(qn("w:pBdr"))
     if border is not None:  # the template underlines its title in blue
         title_ppr.remove(border)
+    _exact(title, 36)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    title.paragraph_format.space_after = Pt(12)
     title.font.spacing = Pt(0)
 
-    for name, size, before in (("Heading 1", 16, 18), ("Heading 2", 14, 12)):
+    subtitle = styles["Subtitle"]
+    _style_font(subtitle, HEADING2_FACE, BODY_PT)
+    _exact(subtitle, LINE_PT)
+    subtitle.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    for name, face in (("Heading 1", HEADING1_FACE), ("Heading 2", HEADING2_FACE)):
         heading = styles[name]
-        _style_font(heading, HEADING_FONT, size, bold=False)
-        heading.paragraph_format.space_before = Pt(before)
-        heading.paragraph_format.space_after = Pt(6)
+        _style_font(heading, face, BODY_PT)
+        _exact(heading, LINE_PT)
+        heading.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+        heading.paragraph_format.keep_with_next = True
+        heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = normal
-    table_text.font.size = Pt(10.5)
+    table_text.font.size = Pt(table_pt)
     table_text.paragraph_format.line_spacing = 1.0
+    table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    table_heading = styles.add_style("Table Heading", WD_STYLE_TYPE.PARAGRAPH)
+    table_heading.base_style = table_text
+    _rfonts(table_heading.element.get_or_add_rPr(), HEADING1_FACE[0])
+    table_heading.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    # An attribution (who wrote a note, and when) in 楷体: Chinese has no italic, and a
+    # slanted 仿宋 is a distortion, not a face.
+    byline = styles.add_style("Byline", WD_STYLE_TYPE.CHARACTER)
+    _rfonts(byline.element.get_or_add_rPr(), HEADING2_FACE[0])
 
 
-def _setup_page(document: Document) -> None:
+def _page_number(paragraph: Paragraph, *, odd: bool) -> None:
+    """— 1 —: 宋体 四号, one character in from the outside edge."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm
+    from docx.shared import Pt
 
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2.5)
-    section.left_margin = section.right_margin = Cm(2.2)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("— ")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    fmt = paragraph.paragraph_format
+    fmt.first_line_indent = Pt(0)
+    if odd:
+        fmt.right_indent = Pt(PAGE_NUMBER_PT)
+    else:
+        fmt.left_indent = Pt(PAGE_NUMBER_PT)
+
+    def run(text: str | None) -> object:
+        element = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        fonts = OxmlElement("w:rFonts")
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), NUMBER_FACE[0])
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), str(int(PAGE_NUMBER_PT * 2)))
+        rpr.append(fonts)
+        rpr.append(size)
+        element.append(rpr)
+        if text is not None:
+            node = OxmlElement("w:t")
+            node.set(qn("xml:space"), "preserve")
+            node.text = text
+            element.append(node)
+        return element
+
+    paragraph._p.append(run("— "))
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"  # what a reader shows until it updates the field
-    run.append(text)
-    field.append(run)
-    footer._p.append(field)
-    closing = OxmlElement("w:r")
-    closing_text = OxmlElement("w:t")
-    closing_text.set(qn("xml:space"), "preserve")
-    closing_text.text = " —"
-    closing.append(closing_text)
-    footer._p.append(closing)
+    field.append(run("1"))  # what a reader shows until it updates the field
+    paragraph._p.append(field)
+    paragraph._p.append(run(" —"))
 
 
-def _body(document: Document, text: str, *, keep_with_next: bool = False) -> None:
+def _setup_page(document: Document) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+    section.footer_distance = Mm(FOOTER_MM)
+    # Odd pages number on the right, even pages on the left: the outside edge when printed
+    # on both sides.
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], odd=True)
+    _page_number(section.even_page_footer.paragraphs[0], odd=False)
+
+
+# -- paragraphs ------------------------------------------------------------------------------
+
+
+def _body(document: Document, text: str, *, keep_with_next: bool = False) -> Paragraph:
     from docx.shared import Pt
 
     paragraph = document.add_paragraph(printable(text))
     # 首行缩进两字: how Chinese prose paragraphs start.
-    paragraph.paragraph_format.first_line_indent = Pt(28)
+    paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
     paragraph.paragraph_format.keep_with_next = keep_with_next
+    return paragraph
+
+
+def _flush(document: Document, text: str) -> Paragraph:
+    """A line at the left margin: the addressee (主送机关)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraph = document.add_paragraph(printable(text))
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    return paragraph
+
+
+def _signature(document: Document, office: str, day: date) -> None:
+    """The office and the date below the text, one empty line down (§7.3.5.2, a document
+    without a seal): the office two characters in from the right, the date on the next line
+    starting two characters right of the office's first; a date longer than the office sits
+    two characters in from the right, and the office moves left to keep the step."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    office = printable(office)
+    written = long_date(day)
+    document.add_paragraph()
+    char = BODY_PT
+    # A wide character is one em of 三号, a narrow one (a digit, a Latin letter) about half.
+    office_pt = display_width(office) * char / 2
+    date_pt = display_width(written) * char / 2
+    right = TEXT_WIDTH_PT - 2 * char
+    office_left = right - office_pt
+    date_left = office_left + 2 * char
+    if date_left + date_pt > right:
+        date_left = right - date_pt
+        office_left = date_left - 2 * char
+    for text, left in ((office, office_left), (written, date_left)):
+        paragraph = document.add_paragraph(text)
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.keep_with_next = text == office
+        if left < 0:  # longer than the line: as far right as it goes
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            fmt.right_indent = Pt(2 * char)
+        else:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            fmt.left_indent = Pt(round(left, 1))
+
+
+# -- tables ----------------------------------------------------------------------------------
 
 
 def _shade(cell: _Cell, fill: str) -> None:
@@ -194,77 +417,96 @@ def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _table(document: Document, headers: list[str], widths: tuple[float, ...]) -> Table:
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _cell_margins(table: Table) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
+
+
+def _table(document: Document, headers: list[str], widths: tuple[float, ...]) -> Table:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
 
     table: Table = document.add_table(rows=1, cols=len(headers))
     table.style = document.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _cell_margins(table)
     for column, width in zip(table.columns, widths, strict=True):
-        column.width = Cm(width)
+        column.width = Mm(width)
     header = table.rows[0]
-    # The header row repeats on every page the table runs over.
+    # The header row repeats on every page the table runs over. Rows may break across
+    # pages (no cantSplit): a long item moved whole would leave half a page empty.
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(repeat)
     for cell, name, width in zip(header.cells, headers, widths, strict=True):
-        cell.width = Cm(width)
+        cell.width = Mm(width)
         paragraph = cell.paragraphs[0]
-        paragraph.style = document.styles["Table Text"]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(name).bold = True
+        paragraph.style = document.styles["Table Heading"]
+        paragraph.add_run(name)
         _shade(cell, HEADER_SHADE)
     return table
 
 
 def _row(document: Document, table: Table, widths: tuple[float, ...]) -> list[_Cell]:
-    from docx.oxml import OxmlElement
-    from docx.shared import Cm
+    from docx.shared import Mm
 
     row = table.add_row()  # type: ignore[no-untyped-call]  # python-docx leaves it untyped
-    # A row split across pages is hard to read; Word moves it whole when it fits a page.
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     cells: list[_Cell] = list(row.cells)
     for cell, width in zip(cells, widths, strict=True):
-        cell.width = Cm(width)
+        cell.width = Mm(width)
         cell.paragraphs[0].style = document.styles["Table Text"]
     return cells
+
+
+def _centre(cells: list[_Cell], indexes: tuple[int, ...]) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for index in indexes:
+        cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _item_cell(cell: _Cell, item: ItemView) -> None:
     paragraph = cell.paragraphs[0]
     title = printable(item.title)
     text = printable(item.text)
+    paragraph.add_run(title).bold = True
     if text.startswith(title):
-        paragraph.add_run(title).bold = True
         paragraph.add_run(text[len(title) :])
     else:
-        paragraph.add_run(title).bold = True
         paragraph.add_run("\n" + text)
 
 
-def _note_cell(cell: _Cell, item: ItemView) -> None:
-    from docx.shared import RGBColor
+def _warning_cell(cell: _Cell, item: ItemView) -> None:
+    cell.paragraphs[0].add_run(item.warning.label)
+    _shade(cell, WARNING_SHADES[item.warning.value])
 
+
+def _note_row(document: Document, table: Table, item: ItemView, widths: tuple[float, ...]) -> None:
+    """The item's latest note on a row of its own, across the table."""
     note = item.latest_note
-    paragraph = cell.paragraphs[0]
     if note is None:
-        paragraph.add_run("—")
         return
+    cells = _row(document, table, widths)
+    merged = cells[0].merge(cells[-1])
+    paragraph = merged.paragraphs[0]
+    paragraph.add_run(t("docx.note_label")).bold = True
     paragraph.add_run(printable(note.text))
-    byline = paragraph.add_run("\n" + printable(note_byline(item)))
-    byline.italic = True
-    byline.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    byline = t("docx.byline", author=printable(note.author), at=local_time(note.created_at))
+    paragraph.add_run(byline, style="Byline")
 
 
 def _task(document: Document, task: TaskView) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     document.add_heading(printable(task_heading(task)), level=2)
     # The progress line stays on the page of the table it introduces.
     _body(document, task_line(task), keep_with_next=bool(task.items))
@@ -273,11 +515,12 @@ def _task(document: Document, task: TaskView) -> None:
     headers = [
         t("export.col_seq"),
         t("label.item"),
+        t("label.target"),
         t("label.lead_unit"),
         t("label.due"),
         t("label.status"),
         t("label.progress"),
-        t("label.latest_note"),
+        t("label.warning"),
     ]
     widths = ITEM_COLUMNS[get_language()]
     table = _table(document, headers, widths)
@@ -285,16 +528,14 @@ def _task(document: Document, task: TaskView) -> None:
         cells = _row(document, table, widths)
         cells[0].paragraphs[0].add_run(item.id)
         _item_cell(cells[1], item)
-        cells[2].paragraphs[0].add_run(printable(item.lead_unit) or "—")
-        cells[3].paragraphs[0].add_run(due_text(item))
-        cells[4].paragraphs[0].add_run(item.status.label)
-        cells[5].paragraphs[0].add_run(f"{item.progress}%")
-        _note_cell(cells[6], item)
-        for index in (0, 3, 4, 5):
-            cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if item.warning.value in ("red", "yellow"):
-            # The warning colour, as in the 台账: a light fill on the status cell.
-            _shade(cells[4], "FFC7CE" if item.warning.value == "red" else "FFEB9C")
+        cells[2].paragraphs[0].add_run(printable(item.target or "") or "—")
+        cells[3].paragraphs[0].add_run(printable(item.lead_unit or "") or "—")
+        cells[4].paragraphs[0].add_run(due_text(item))
+        cells[5].paragraphs[0].add_run(item.status.label)
+        cells[6].paragraphs[0].add_run(f"{item.progress}%")
+        _warning_cell(cells[7], item)
+        _centre(cells, (0, 4, 5, 6, 7))
+        _note_row(document, table, item, widths)
 
 
 def _attention(document: Document, request: ExportRequest) -> None:
@@ -308,9 +549,7 @@ def _attention(document: Document, request: ExportRequest) -> None:
     for key, items in groups:
         if not items:
             continue
-        label = document.add_paragraph()
-        label.paragraph_format.first_line_indent = None
-        label.add_run(f"（{next(numerals)}）{t(key)}").bold = True
+        document.add_heading(f"（{next(numerals)}）{t(key)}", level=2)
         for item in items:
             _body(document, attention_entry(item))
 
@@ -318,7 +557,7 @@ def _attention(document: Document, request: ExportRequest) -> None:
 def _changes(document: Document, request: ExportRequest) -> None:
     changes = request.changes or ()
     document.add_heading(t("export.section_changes"), level=1)
-    _body(document, changes_intro(request.since, len(changes)))
+    _body(document, changes_intro(request.since, len(changes)), keep_with_next=bool(changes))
     if not changes:
         return
     headers = [
@@ -339,27 +578,50 @@ def _changes(document: Document, request: ExportRequest) -> None:
             cell.paragraphs[0].add_run(printable(value))
 
 
-def render_docx(request: ExportRequest) -> bytes:
-    import io
-
+def _new_document(table_pt: float) -> Document:
     from docx import Document as new_document
+
+    document = new_document()
+    _setup_styles(document, table_pt)
+    _setup_page(document)
+    return document
+
+
+def _title_block(document: Document, title: str, lines: list[str]) -> None:
+    """The title, the lines under it in 楷体, and one empty line before the text."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph(printable(title), style="Title")
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # on the paragraph too, for any reader
+    for line in lines:
+        document.add_paragraph(printable(line), style="Subtitle")
+    document.paragraphs[-1].paragraph_format.space_after = Pt(LINE_PT)
+
+
+def _save(document: Document, today: date) -> bytes:
+    import io
 
     from lawtasks.exporters.files import stable_zip
 
-    view = request.view
-    document = new_document()
-    _setup_styles(document)
-    _setup_page(document)
+    stamp = datetime.combine(today, time.min)
+    props = document.core_properties
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return stable_zip(buffer.getvalue(), today)
 
-    title = document.add_paragraph(printable(report_title(view)), style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER  # on the paragraph too, for any reader
-    for line in (
-        t("export.as_of", date=long_date(view.today)),
-        t("export.exported_by", actor=request.exported_by),
-    ):
-        paragraph = document.add_paragraph(printable(line))
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+def render_docx(request: ExportRequest) -> bytes:
+    view = request.view
+    document = _new_document(TABLE_PT)
+    lines = [t("docx.as_of", date=long_date(view.today))]
+    statement = filter_statement(request)
+    if statement:
+        lines.append(statement)
+    _title_block(document, report_title(view), lines)
 
     if request.period is not None:
         # 本期变化 first: a period report opens with what changed, in words.
@@ -377,66 +639,75 @@ def render_docx(request: ExportRequest) -> bytes:
     _attention(document, request)
     if request.changes is not None:
         _changes(document, request)
+    _signature(document, office_name(), view.today)
     if view.trail is not None:
-        # At the end, where verify --against finds it in a report filed away.
-        document.add_paragraph(head_line(view.trail))
+        # After the signature, as a 附注 would be, where verify --against finds it in a
+        # report filed away.
+        document.add_paragraph(head_line(view.trail), style="Table Text")
 
-    stamp = datetime.combine(view.today, time.min)
     props = document.core_properties
     props.title = printable(report_title(view))
     props.subject = view.slug
     props.author = printable(request.exported_by)
     props.last_modified_by = printable(request.exported_by)
-    props.created = stamp
-    props.modified = stamp
-    props.revision = 1
     props.comments = head_line(view.trail) if view.trail is not None else ""
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return stable_zip(buffer.getvalue(), view.today)
+    return _save(document, view.today)
 
 
-REMINDER_WIDTHS = (1.6, 8.0, 2.6, 1.6, 1.8)
-
-
-def render_reminder(view: PlanView, unit: str, items: list[ItemView], issued_by: str) -> bytes:
-    """A 催办单: a reminder notice to one lead unit listing its red, yellow and soon-due items."""
-    import io
-
-    from docx import Document as new_document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    from lawtasks.exporters.files import stable_zip
-
-    document = new_document()
-    _setup_styles(document)
-    _setup_page(document)
-    title = document.add_paragraph(t("remind.doc_title"), style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _body(document, t("remind.doc_to", unit=printable(unit)))
-    _body(document, t("remind.doc_body", plan=printable(view.name), count=len(items)))
-    headers = [t("label.id"), t("label.item"), t("label.due"), t("label.progress"),
-               t("label.warning")]  # fmt: skip
-    table = _table(document, headers, REMINDER_WIDTHS)
+def render_reminder(
+    view: PlanView,
+    unit: str,
+    items: list[ItemView],
+    *,
+    office: str,
+    reply_by: date,
+    issued_by: str = "",
+) -> bytes:
+    """A 催办单: a notice to one lead unit listing its red, yellow and soon-due items, each
+    with its status, due date and days overdue, asking for an answer by `reply_by`; signed
+    by `office`. `issued_by` (who made it) goes in the file's properties only."""
+    document = _new_document(REMINDER_TABLE_PT)
+    _title_block(document, t("remind.doc_title"), [])
+    _flush(document, t("remind.doc_to", unit=printable(unit)))
+    _body(
+        document,
+        t(
+            "remind.doc_body",
+            plan=printable(view.name),
+            count=len(items),
+            reply_by=long_date(reply_by),
+            office=printable(office),
+        ),
+        keep_with_next=True,
+    )
+    headers = [
+        t("label.id"),
+        t("label.item"),
+        t("label.due"),
+        t("label.status"),
+        t("label.progress"),
+        t("label.warning"),
+        t("docx.col_overdue"),
+    ]
+    widths = REMINDER_COLUMNS[get_language()]
+    table = _table(document, headers, widths)
     for item in items:
-        cells = _row(document, table, REMINDER_WIDTHS)
+        cells = _row(document, table, widths)
         cells[0].paragraphs[0].add_run(item.id)
         _item_cell(cells[1], item)
         cells[2].paragraphs[0].add_run(due_text(item))
-        cells[3].paragraphs[0].add_run(f"{item.progress}%")
-        cells[4].paragraphs[0].add_run(item.warning.label)
-    for line in (printable(issued_by), long_date(view.today)):
-        paragraph = document.add_paragraph(line)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    stamp = datetime.combine(view.today, time.min)
+        cells[3].paragraphs[0].add_run(item.status.label)
+        cells[4].paragraphs[0].add_run(f"{item.progress}%")
+        _warning_cell(cells[5], item)
+        cells[6].paragraphs[0].add_run(due_state(item, view.today))
+        _centre(cells, (0, 2, 3, 4, 5, 6))
+    _signature(document, office, view.today)
+
     props = document.core_properties
     props.title = f"{t('remind.doc_title')} {printable(unit)}"
-    props.author = printable(issued_by)
+    props.subject = view.slug
+    props.author = printable(issued_by or office)
+    props.last_modified_by = printable(issued_by or office)
     if view.trail is not None:
         props.comments = head_line(view.trail)
-    props.created = stamp
-    props.modified = stamp
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return stable_zip(buffer.getvalue(), view.today)
+    return _save(document, view.today)
