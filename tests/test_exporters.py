@@ -310,6 +310,25 @@ def load_xlsx(data: bytes) -> Any:
     return load_workbook(io.BytesIO(data))
 
 
+def ledger_rows(sheet: Any) -> dict[str, Any]:
+    """The 台账's item rows by ID, under its title block and header (row 3)."""
+    return {row[0].value: row for row in sheet.iter_rows(min_row=4)}
+
+
+def row_colour(sheet: Any, row: Any) -> str | None:
+    """The fill the 台账's conditional formatting gives `row`, evaluated as Excel would for
+    the three rules' simple formulas: done rows plain, then red, then yellow."""
+    values = {cell.column_letter: cell.value for cell in row}
+    done = values["G"] == "已完成" or (values["H"] or 0) >= 100
+    if done:
+        return None
+    if values["K"] == "红灯" or values["G"] == "受阻":
+        return "red"
+    if values["K"] == "黄灯":
+        return "yellow"
+    return None
+
+
 def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
     workbook = load_xlsx(render_bytes("xlsx", request_))
     assert workbook.sheetnames == ["台账", "汇总", "变动情况"]
@@ -317,11 +336,15 @@ def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
     assert workbook.properties.creator == "张科长"
     assert workbook.properties.created == datetime(2022, 6, 1)
     sheet = workbook["台账"]
-    header = [c.value for c in sheet[1]]
+    # The title block: the plan's name, then the as-of date and the exporter.
+    assert sheet["A1"].value == "桐庐县2022年主要工作任务"
+    assert sheet["A2"].value == "截至 2022年6月1日\u3000\u3000导出人：张科长"
+    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:O1", "A2:O2"}
+    header = [c.value for c in sheet[3]]
     assert header[:10] == LEDGER_HEADERS_ZH
-    assert sheet.freeze_panes == "A2"
-    assert sheet.max_row == 1 + len(request_.view.items)
-    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert sheet.freeze_panes == "A4"
+    assert sheet.max_row == 3 + len(request_.view.items)
+    rows = ledger_rows(sheet)
 
     row = rows["2.1"]
     values = [c.value for c in row]
@@ -335,41 +358,62 @@ def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
         30,
     ]
     assert values[8].startswith("已召开部署会\n第二行 | 管道\n— officer 2022-05-20")
-    assert row[0].fill.fgColor.rgb.endswith("FFC7CE")  # red
-    assert rows["3.1"][0].fill.fgColor.rgb.endswith("FFEB9C")  # yellow
-    assert rows["1.2"][0].fill.fill_type is None  # green stays plain
     assert row[8].alignment.wrap_text
 
+    # Formula-looking text is a string cell, exactly as typed, with the quote prefix that
+    # keeps it text when edited; no cell anywhere is a formula.
     note = rows["1.1"][8]
-    assert note.value.startswith("'" + FORMULA)
+    assert note.value.startswith(FORMULA + "\n— officer")
     assert note.data_type == "s"
+    assert note.quotePrefix
+    assert not rows["1.2"][8].quotePrefix
     assert not [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]
 
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list"
     assert validation.formula1 == '"未开始,进行中,已完成,受阻"'
     assert len(validation.formula1) <= 255
-    assert str(validation.sqref) == f"G2:G{sheet.max_row}"
+    assert str(validation.sqref) == f"G4:G{sheet.max_row}"
 
     widths = {k: v.width for k, v in sheet.column_dimensions.items()}
     assert widths["C"] > widths["B"] > widths["A"]  # 具体事项 widest, 序号 narrow
 
 
 def test_xlsx_ledger_formats_styles_and_print_setup(zh: None, request_: ExportRequest) -> None:
-    """What the 台账 shows besides its values: formats, fills, the header, heights, printing."""
+    """What the 台账 shows besides its values: formats, colours, borders, the typeface, the
+    header, heights, printing."""
     sheet = load_xlsx(render_bytes("xlsx", request_))["台账"]
-    for heading in sheet[1]:
+    for heading in sheet[3]:
         assert heading.font.b
         assert heading.fill.fgColor.rgb.endswith("D9E1F2")
         assert heading.alignment.horizontal == "center"
-        assert heading.border.bottom.style == "thin"
-    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    rows = ledger_rows(sheet)
+    cells = [one for row in [sheet[3], *rows.values()] for one in row]
+    for one in cells:
+        sides = (one.border.left, one.border.right, one.border.top, one.border.bottom)
+        assert all(side.style == "thin" for side in sides), one.coordinate
+    # One typeface everywhere, the title included.
+    assert {one.font.name for one in cells} | {sheet["A1"].font.name} == {"宋体"}
+    assert sheet["A1"].font.b
     red = rows["2.1"]
     assert isinstance(red[9].value, datetime)
     assert [red[i].number_format for i in (4, 7, 9)] == ["yyyy-mm-dd", '0"%"', "yyyy-mm-dd hh:mm"]
-    # A warned row is filled across, its empty cells too; a green row stays plain.
-    assert all(c.fill.fgColor.rgb.endswith("FFC7CE") for c in red)
-    assert all(c.fill.fill_type is None for c in rows["1.2"])
+    # Colours are rules on 状态, 进度 and 预警, not fills: they follow an edit.
+    assert all(c.fill.fill_type is None for row in rows.values() for c in row)
+    (formatting,) = list(sheet.conditional_formatting)
+    assert str(formatting.sqref) == f"A4:O{sheet.max_row}"
+    red_rule, yellow_rule = formatting.rules
+    assert red_rule.formula == ['AND($G4<>"已完成",OR($H4="",$H4<100),OR($K4="红灯",$G4="受阻"))']
+    assert red_rule.dxf.fill.fgColor.rgb.endswith("FFC7CE")
+    assert yellow_rule.formula == ['AND($G4<>"已完成",OR($H4="",$H4<100),$K4="黄灯")']
+    assert yellow_rule.dxf.fill.fgColor.rgb.endswith("FFEB9C")
+    colours = {ref: row_colour(sheet, row) for ref, row in rows.items()}
+    assert (colours["2.1"], colours["2.2"], colours["3.1"], colours["1.2"]) == (
+        "red",
+        "red",
+        "yellow",
+        None,
+    )
     assert all(c.alignment.vertical == "top" for row in rows.values() for c in row)
     assert red[2].alignment.wrap_text
     assert not red[7].alignment.wrap_text
@@ -379,23 +423,65 @@ def test_xlsx_ledger_formats_styles_and_print_setup(zh: None, request_: ExportRe
     assert heights["2.1"] >= 3 * 15 + 3
     widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
     assert all(6 <= width <= 60 for width in widths.values())
-    assert widths["C"] == 44  # 具体事项 wraps at its cap
-    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
-    assert sheet.print_title_rows == "$1:$1"
+    assert widths["C"] == 36  # 具体事项 wraps at its cap
+    assert sum(widths.values()) <= 240  # A3 landscape, one page wide, at about 9 pt
+    assert sheet.auto_filter.ref == f"A3:O{sheet.max_row}"
+    assert sheet.print_title_rows == "$3:$3"
     assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3)
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+def test_xlsx_ledger_keeps_problems_and_next_steps_out_of_the_latest_note(
+    zh: None, changed: Engine
+) -> None:
+    Ledger(changed, actor="officer").add_note(
+        "2.3", "进展情况:已完成初稿\n存在问题:人手不足\n下一步措施:月底报审"
+    )
+    sheet = load_xlsx(render_bytes("xlsx", make_request(changed)))["台账"]
+    row = [cell.value for cell in ledger_rows(sheet)["2.3"]]
+    assert row[8].startswith("已完成初稿\n— officer ")
+    assert "人手不足" not in row[8]
+    assert "月底报审" not in row[8]
+    assert row[13:15] == ["人手不足", "月底报审"]
 
 
 def test_xlsx_summary_sheet_with_chart(zh: None, request_: ExportRequest) -> None:
     workbook = load_xlsx(render_bytes("xlsx", request_))
     sheet = workbook["汇总"]
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert sheet["A1"].value == "桐庐县2022年主要工作任务"
+    header = [c.value for c in sheet[3]][:11]
+    assert header == [
+        "工作任务",
+        "进度",
+        "完成",
+        "事项数",
+        "红灯",
+        "黄灯",
+        "绿灯",
+        "未开始",
+        "进行中",
+        "已完成",
+        "受阻",
+    ]
+    rows = [[c.value for c in row][:11] for row in sheet.iter_rows(min_row=4)]
     view = request_.view
-    assert len(rows) == len(view.tasks) + 1
-    assert rows[1][:4] == ["（二）持续提升行政决策和制度建设质量", 10.0, 0, 3]
-    assert rows[-1][:4] == ["合计", view.progress, 1, 18]
-    assert rows[-1][4:6] == [2, 1]
+    tasks, total = rows[: len(view.tasks)], rows[len(view.tasks)]
+    # (二): 2.1 red, in progress; 2.2 red (blocked); 2.3 untouched.
+    assert tasks[1] == ["（二）持续提升行政决策和制度建设质量", 10.0, 0, 3, 1, 0, 2, 1, 1, 0, 1]
+    assert total[:4] == ["合计", view.progress, 1, 18]
+    assert total[4:11] == [2, 1, 15, 13, 2, 1, 2]
+    # The 合计 row in the table's own typeface, in bold.
+    total_cells = next(iter(sheet.iter_rows(min_row=4 + len(view.tasks))))
+    assert {c.font.name for c in total_cells if c.value is not None} == {"宋体"}
+    # Then the same per lead unit, past a blank row: 县司法局 leads 2.1, the rest none.
+    units = rows[len(view.tasks) + 2 :]
+    assert units[0][0] == "责任单位"
+    assert [unit[0] for unit in units[1:]] == ["县司法局", "（未指定责任单位）"]
+    assert units[1][1:6] == [30.0, 0, 1, 1, 0]
+    assert sum(unit[3] for unit in units[1:]) == 18
     assert len(sheet._charts) == 1
 
 
@@ -414,7 +500,8 @@ def test_xlsx_changes_sheet_lists_the_window(zh: None, request_: ExportRequest) 
 
 def test_xlsx_headers_follow_the_language(request_: ExportRequest) -> None:
     sheet = load_xlsx(render_bytes("xlsx", request_)).worksheets[0]
-    header = [c.value for c in sheet[1]][:10]
+    assert sheet["A2"].value == "As of 2022-06-01\u3000\u3000Exported by 张科长"
+    header = [c.value for c in sheet[3]][:10]
     assert header == [
         "No.",
         "Task",
@@ -427,27 +514,37 @@ def test_xlsx_headers_follow_the_language(request_: ExportRequest) -> None:
         "Latest note",
         "Updated",
     ]
+    assert sheet.oddFooter.center.text == "Page &P of &N"
 
 
-def test_a_filtered_view_keeps_the_plan_totals(zh: None, request_: ExportRequest) -> None:
-    view = filter_plan(request_.view, ItemFilter(tasks=frozenset({2})))
-    workbook = load_xlsx(render_bytes("xlsx", replace(request_, view=view)))
-    assert [c.value for c in workbook["台账"]["A"]][1:] == ["2.1", "2.2", "2.3"]
-    summary = [[c.value for c in row] for row in workbook["汇总"].iter_rows(min_row=2)]
-    assert summary[-1][:4] == ["合计", request_.view.progress, 1, 18]
+def test_a_filtered_xlsx_says_so_and_counts_what_it_shows(
+    zh: None, request_: ExportRequest
+) -> None:
+    workbook = load_xlsx(render_bytes("xlsx", filtered(request_, ItemFilter(tasks=frozenset({2})))))
+    ledger = workbook["台账"]
+    assert ledger["A2"].value.endswith("\u3000\u3000筛选：任务（二）")
+    assert list(ledger_rows(ledger)) == ["2.1", "2.2", "2.3"]
+    summary = [[c.value for c in row] for row in workbook["汇总"].iter_rows(min_row=4)]
+    assert summary[0][:4] == ["（二）持续提升行政决策和制度建设质量", 10.0, 0, 3]
+    assert summary[1][:6] == ["合计", 10.0, 0, 3, 1, 0]
+    assert workbook["汇总"]["A2"].value.endswith("筛选：任务（二）")
 
 
-def test_a_note_too_long_for_excel_is_an_error_naming_the_item(changed: Engine, out: Path) -> None:
+def test_a_note_too_long_for_excel_is_cut_with_a_marker(
+    zh: None, changed: Engine, out: Path
+) -> None:
     Ledger(changed, actor="officer").add_note("5.2", "长" * 40_000)
     request = make_request(changed)
-    target = out / "out.xlsx"
-    with pytest.raises(DomainError) as caught:
-        export("xlsx", request, target)
-    assert caught.value.key == "export.cell_too_long"
-    assert "5.2" in str(caught.value)
-    assert list(out.iterdir()) == []
+    target = export("xlsx", request, out / "out.xlsx")
+    note = ledger_rows(load_xlsx(target.read_bytes())["台账"])["5.2"][8].value
+    assert len(note) == 32_767
+    assert note.startswith("长" * 30_000)
+    body, byline = note.rsplit("\n", 1)
+    assert body.endswith("长……〔此格截断：全文共 40000 字，见台账系统或其他格式的导出〕")
+    assert byline.startswith("— officer ")
     # the other formats carry the note whole
     assert "长" * 40_000 in render_text("md", request)
+    assert "长" * 40_000 in render_text("csv", request)
 
 
 def test_office_files_are_stable_on_repeat(request_: ExportRequest) -> None:
