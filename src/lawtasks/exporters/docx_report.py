@@ -120,7 +120,7 @@ TABLE_PT = 10.5  # 五号: the report's tables hold eight columns
 CHANGE_COLUMNS = (32, 19, 12, 14, 79)
 # The 催办单 lists fewer columns, in 小四 (12 pt).
 REMINDER_COLUMNS = {
-    "zh": (11, 55, 24, 16, 13, 11, 26),
+    "zh": (11, 53, 24, 16, 13, 11, 28),
     "en": (11, 48, 24, 19, 15, 14, 25),
 }
 REMINDER_TABLE_PT = 12.0
