@@ -31,6 +31,7 @@ def fixed_engine(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Eng
     seed(engine, actor="seeder")
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
+    monkeypatch.chdir(Path(__file__).parents[1])  # the import dialog's relative path
     officer = Ledger(engine, actor="张三")
     officer.update(["1.1"], status="done", note="已将《习近平法治思想学习纲要》纳入学习计划。")
     officer.update(["1.2"], progress=40, lead_unit="县委办", due="2022-06-25")
@@ -94,6 +95,8 @@ SCREENS = {
     "note": keys("down", "n", *"进展顺利"),
     "export": keys("e"),
     "help": keys("question_mark"),
+    # The import dialog with a Word notice's preview: a path relative to the repository.
+    "import": keys("i", *"tests/fixtures/sources/工作要点通知.docx", "enter"),
 }
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
@@ -18,6 +19,9 @@ from rich.text import Text
 from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning
 from lawtasks.i18n import t
 from lawtasks.readmodel import EventView, ItemView, NoteView, PlanView, TaskView
+
+if TYPE_CHECKING:
+    from lawtasks.parser import ParsedPlan
 
 # Shown, not obeyed: control characters, and the bidi controls that would reorder a line on
 # screen (a name stored before they were refused, or an actor's, may still hold one).
@@ -356,3 +360,54 @@ def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
         Text(t("label.history"), style="bold"),
         *history_lines(history),
     )
+
+
+# -- what an import would create ------------------------------------------------------------
+
+
+def import_preview(parsed: ParsedPlan) -> list[tuple[str, str]]:
+    """The tree an import of `parsed` would create (tasks, items, and each item's lead unit,
+    assisting units, due date and target), then what it skipped and why: `import --dry-run`
+    prints it, the TUI's import dialog shows it.
+
+    Each line is (kind, text), kind being task, item, facts, plan_end, skipped or
+    skipped_line; the text is indented by spaces as printed and made `printable`, so that a
+    front end may style it by kind but shows the file's text as data.
+    """
+    lines: list[tuple[str, str]] = []
+    for task in parsed.tasks:
+        lines.append(("task", f"{task.seq} （{task.numeral}）{printable(task.title)}"))
+        for item in task.items:
+            lines.append(("item", f"  {task.seq}.{item.seq} {printable(item.title)}"))
+            facts = [
+                (t("label.lead_unit"), item.lead_unit or task.lead_unit),
+                (t("label.assisting_units"), item.assisting_units or task.assisting_units),
+                (t("label.due"), item.due.isoformat() if item.due else None),
+                (t("label.target"), item.target),
+            ]
+            shown = [f"{label}: {printable(value)}" for label, value in facts if value]
+            if shown:
+                lines.append(("facts", "      " + " · ".join(shown)))
+    if any(item.due is None for task in parsed.tasks for item in task.items):
+        end = date(parsed.year, 12, 31).isoformat()
+        lines.append(("plan_end", t("out.import_plan_end", end=end)))
+    return lines + skipped_lines(parsed, lines=True)
+
+
+def skipped_lines(parsed: ParsedPlan, *, lines: bool) -> list[tuple[str, str]]:
+    """跳过 3 行：印发机关、抄送、联系人 (each reason once, in the document's order); with
+    `lines`, every line skipped under it. Nothing when nothing was skipped."""
+    if not parsed.skipped:
+        return []
+    from lawtasks.i18n import get_language
+
+    labels = dict.fromkeys(t(f"skip.{line.reason}") for line in parsed.skipped)
+    joiner = "、" if get_language() == "zh" else ", "
+    count = len(parsed.skipped)
+    shown = [("skipped", t("out.import_skipped", count=count, reasons=joiner.join(labels)))]
+    if lines:
+        for line in parsed.skipped:
+            reason = t(f"skip.{line.reason}")
+            text = t("out.import_skipped_line", reason=reason, text=printable(line.text))
+            shown.append(("skipped_line", text))
+    return shown

@@ -124,20 +124,11 @@ def _skipped_dict(line: Any) -> dict[str, str]:
 
 
 def _print_skipped(parsed: Any, *, lines: bool) -> None:
-    """跳过 3 行：印发机关、抄送、联系人 (each reason once, in the document's order); with
-    `lines`, every line skipped under it."""
-    if not parsed.skipped:
-        return
-    from lawtasks.i18n import get_language
-    from lawtasks.render import printable
+    """跳过 3 行：印发机关、抄送、联系人; with `lines`, every line skipped under it."""
+    from lawtasks.render import skipped_lines
 
-    labels = dict.fromkeys(t(f"skip.{line.reason}") for line in parsed.skipped)
-    joiner = "、" if get_language() == "zh" else ", "
-    typer.echo(t("out.import_skipped", count=len(parsed.skipped), reasons=joiner.join(labels)))
-    if lines:
-        for line in parsed.skipped:
-            reason = t(f"skip.{line.reason}")
-            typer.echo(t("out.import_skipped_line", reason=reason, text=printable(line.text)))
+    for _, text in skipped_lines(parsed, lines=lines):
+        typer.echo(text)
 
 
 def _print_preview(parsed: Any, name: str, fmt: TextFormat) -> None:
@@ -180,28 +171,15 @@ def _print_preview(parsed: Any, name: str, fmt: TextFormat) -> None:
             }
         )
         return
-    from lawtasks.render import printable
+    from lawtasks.render import import_preview, printable
 
     typer.echo(
         t("out.import_dry_run", plan=name, title=printable(parsed.title), year=parsed.year,
           tasks=len(parsed.tasks), items=items)
     )  # fmt: skip
-    for task in parsed.tasks:
-        typer.echo(f"{task.seq} （{task.numeral}）{printable(task.title)}")
-        for item in task.items:
-            typer.echo(f"  {task.seq}.{item.seq} {printable(item.title)}")
-            facts = [
-                (t("label.lead_unit"), item.lead_unit or task.lead_unit),
-                (t("label.assisting_units"), item.assisting_units or task.assisting_units),
-                (t("label.due"), item.due.isoformat() if item.due else None),
-                (t("label.target"), item.target),
-            ]
-            shown = [f"{label}: {printable(value)}" for label, value in facts if value]
-            if shown:
-                typer.echo("      " + " · ".join(shown))
-    if any(item.due is None for task in parsed.tasks for item in task.items):
-        typer.echo(t("out.import_plan_end", end=plan_end.isoformat()))
-    _print_skipped(parsed, lines=True)
+    # The tree is built below the front ends: the TUI's import dialog shows the same.
+    for _, line in import_preview(parsed):
+        typer.echo(line)
 
 
 # -- the plans: which is in use, archiving, removing, their settings ---------------------------

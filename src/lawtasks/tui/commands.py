@@ -28,6 +28,7 @@ ACTIONS = (
     ("tui.cmd.undo", "undo"),
     ("tui.cmd.reload", "reload"),
     ("tui.cmd.plans", "open_plan"),
+    ("tui.cmd.import", "import_plan"),
     ("tui.cmd.help", "help"),
 )
 

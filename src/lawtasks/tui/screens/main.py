@@ -59,6 +59,7 @@ from lawtasks.tui.screens.dialogs import (
     PromptDialog,
 )
 from lawtasks.tui.screens.export_dialog import ExportDialog
+from lawtasks.tui.screens.import_dialog import ImportDialog, ImportDone, sentences
 from lawtasks.tui.screens.plan_picker import PlanPicker
 from lawtasks.tui.source import LedgerSource
 from lawtasks.tui.widgets.detail_pane import DetailPane
@@ -126,6 +127,7 @@ class MainScreen(Screen[None]):
         Binding("ctrl+z", "undo", "tui.key.undo", show=False),
         Binding("r", "reload", "tui.key.reload", show=False),
         Binding("o", "open_plan", "tui.key.plans", show=False),
+        Binding("i", "import_plan", "tui.key.import", show=False),
         Binding("question_mark", "help", "tui.key.help", key_display="?"),
         Binding("q", "app.quit", "tui.key.quit"),
     ]
@@ -310,11 +312,14 @@ class MainScreen(Screen[None]):
         elif view.slug != self.lawtasks.plan:
             return  # read before another plan was opened here
         first, newer = self.view is None, token > self.token
+        # News only when the plan open changed: an event in another plan (an import from
+        # the i dialog, or elsewhere) leaves what this screen shows as it was.
+        changed = self.view is None or view.tasks != self.view.tasks
         self.view, self.token = view, token
         shown = filter_plan(view, self.item_filter)
         self.query_one(PlanHeader).show_plan(view, filter_text=self._filter_text())
         self.query_one(PlanTree).show_plan(shown)
-        if not first and newer and message:
+        if not first and newer and changed and message:
             self.say(message, timeout=2)
 
     def _filter_text(self) -> str:
@@ -602,6 +607,21 @@ class MainScreen(Screen[None]):
         self.writes = WriteQueue()
         self.load()
         self.say(t("tui.plans.opened", plan=slug), timeout=3)
+
+    def action_import_plan(self) -> None:
+        """A new plan from a file, previewed first; the plan open and in use stay as they
+        are unless the officer opens the new one here."""
+
+        def done(result: ImportDone | None) -> None:
+            if result is None:
+                return
+            if result.open:
+                self.say(result.message, timeout=8)
+                self.switch_plan(result.slug)
+            else:
+                self.say(sentences(result.message, t("tui.import.open_later")), timeout=8)
+
+        self.app.push_screen(ImportDialog(self.lawtasks, self._explain), done)
 
     def action_search(self) -> None:
         def done(text: str | None) -> None:
