@@ -83,6 +83,11 @@ YELLOW_DAYS = 7
 # about five weeks of a year-long item: untouched items stay green through January and
 # turn yellow in early February, as a supervision office would start asking.
 DEFAULT_TOLERANCE = 10
+# The day of the month a reporting round's returns are due unless the plan says otherwise
+# (supervision notices: 每月25日前报送).
+DEFAULT_ROUND_DAY = 25
+# The largest evidence file a plan stores unless it sets another limit: 20 MB.
+DEFAULT_EVIDENCE_LIMIT = 20 * 1024 * 1024
 
 
 def period_end(year: int, end_date: date | None) -> date:

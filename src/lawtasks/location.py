@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 # The schema this code reads and writes. A database records the version it was made with
 # in the `meta` table (the first schema had none); one made by a newer lawtasks is refused
 # rather than misread, and an older one must be upgraded first (lawtasks db upgrade).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # A URL names its scheme and then "//". A value that starts like a database URL but lacks
 # the slashes (postgresql+psycopg:/user:pw@host/db) is a typo, not a file name: taken as a

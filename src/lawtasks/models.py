@@ -8,10 +8,25 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
-from lawtasks.domain import DEFAULT_TOLERANCE, PlanState, Status, period_end
+from lawtasks.domain import (
+    DEFAULT_EVIDENCE_LIMIT,
+    DEFAULT_ROUND_DAY,
+    DEFAULT_TOLERANCE,
+    PlanState,
+    Status,
+    period_end,
+)
 
 
 def utcnow() -> datetime:
@@ -44,6 +59,13 @@ class Plan(SQLModel, table=True):
     tolerance: int = DEFAULT_TOLERANCE
     # active, archived (never chosen by default) or removed (gone from every list).
     state: str = PlanState.ACTIVE.value
+    # Whether a done item waits for a coordinator's 销号 (sign-off); off for an office
+    # that works alone.
+    signoff: bool = True
+    # The day of the month a reporting round's returns are due (督查督办: by the 25th).
+    round_day: int = DEFAULT_ROUND_DAY
+    # The largest evidence file (佐证材料) the plan stores, in bytes.
+    evidence_limit: int = DEFAULT_EVIDENCE_LIMIT
     created_at: datetime = Field(default_factory=utcnow)
 
     @property
@@ -89,6 +111,9 @@ class Item(SQLModel, table=True):
     updated_by: str | None = None
     # Bumped on every change, so that a write based on stale data can be detected.
     version: int = 1
+    # A coordinator's 销号 of the item once done (None: not signed off).
+    signed_off_at: datetime | None = None
+    signed_off_by: str | None = None
 
 
 class Note(SQLModel, table=True):
@@ -164,3 +189,74 @@ class Event(SQLModel, table=True):
     for_unit: str | None = None
     # SHA-256 of this event chained to the one before it (see lawtasks.audit).
     digest: str = ""
+
+
+class ReportingRound(SQLModel, table=True):
+    """A reporting round (一轮填报): the units report on a plan's items for a period, by a due
+    day. Opened and closed by a coordinator; returns after its close still apply, late."""
+
+    __tablename__ = "reporting_round"
+    __table_args__ = (UniqueConstraint("plan_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    period: str  # 2022-07
+    due: date
+    opened_at: datetime
+    opened_by: str
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+
+
+class RoundReturn(SQLModel, table=True):
+    """A unit's answer to a round: when it was applied, by whom (its batch), and whether late."""
+
+    __tablename__ = "round_return"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="reporting_round.id", index=True)
+    unit: str
+    at: datetime
+    by: str
+    batch: str
+    late: bool = False
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A stored file's bytes, once however many items it is attached to; `verify` checks
+    them against the SHA-256 that addresses them."""
+
+    __tablename__ = "evidence_file"
+
+    sha256: str = Field(primary_key=True)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Evidence(SQLModel, table=True):
+    """A file attached to an item as evidence (佐证材料), under the name it came with."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    sha256: str = Field(
+        sa_column=Column(String, ForeignKey("evidence_file.sha256"), nullable=False)
+    )
+    name: str
+    size: int
+    added_at: datetime
+    added_by: str
+    batch: str
+    # Undo takes an attachment back without deleting what the trail names.
+    removed: bool = False
+
+
+class Milestone(SQLModel, table=True):
+    """Progress an item is expected to reach by a date (每季度的形象进度), or a text saying
+    what is due then (6月底前完成方案)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    due: date
+    progress: int | None = None
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
