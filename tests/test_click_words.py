@@ -70,11 +70,11 @@ print(json.dumps(out))
 """
 
 USAGE_ERRORS = [
-    (["list", "--format", "nope"], "'--format' / '-f' 的值无效:'nope' 不是"),
+    (["list", "--format", "nope"], "'--format' / '-f' 的值无效：'nope' 不是"),
     (["list", "--bogus"], "没有选项 --bogus"),
     (["lst"], "没有命令 'lst'。是否要用 'list'"),
     (["set"], "缺少参数 'ID'。"),
-    (["list", "extra"], "多余的参数(extra)"),
+    (["list", "extra"], "多余的参数（extra）"),
     (["export", "--format"], "选项 '--format' 需要一个值。"),
 ]
 
@@ -97,14 +97,14 @@ def test_every_help_page_is_chinese(chinese_pages: dict[str, tuple[int, str]]) -
     assert "lawtasks users add" in helps
     for name, (code, text) in helps.items():
         assert code == 0, text
-        assert text.startswith(f"用法: {name} [选项]"), text
-        assert "\n选项:\n" in text, name
+        assert text.startswith(f"用法：{name} [选项]"), text
+        assert "\n选项：\n" in text, name
         assert _english_in(text) == [], name
     top = helps["lawtasks"][1]
     assert "[选项] 命令 [参数]..." in top
-    assert "\n命令:\n" in top
-    assert "[环境变量:LAWTASKS_DB]" in top
-    assert "[默认:table]" in helps["lawtasks list"][1]
+    assert "\n命令：\n" in top
+    assert "[环境变量：LAWTASKS_DB]" in top
+    assert "[默认：table]" in helps["lawtasks list"][1]
 
 
 @pytest.mark.parametrize(("args", "chinese"), USAGE_ERRORS, ids=str)
@@ -114,7 +114,7 @@ def test_usage_errors_are_chinese(
     code, text = chinese_pages["error: " + " ".join(args)]
     assert code == 2
     assert chinese in text
-    assert "错误:" in text
+    assert "错误：" in text
     assert _english_in(text) == []
 
 
@@ -139,7 +139,7 @@ def test_english_stays_english() -> None:
 
 def test_an_unforeseen_message_is_kept_as_it_is() -> None:
     i18n.set_language("zh")
-    assert translate("Error: something click never said") == "错误:something click never said"
+    assert translate("Error: something click never said") == "错误：something click never said"
     assert translate("nothing like click") == "nothing like click"
 
 
@@ -159,6 +159,6 @@ def test_the_installed_command_speaks_chinese_from_the_environment(env: dict[str
         check=False,
     )
     assert result.returncode == 2
-    assert "用法: lawtasks list [选项]" in result.stderr
+    assert "用法：lawtasks list [选项]" in result.stderr
     assert "请用 'lawtasks list -h' 查看帮助。" in result.stderr
     assert _english_in(result.stderr) == []

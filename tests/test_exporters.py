@@ -227,25 +227,56 @@ def read_csv(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def test_csv_has_one_row_per_item_with_the_documented_columns(
-    zh: None, request_: ExportRequest
-) -> None:
-    text = render_text("csv", request_)
+def test_csv_has_one_row_per_item_with_the_documented_columns(request_: ExportRequest) -> None:
+    whole = replace(request_, since=None, changes=None)
+    text = render_text("csv", whole)
     assert not text.startswith("\ufeff")
     assert next(csv.reader(io.StringIO(text))) == list(COLUMNS)
     rows = read_csv(text)
     assert [row["id"] for row in rows] == [item.id for item in request_.view.items]
     by_id = {row["id"]: row for row in rows}
     row = by_id["2.1"]
-    assert (row["status"], row["status_label"], row["progress"]) == ("in_progress", "进行中", "30")
+    assert (row["status"], row["status_label"], row["progress"]) == (
+        "in_progress",
+        "in progress",
+        "30",
+    )
     assert (row["lead_unit"], row["due"], row["warning"]) == ("县司法局", "2022-05-01", "red")
     assert row["latest_note"] == "已召开部署会\n第二行 | 管道"  # whole, line break kept
     assert row["latest_note_author"] == "officer"
     assert row["latest_note_at"] == "2022-05-20T02:00:00+00:00"
     assert (row["as_of"], row["exported_by"]) == ("2022-06-01", "张科长")
-    assert row["plan"] == request_.view.title
+    # The plan by its name, as every other format names it (not the report's title).
+    assert row["plan"] == request_.view.name == "桐庐县2022年主要工作任务"
     assert by_id["1.1"]["latest_note"] == "'" + FORMULA
     assert by_id["1.2"]["latest_note"] == ""
+
+
+def test_a_chinese_csv_has_chinese_headers_and_warning_words(
+    zh: None, request_: ExportRequest
+) -> None:
+    text = render_text("csv", replace(request_, since=None, changes=None))
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[:7] == ["编号", "工作任务", "事项", "具体内容", "状态代码", "状态", "进度"]
+    assert header[-2:] == ["留痕条数", "留痕末条摘要"]
+    by_id = {row["编号"]: row for row in read_csv(text)}
+    assert (by_id["2.1"]["状态"], by_id["2.1"]["预警"], by_id["2.1"]["计划"]) == (
+        "进行中",
+        "红灯",
+        "桐庐县2022年主要工作任务",
+    )
+
+
+def test_a_csv_since_a_day_lists_the_items_changed_in_the_period(request_: ExportRequest) -> None:
+    # Since 1 April: 1.1 was done in March but had a note in May; the rest never changed.
+    text = render_text("csv", request_)
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == [*COLUMNS, "since", "changes"]
+    rows = {row["id"]: row for row in read_csv(text)}
+    assert set(rows) == {"1.1", "2.1", "2.2", "3.1", "4.1"}
+    assert rows["1.1"]["changes"] == "1"
+    assert rows["2.1"]["since"] == "2022-04-01"
+    assert int(rows["2.1"]["changes"]) >= 2  # progress, due, unit and a note in May
 
 
 def test_csv_file_starts_with_a_bom(request_: ExportRequest, out: Path) -> None:

@@ -201,6 +201,6 @@ def test_set_language_overrides_and_refuses_unknown() -> None:
 def test_domain_errors_render_in_the_language_at_the_time_shown() -> None:
     error = DomainError("error.progress", value="101")
     i18n.set_language("zh")
-    assert str(error) == "进度 101 无效:应为 0 到 100 之间的整数。"
+    assert str(error) == "进度 101 无效：应为 0 到 100 之间的整数。"
     i18n.set_language("en")
     assert str(error) == "Invalid progress 101: it must be a whole number from 0 to 100."

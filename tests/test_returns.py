@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from lawtasks.cli import app
 from lawtasks.db import make_engine
+from lawtasks.exporters.sheets import FIRST_ROW
 from lawtasks.readmodel import load_history, load_plan
 
 from .conftest import OFFICER_DATES, TODAY
@@ -71,14 +73,16 @@ def test_one_sheet_per_unit_and_the_unassigned_items_named(
     assert "4.2, 4.3, 4.4, 5.1, 5.2, 5.3, 6.1, 6.2, 6.3, 6.4" in stderr
     workbook = load_workbook(out / SHEET.format(unit="县司法局"))
     ws = workbook["Return"]
-    assert [row[0].value for row in ws.iter_rows(min_row=2)] == ["2.1", "2.2", "2.3", "3.1", "3.2"]
+    ids = [row[0].value for row in ws.iter_rows(min_row=FIRST_ROW)]
+    assert ids == ["2.1", "2.2", "2.3", "3.1", "3.2"]
     assert ws.protection.sheet
     # read-only: ID, task, item, due, target; open: status, progress and the three parts
-    assert all(ws.cell(row=2, column=c).protection.locked for c in range(1, 6))
-    assert not any(ws.cell(row=2, column=c).protection.locked for c in range(6, 11))
+    assert all(ws.cell(row=FIRST_ROW, column=c).protection.locked for c in range(1, 6))
+    assert not any(ws.cell(row=FIRST_ROW, column=c).protection.locked for c in range(6, 11))
     rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
-    assert rules["F2:F6"].type == "list"
-    assert (rules["G2:G6"].type, rules["G2:G6"].formula1, rules["G2:G6"].formula2) == (
+    statuses, progress = f"F{FIRST_ROW}:F{FIRST_ROW + 4}", f"G{FIRST_ROW}:G{FIRST_ROW + 4}"
+    assert rules[statuses].type == "list"
+    assert (rules[progress].type, rules[progress].formula1, rules[progress].formula2) == (
         "whole",
         "0",
         "100",
@@ -103,7 +107,7 @@ def test_a_unit_is_matched_whole_and_a_unit_that_leads_nothing_is_named(
     code, _, err = cli(ledger_with_units, "sheets", "--unit", "县司法局", "-o", str(out))
     assert code == 0, err
     (sheet,) = out.iterdir()
-    ids = [row[0].value for row in load_workbook(sheet)["Return"].iter_rows(min_row=2)]
+    ids = [row[0].value for row in load_workbook(sheet)["Return"].iter_rows(min_row=FIRST_ROW)]
     assert ids == ["2.1", "2.2", "2.3", "3.1", "3.2"]  # not the legal-aid centre's 5.1
     # Full-width letters and stray spaces do not make another unit.
     code, _, err = cli(ledger_with_units, "sheets", "--unit", " 县审计局 ", "-o", str(out))
@@ -114,6 +118,13 @@ def test_a_unit_is_matched_whole_and_a_unit_that_leads_nothing_is_named(
         "No lead unit 审计: the lead units are 县司法局、县司法局法律援助中心、县委办、县审计局"
         in err
     )
+
+
+def at(ref: str) -> str:
+    """A cell of the sheet's table, `ref` counted as if the header were row 1 ("G3": the
+    second item's progress), where it is in a sheet under its form header."""
+    column, row = re.fullmatch(r"([A-Z]+)([0-9]+)", ref).groups()  # type: ignore[union-attr]
+    return f"{column}{int(row) + FIRST_ROW - 2}"
 
 
 def fill(path: Path, target: Path, cells: dict[str, object]) -> Path:
@@ -129,20 +140,22 @@ def fill(path: Path, target: Path, cells: dict[str, object]) -> Path:
 def test_the_round_trip(ledger_with_units: Path, sheets: Path, tmp_path: Path) -> None:
     db = ledger_with_units
     sheet = sheets / SHEET.format(unit="县司法局")
-    good_cells: dict[str, object] = {
+    typed: dict[str, object] = {
         "F2": "进行中", "G2": 60, "H2": "已完成决策目录编制", "I2": "人手不足",
         "J2": "9月底前完成合法性审查",
         "G3": 80,
         "F4": "已完成",
     }  # fmt: skip
-    bad = fill(sheet, tmp_path / "bad.xlsx", {**good_cells, "G3": "八十", "G5": 120})
+    good_cells = {at(ref): value for ref, value in typed.items()}
+    bad = fill(sheet, tmp_path / "bad.xlsx", {**good_cells, at("G3"): "八十", at("G5"): 120})
     before = dump(db)
 
     code, _, err = cli(db, "apply", str(bad))
 
     assert code == 1
-    assert "bad.xlsx, sheet Return, row 3, column G: Invalid progress 八十" in err
-    assert "bad.xlsx, sheet Return, row 5, column G: Invalid progress 120" in err
+    row = FIRST_ROW + 1
+    assert f"bad.xlsx, sheet Return, row {row}, column G: Invalid progress 八十" in err
+    assert f"bad.xlsx, sheet Return, row {row + 2}, column G: Invalid progress 120" in err
     assert "2 errors: nothing was applied" in err
     assert dump(db) == before
 
@@ -184,7 +197,7 @@ def test_the_round_trip(ledger_with_units: Path, sheets: Path, tmp_path: Path) -
 
     # The ledger moves after the sheet was made: a conflict, shown with both values.
     assert cli(db, "--user", "coordinator", "set", "3.1", "--progress", "10")[0] == 0
-    late = fill(sheet, tmp_path / "late.xlsx", {**good_cells, "G5": 50})
+    late = fill(sheet, tmp_path / "late.xlsx", {**good_cells, at("G5"): 50})
     before_conflict = dump(db)
     code, _, err = cli(db, "apply", str(late))
     assert code == 1
@@ -200,8 +213,9 @@ def test_the_round_trip(ledger_with_units: Path, sheets: Path, tmp_path: Path) -
     export = tmp_path / "ledger.xlsx"
     assert cli(db, "export", "--format", "xlsx", "-o", str(export))[0] == 0
     ws = load_workbook(export).worksheets[0]
-    headers = [cell.value for cell in ws[1]]
-    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "2.1")
+    # Under the 台账's title block, its header is row 3.
+    headers = [cell.value for cell in ws[3]]
+    row = next(r for r in ws.iter_rows(min_row=4, values_only=True) if r[0] == "2.1")
     assert row[headers.index("Problems")] == "人手不足"
     assert row[headers.index("Next steps")] == "9月底前完成合法性审查"
 

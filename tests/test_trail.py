@@ -375,7 +375,7 @@ def test_a_chinese_report_is_read_on_an_english_machine(engine_of: Engine, tmp_p
     from docx import Document
 
     last = Document(str(report)).paragraphs[-1].text
-    assert last.startswith("留痕:")
+    assert last.startswith("留痕：")
     i18n.set_language("en")  # the in-process run above left Chinese set
     tamper(engine_of, "DELETE FROM event WHERE id = :id", id=event_ids(engine_of)[-1])
     assert "events were deleted" in refused(engine_of, "--against", str(report))

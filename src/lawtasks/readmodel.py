@@ -198,6 +198,16 @@ def trail_head(row: tuple[Any, ...] | None) -> TrailHead:
     return TrailHead(int(count or 0), str(last or "0" * 64))
 
 
+def plan_name(title: str, heading: str) -> str:
+    """What a plan is called (see `PlanView.name`), from its title and its heading."""
+    heading = _HEADING_NUMBER.sub("", heading).strip()
+    if not heading or heading in title:
+        return title
+    if match := _PLACE.match(title):
+        return match.group(1) + heading if not heading.startswith(match.group(1)) else heading
+    return heading
+
+
 @dataclass(frozen=True)
 class PlanView:
     slug: str
@@ -229,12 +239,7 @@ class PlanView:
     def name(self) -> str:
         """What the plan is called: 桐庐县2022年主要工作任务, from the report's title and the
         heading of its forward section (the title alone names the year reported on)."""
-        heading = _HEADING_NUMBER.sub("", self.heading).strip()
-        if not heading or heading in self.title:
-            return self.title
-        if match := _PLACE.match(self.title):
-            return match.group(1) + heading if not heading.startswith(match.group(1)) else heading
-        return heading
+        return plan_name(self.title, self.heading)
 
     def summary_dict(self) -> dict[str, Any]:
         return {
@@ -740,7 +745,7 @@ class ReturnContext:
     sheets: Mapping[str, IssuedSheetView] = field(default_factory=dict)
     plans: tuple[str, ...] = ()  # every plan's slug
     plan_named: bool = False  # the user named the plan (--plan), rather than the default
-    # Each plan's slug by its title, as an exported 台账 names it.
+    # Each plan's slug by its title and by its name, as an exported 台账 names it.
     titles: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -754,8 +759,15 @@ def load_return_context(engine: Engine, slug: str | None, *, plan_named: bool) -
 
     with Session(engine) as session:
         plan = resolve_plan(session, slug)
-        known = list(session.exec(select(Plan.slug, Plan.title).order_by(col(Plan.slug))))
-        slugs = tuple(slug for slug, _ in known)
+        rows = session.exec(select(Plan.slug, Plan.title, Plan.heading).order_by(col(Plan.slug)))
+        # A plan is named by its title or by its name (every export's plan column since
+        # issue 16; 台账 made before name it by title).
+        known = [
+            (slug, name)
+            for slug, title, heading in rows
+            for name in dict.fromkeys((title, plan_name(title, heading)))
+        ]
+        slugs = tuple(dict.fromkeys(slug for slug, _ in known))
         sheets = {
             sheet.id: IssuedSheetView(
                 sheet.id,

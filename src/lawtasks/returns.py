@@ -31,6 +31,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 from lawtasks.commands import UNSET, ItemReturn
@@ -54,6 +55,8 @@ from lawtasks.readmodel import ItemView, PlanView, ReturnContext
 SHEET_COLUMNS = {"id": 1, "status": 6, "progress": 7, "done_so_far": 8, "problems": 9,
                  "next_steps": 10}  # fmt: skip
 STAMP_SHEET = "_lawtasks"
+# What a return may be: a filled-in sheet, CSV, or JSON lines.
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".json", ".jsonl", ".ndjson")
 # Excel's own limit; a larger "sheet" was not written by Excel or by lawtasks.
 MAX_SHEET_ROWS = 1_048_576
 # `--force all`: every conflict is forced, for scripts that send values without versions.
@@ -130,10 +133,15 @@ def read_returns(
     # Built once: every row looks its ID up here (view.items builds a new list each call).
     items = _items_by_id(view)
     for path in paths:
+        if path.suffix.lower() not in RETURN_SUFFIXES:
+            # A report, a Word file, a picture: never read as CSV and found to hold nothing.
+            raise DomainError("returns.wrong_type", file=str(path))
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise DomainError("parse.unreadable", source=str(path), reason=error.strerror) from None
+            raise DomainError(
+                "returns.unreadable", file=str(path), reason=error.strerror or str(error)
+            ) from None
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             _read_sheet(path, data, view, items, result, context)
         else:
@@ -141,7 +149,7 @@ def read_returns(
                 records, kind = _json_records(path, data, result), "JSON"
             else:
                 records, kind = (
-                    enumerate(csv.DictReader(io.StringIO(_decode(path, data))), 2),
+                    enumerate(map(_by_code, csv.DictReader(io.StringIO(_decode(path, data)))), 2),
                     "CSV",
                 )
             _read_records(path, records, view, items, result, kind, context)
@@ -149,6 +157,21 @@ def read_returns(
             break
     _refuse_duplicates(result)
     return result
+
+
+def _by_code(row: dict[str, object]) -> dict[str, object]:
+    """A CSV row with its columns named by their codes: a 台账 exported as CSV in Chinese
+    names them 编号, 状态代码, 进度, 计划… (`csv.<code>` in the catalogue)."""
+    codes = _csv_codes()
+    return {
+        codes.get(str(name).strip(), name) if name else name: value for name, value in row.items()
+    }
+
+
+@cache
+def _csv_codes() -> dict[str, str]:
+    fields = ("id", "status", "progress", "due", "target", "plan", "lead_unit")
+    return {t(f"csv.{code}", lang="zh"): code for code in fields}
 
 
 def _refuse_duplicates(result: ReturnSet) -> None:
@@ -176,7 +199,7 @@ def _decode(path: Path, data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DomainError("parse.undecodable", source=str(path))
+    raise DomainError("returns.undecodable", file=str(path))
 
 
 def _json_records(
@@ -277,7 +300,7 @@ def _read_sheet(
         # huge or hostile file is refused at its row limit rather than after gigabytes.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        raise DomainError("parse.unreadable", source=str(path), reason=str(error)) from None
+        raise DomainError("returns.unreadable", file=str(path), reason=str(error)) from None
     try:
         stamp = _read_stamp(path, workbook, view, context)
         for ws in workbook.worksheets:
@@ -355,8 +378,9 @@ def _read_rows(
 ) -> None:
     title = str(ws.title)  # type: ignore[attr-defined]
     last = max(SHEET_COLUMNS.values())
-    rows = ws.iter_rows(min_row=2, max_col=last)  # type: ignore[attr-defined]
-    for number, row_cells in enumerate(rows, 2):
+    first = _header_row(ws) + 1
+    rows = ws.iter_rows(min_row=first, max_col=last)  # type: ignore[attr-defined]
+    for number, row_cells in enumerate(rows, first):
         if number > MAX_SHEET_ROWS:
             raise DomainError("returns.too_many_rows", file=path.name, limit=MAX_SHEET_ROWS)
         values = [cell.value for cell in row_cells]
@@ -387,6 +411,24 @@ def _read_rows(
             result.rows.append(_with(row, made=stamp.made, off_sheet=off_sheet))
         if result.truncated:
             return
+
+
+# The form header above a sheet's table (title, unit, deadline, who filled it in) takes a
+# few rows; the table's header is the first row, among these, whose first cell is 编号/ID.
+HEADER_SEARCH_ROWS = 20
+
+
+def _header_row(ws: object) -> int:
+    """The row of the table's header: the first whose column A names the ID column, in
+    either language; row 1 when none does (a sheet without a form header, or rows copied
+    into a new workbook)."""
+    names = {t("label.id", lang=lang).casefold() for lang in ("zh", "en")} | {"id"}
+    rows = ws.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=1, values_only=True)  # type: ignore[attr-defined]
+    for number, values in enumerate(rows, 1):
+        value = values[0] if values else None
+        if isinstance(value, str) and value.strip().casefold() in names:
+            return number
+    return 1
 
 
 def _percent(value: object, number_format: object) -> object:

@@ -157,6 +157,18 @@ def install() -> None:
     translated_usage.translated = True  # type: ignore[attr-defined]
     formatting.HelpFormatter.write_usage = translated_usage  # type: ignore[method-assign]
 
+    # click ends a section's heading with a half-width colon of its own ("Options:"); a
+    # Chinese heading takes the full-width one (选项：), as every Chinese message does.
+    write_heading = formatting.HelpFormatter.write_heading
+
+    def translated_heading(self: formatting.HelpFormatter, heading: str) -> None:
+        if i18n.get_language() != "zh":
+            write_heading(self, heading)
+            return
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    formatting.HelpFormatter.write_heading = translated_heading  # type: ignore[method-assign]
+
     # click's exceptions print through this module's `echo`, and only they do.
     echo = getattr(exceptions, "echo")  # noqa: B009  (not exported, as mypy sees it)
 

@@ -284,8 +284,9 @@ def export(
 
     from lawtasks.dates import parse_date
     from lawtasks.domain import Status
-    from lawtasks.exporters import TEXT_FORMATS, default_filename, render_text
+    from lawtasks.exporters import TEXT_FORMATS, default_filename, render_bytes, render_text
     from lawtasks.exporters import export as write_export
+    from lawtasks.exporters.files import output_path
     from lawtasks.history import check_period, report_request
     from lawtasks.readmodel import ItemFilter
 
@@ -308,9 +309,19 @@ def export(
         exported_by=settings.actor,
     )
     if output is None and fmt.value in TEXT_FORMATS:
+        if fmt.value == "csv" and not sys.stdout.isatty():
+            # Redirected to a file or a pipe (`export -f csv > 台账.csv`): the file's bytes,
+            # BOM and all, so that Excel on a Chinese Windows reads it as UTF-8 (and not in
+            # the console's code page, which could not even encode the BOM).
+            sys.stdout.flush()
+            sys.stdout.buffer.write(render_bytes(fmt.value, request))
+            sys.stdout.buffer.flush()
+            return
         sys.stdout.write(render_text(fmt.value, request))
         return
-    path = Path(output) if output else Path.cwd() / default_filename(fmt.value, request.view)
+    name = default_filename(fmt.value, request.view)
+    # -o naming a directory that exists writes the default name inside it.
+    path = output_path(output, name) if output else Path.cwd() / name
     written = write_export(fmt.value, request, path, keep=ledger_files(settings))
     typer.echo(t("out.exported", path=str(written)))
 

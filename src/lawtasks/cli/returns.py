@@ -40,21 +40,26 @@ def sheets(
         typer.Option("--unit", help=t("help.sheets_unit"), show_default=False, metavar="UNIT"),
     ] = None,
     output: OutputDirOpt = ".",
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help=t("help.sheets_due"), show_default=False, metavar="DATE"),
+    ] = None,
     plan: PlanOpt = None,
 ) -> None:
-    from pathlib import Path
+    from datetime import timedelta
 
-    from lawtasks.exporters.files import write_atomically
+    from lawtasks.dates import parse_date
+    from lawtasks.exporters.files import ensure_directory, write_atomically
     from lawtasks.exporters.sheets import render_sheet
     from lawtasks.followup import items_by_unit
 
     settings = settings_of(ctx)
     view = settings.view(plan)
-    directory = Path(output)
-    if not directory.is_dir():
-        raise DomainError("export.missing_dir", path=str(directory))
-
+    # The day the units must send their sheets back by: a week from today unless named.
+    deadline = parse_date(due, year=view.year) if due else view.today + timedelta(days=7)
+    # An unknown --unit is refused before anything is written or created.
     by_unit, unassigned = items_by_unit(view, unit)
+    directory = ensure_directory(output)
     if unassigned:
         # Not silently skipped: someone must give these items a lead unit.
         typer.echo(t("sheets.no_unit", ids=", ".join(unassigned)), err=True)
@@ -75,7 +80,7 @@ def sheets(
         path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
         write_atomically(
             path,
-            render_sheet(view, name, rows, sheet_id=sheet_ids[name]),
+            render_sheet(view, name, rows, sheet_id=sheet_ids[name], due=deadline),
             keep=ledger_files(settings),
         )
         typer.echo(t("sheets.written", unit=name, path=str(path), count=len(rows)))

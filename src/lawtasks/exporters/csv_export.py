@@ -8,15 +8,26 @@ every export carries:
     due, target, warning, latest_note, latest_note_author, latest_note_at,
     updated_at, updated_by, plan, as_of, exported_by, trail_events, trail_head
 
-The header names are these codes in either language, so scripts can rely on them; only
-`status_label` follows the language. Dates are ISO (2022-06-30) and times ISO with their
-UTC offset, as in the JSON; an empty cell means no value. Text is written whole: multi-line
-notes stay in one quoted cell. Any text cell that a spreadsheet would take for a formula
-(starting with =, +, -, @, tab or CR) gets a leading single quote.
+In English the header names are these codes, so scripts can rely on them; in Chinese they
+are the 台账's words (编号, 工作任务, 事项, …, 留痕末条摘要; `csv.<code>` in the catalogue), and
+the warning is its word (红灯) rather than its code. `plan` is the plan's name, as every
+other format names it. Dates are ISO (2022-06-30) and times ISO with their UTC offset, as in
+the JSON; an empty cell means no value. Text is written whole: multi-line notes stay in one
+quoted cell.
 
-A file written by `export` starts with a UTF-8 BOM so that Excel on a Chinese Windows reads
-it as UTF-8; `render_text` returns the text without it. The plan-wide roll-ups, the needs-
-attention list and the changes are not in the CSV: it is the item table, nothing else.
+With `since` (export --since) the CSV lists only the items that changed in the period (an
+event on the item, or a note on its task), with two more columns: `since`, the period's
+first day, and `changes`, how many changes the item had in it.
+
+CSV has no "text" type: a spreadsheet opening it evaluates a cell that starts with =, +, -,
+@, tab or CR as a formula (=HYPERLINK(...) becomes a link that can leak data). So such a
+cell gets a leading single quote, OWASP's advice; the quote is visible, which is the price
+of a format without types (the xlsx stores the same text as text, exactly as typed).
+
+A file written by `export`, and the CSV `export` prints to a pipe or a file (`lawtasks
+export -f csv > 台账.csv`), start with a UTF-8 BOM so that Excel on a Chinese Windows reads it
+as UTF-8, not GBK; `render_text` returns the text without it. The plan-wide roll-ups, the
+needs-attention list and the changes are not in the CSV: it is the item table, nothing else.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ import io
 from typing import TYPE_CHECKING
 
 from lawtasks.exporters.content import defuse
+from lawtasks.i18n import get_language, t
 from lawtasks.readmodel import iso
 
 if TYPE_CHECKING:
@@ -66,22 +78,51 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+SINCE_COLUMNS = ("since", "changes")
+
+
+def headers(columns: tuple[str, ...]) -> list[str]:
+    """The header row: the codes in English, the 台账's words in Chinese."""
+    return [t(f"csv.{code}") for code in columns]
+
+
+def _changes_per_item(request: ExportRequest) -> dict[str, int]:
+    """How many of the period's changes each item had; a task's note counts for its items."""
+    counts: dict[str, int] = {}
+    for event in request.changes or ():
+        if event.ref:
+            counts[event.ref] = counts.get(event.ref, 0) + 1
+    return counts
+
+
 def render_csv(request: ExportRequest) -> str:
     view = request.view
     out = io.StringIO()
     # \r\n is what RFC 4180 and Excel expect; csv quotes any cell holding a line break.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    period = request.since is not None
+    columns = COLUMNS + SINCE_COLUMNS if period else COLUMNS
+    writer.writerow(headers(columns))
+    counts = _changes_per_item(request)
+    words = get_language() != "en"
     for item in view.items:
+        changed = counts.get(item.id, 0) + counts.get(str(item.task), 0)
+        if period and not changed:
+            continue
         row = item.as_dict()
+        if words:
+            row["warning"] = item.warning.label
         note = item.latest_note
         row["latest_note"] = note.text if note else None
         row["latest_note_author"] = note.author if note else None
         row["latest_note_at"] = iso(note.created_at) if note else None
-        row["plan"] = view.title
+        row["plan"] = view.name
         row["as_of"] = view.today.isoformat()
         row["exported_by"] = request.exported_by
         row["trail_events"] = view.trail.events if view.trail else None
         row["trail_head"] = view.trail.head if view.trail else None
-        writer.writerow([_cell(row[name]) for name in COLUMNS])
+        if request.since is not None:
+            row["since"] = request.since.isoformat()
+            row["changes"] = changed
+        writer.writerow([_cell(row[name]) for name in columns])
     return out.getvalue()

@@ -63,6 +63,28 @@ def write_atomically(path: Path, data: bytes, *, keep: Sequence[Path] = ()) -> P
     return path
 
 
+def ensure_directory(name: str | Path) -> Path:
+    """The directory `name`, made with its parents if missing (`sheets -o 填报/`); a file in
+    the way, or a directory that cannot be made, is one error naming the path."""
+    directory = Path(name)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise DomainError("export.not_a_directory", path=str(directory)) from None
+    except OSError as error:
+        raise DomainError(
+            "export.write_failed", path=str(directory), reason=error.strerror or str(error)
+        ) from error
+    return directory
+
+
+def output_path(output: str | Path, default_name: str) -> Path:
+    """Where `-o` writes: the path it names, or `default_name` inside it when it names an
+    existing directory (`export -f xlsx -o 报表/`)."""
+    path = Path(output)
+    return path / default_name if path.is_dir() else path
+
+
 def _check_target(path: Path, target: Path, keep: Sequence[Path]) -> None:
     """Refuse a `target` that exists and is not a regular file, or that is one of `keep`."""
     try:

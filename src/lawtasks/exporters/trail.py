@@ -65,6 +65,10 @@ def _report_patterns() -> list[re.Pattern[str]]:
     patterns = []
     for template in templates("export.trail"):
         pattern = re.escape(template)
+        # Chinese reports made before issue 16 wrote 留痕:32 条,末条摘要 with half-width
+        # punctuation: a report filed away then is still a head.
+        for full, half in (("：", ":"), ("，", ",")):
+            pattern = pattern.replace(full, f"[{full}{half}]")
         pattern = pattern.replace(re.escape("{events}"), r"(\d+)")
         pattern = pattern.replace(re.escape("{head}"), _DIGEST)
         patterns.append(re.compile(pattern))
@@ -114,10 +118,16 @@ def _from_json(text: str, source: str) -> list[KeptHead]:
 
 def _from_csv(text: str, source: str) -> list[KeptHead]:
     header = text.split("\n", 1)[0]
-    if "trail_head" not in header:
+    # The columns by their code, or by their Chinese header (a CSV exported in Chinese).
+    names = {
+        code: next((name for name in (code, t(f"csv.{code}", lang="zh")) if name in header), None)
+        for code in ("trail_events", "trail_head")
+    }
+    events_column, head_column = names["trail_events"], names["trail_head"]
+    if events_column is None or head_column is None:
         return []
     for row in csv.DictReader(io.StringIO(text)):
-        events, head = row.get("trail_events") or "", row.get("trail_head") or ""
+        events, head = row.get(events_column) or "", row.get(head_column) or ""
         if events.isdigit() and re.fullmatch(_DIGEST, head):
             return [KeptHead(int(events), head, source)]
     return []
