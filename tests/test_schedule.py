@@ -22,10 +22,10 @@ def summary_line(db: Path, today: str) -> str:
 
 
 def readme_examples() -> dict[str, str]:
-    """Each `lawtasks --today DAY summary` of the README's warnings section, with the line
-    shown under it."""
+    """Each `lawtasks --lang zh --today DAY summary` of the README's warnings section, with
+    the line shown under it."""
     section = README.read_text(encoding="utf-8").split("## Deadlines and warnings")[1]
-    pairs = re.findall(r"\$ lawtasks --today (\S+) summary\n(.+)\n", section)
+    pairs = re.findall(r"\$ lawtasks --lang zh --today (\S+) summary\n(.+)\n", section)
     return dict(pairs)
 
 

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning
 from lawtasks.i18n import t
-from lawtasks.readmodel import EventView, ItemView, NoteView, PlanView, TaskView
+from lawtasks.readmodel import EventView, EvidenceView, ItemView, NoteView, PlanView, TaskView
 
 if TYPE_CHECKING:
     from lawtasks.parser import ParsedPlan
@@ -225,6 +225,29 @@ def _notes(notes: Sequence[NoteView]) -> list[RenderableType]:
     return rendered
 
 
+def evidence_lines(evidence: Sequence[EvidenceView]) -> list[RenderableType]:
+    """An item's evidence (佐证材料): name, size, who attached it and when, and its hash."""
+    rendered: list[RenderableType] = [Text(t("label.evidence"), style="bold")]
+    for file in evidence:
+        line = Text(f"  {printable(file.name)}")
+        line.append(
+            f"  {file_size(file.size)}  {local_time(file.added_at)}  {printable(file.added_by)}"
+            f"  sha256:{file.sha256[:12]}",
+            style="dim",
+        )
+        rendered.append(line)
+    return rendered
+
+
+def file_size(size: int) -> str:
+    """A file's size as people read it: 512 B, 12.3 KB, 4.0 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def history_table(events: Sequence[EventView]) -> Table:
     """The audit trail, one row per event; the change gives way on a narrow terminal."""
     table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
@@ -293,6 +316,15 @@ def describe(field: str, old: str | None, new: str | None) -> str:
     return f"{label} {show(old)} → {show(new)}"
 
 
+def due_text(item: ItemView) -> str:
+    """The due date, saying so when it is the plan's period end rather than the item's own."""
+    if item.due is None:
+        return "—"
+    if item.due_is_plan_end:
+        return t("label.due_plan_end", due=item.due.isoformat())
+    return item.due.isoformat()
+
+
 def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
     rows: list[tuple[str, str | Text]] = [
         (t("label.id"), item.id),
@@ -302,7 +334,7 @@ def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
         (t("label.lead_unit"), item.lead_unit or "—"),
         (t("label.assisting_units"), item.assisting_units or "—"),
         (t("label.responsible_person"), item.responsible_person or "—"),
-        (t("label.due"), item.due.isoformat() if item.due else "—"),
+        (t("label.due"), due_text(item)),
         (t("label.target"), item.target or "—"),
         (t("label.warning"), warning_text(item.warning)),
         (
@@ -318,6 +350,8 @@ def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
         Text(""),
         *_notes(item.notes),
         Text(""),
+        # Only where there is some: most items have none, and the pane is short.
+        *([*evidence_lines(item.evidence), Text("")] if item.evidence else []),
         Text(t("label.history"), style="bold"),
         *history_lines(history),
     )
@@ -370,6 +404,9 @@ def import_preview(parsed: ParsedPlan) -> list[tuple[str, str]]:
     assisting units, due date and target), then what it skipped and why: `import --dry-run`
     prints it, the TUI's import dialog shows it.
 
+    An item read from a table whose 完成时限 cell names no date (a `sources.table.TableItem`
+    with its `due_written`, 长期坚持) says so among its facts.
+
     Each line is (kind, text), kind being task, item, facts, plan_end, skipped or
     skipped_line; the text is indented by spaces as printed and made `printable`, so that a
     front end may style it by kind but shows the file's text as data.
@@ -386,6 +423,10 @@ def import_preview(parsed: ParsedPlan) -> list[tuple[str, str]]:
                 (t("label.target"), item.target),
             ]
             shown = [f"{label}: {printable(value)}" for label, value in facts if value]
+            # A table's 完成时限 cell that names no date (长期坚持): said, not dropped.
+            written = getattr(item, "due_written", None)
+            if written:
+                shown.append(t("out.import_due_not_date", written=printable(written)))
             if shown:
                 lines.append(("facts", "      " + " · ".join(shown)))
     if any(item.due is None for task in parsed.tasks for item in task.items):
