@@ -117,6 +117,7 @@ def test_sheets_makes_its_directory_and_refuses_an_unknown_unit(db: Path, tmp_pa
         "tonglu-2022-填报-县委办.xlsx",
     ]
     assert "已写出 县司法局 的填报表：" in out
+    assert "以下事项没有责任单位，未写入任何填报表：4.1、4.2、4.3" in err
     elsewhere = tmp_path / "没有"
     code, _, err = cli(db, "--lang", "zh", "sheets", "--unit", "县教育局", "-o", str(elsewhere))
     assert code == 1

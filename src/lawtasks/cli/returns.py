@@ -62,7 +62,10 @@ def sheets(
     directory = ensure_directory(output)
     if unassigned:
         # Not silently skipped: someone must give these items a lead unit.
-        typer.echo(t("sheets.no_unit", ids=", ".join(unassigned)), err=True)
+        from lawtasks.i18n import get_language
+
+        separator = "、" if get_language() == "zh" else ", "
+        typer.echo(t("sheets.no_unit", ids=separator.join(unassigned)), err=True)
     if not by_unit:
         typer.echo(t("sheets.none"))
         return
