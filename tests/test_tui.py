@@ -536,6 +536,37 @@ def test_e_exports_to_the_chosen_path(engine: Engine, tmp_path: Path) -> None:
     assert "持续强化党对法治政府建设的领导" in target.read_text(encoding="utf-8")
 
 
+def test_the_default_export_name_follows_the_format_and_the_as_of_day(engine: Engine) -> None:
+    names: list[str] = []
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        path = app.screen.query_one("#export-path", Input)
+        names.append(Path(path.value).name)
+        await pilot.click("#format-md")
+        await pilot.pause()
+        names.append(Path(path.value).name)
+        app.screen.query_one("#export-as-of", Input).value = "5月底"
+        await pilot.pause()
+        names.append(Path(path.value).name)
+        # A name the officer typed keeps its own name and follows only the format.
+        path.value = "/tmp/季度报告.md"
+        await pilot.click("#format-xlsx")
+        await pilot.pause()
+        names.append(Path(path.value).name)
+        await pilot.press("escape")
+
+    run(engine, scenario)
+    assert names == [
+        "tonglu-2022-ledger-2022-06-01.xlsx",
+        "tonglu-2022-report-2022-06-01.md",
+        "tonglu-2022-report-2022-05-31.md",
+        "季度报告.xlsx",
+    ]
+
+
 def test_the_export_lists_the_changes_of_a_period_and_never_replaces_the_ledger(
     engine: Engine, tmp_path: Path
 ) -> None:

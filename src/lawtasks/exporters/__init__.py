@@ -162,6 +162,11 @@ def export(fmt: str, request: ExportRequest, path: Path, *, keep: Sequence[Path]
 
 def default_filename(fmt: str, view: PlanView) -> str:
     """`tonglu-2022-台账-2022-06-30.xlsx`: the plan, what the file is, and its as-of date."""
+    return filename_for(fmt, view.slug, view.today)
+
+
+def filename_for(fmt: str, slug: str, as_of: date) -> str:
+    """The default name of a `fmt` export of plan `slug` as of `as_of` (default_filename)."""
     from lawtasks.i18n import t
 
-    return f"{view.slug}-{t(format_of(fmt).kind)}-{view.today.isoformat()}.{fmt}"
+    return f"{slug}-{t(format_of(fmt).kind)}-{as_of.isoformat()}.{fmt}"

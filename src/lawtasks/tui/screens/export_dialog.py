@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,7 +14,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from lawtasks.exporters import REGISTRY
+from lawtasks.dates import parse_date
+from lawtasks.errors import DomainError
+from lawtasks.exporters import REGISTRY, filename_for
 from lawtasks.i18n import t
 from lawtasks.tui.i18n_bindings import translate_bindings
 
@@ -39,10 +42,14 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
         Binding("enter", "submit", "tui.key.export", priority=True),
     ]
 
-    def __init__(self, directory: Path, stem: str) -> None:
+    def __init__(self, directory: Path, slug: str, today: date, year: int) -> None:
         super().__init__()
         self.directory = directory
-        self.stem = stem
+        self.slug = slug
+        self.today = today
+        self.year = year  # of the plan: an as-of day such as 6月底 means its year
+        # The as-of day the default name was last made for.
+        self._shown_as_of = today
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -61,26 +68,46 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
             # The period's first and last days beside the path, so that the dialog still
             # fits 80×24.
             with Horizontal(id="export-row"):
-                yield Input(str(self._path(FORMATS[0])), id="export-path")
+                yield Input(str(self._path(FORMATS[0], self.today)), id="export-path")
                 yield Input("", id="export-since", placeholder=t("tui.export.since"))
                 yield Input("", id="export-as-of", placeholder=t("tui.export.as_of"))
             yield Static("", id="export-error", classes="dialog-error")
             yield Label(Text(t("tui.export.hint")), classes="dialog-hint")
 
-    def _path(self, fmt: str) -> Path:
-        return self.directory / f"{self.stem}.{fmt}"
+    def _path(self, fmt: str, as_of: date) -> Path:
+        return self.directory / filename_for(fmt, self.slug, as_of)
+
+    def _as_of(self) -> date:
+        """The as-of day typed so far, or today while it is empty or not yet a date."""
+        written = self.query_one("#export-as-of", Input).value.strip()
+        if not written:
+            return self.today
+        try:
+            return parse_date(written, year=self.year)
+        except DomainError:
+            return self.today
 
     def _format(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button
         return pressed.name if pressed is not None and pressed.name else FORMATS[0]
 
     @on(RadioSet.Changed)
-    def format_changed(self, _event: RadioSet.Changed) -> None:
-        # Follow the format with the file's suffix, unless the officer typed another name.
+    @on(Input.Changed, "#export-as-of")
+    def name_follows(self, _event: RadioSet.Changed | Input.Changed) -> None:
+        """While the path is a default name, it follows the format and the as-of day
+        (tonglu-2022-台账-2022-06-30.xlsx); a name the officer typed only follows the
+        format's suffix."""
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
-        if path.suffix.lstrip(".") in FORMATS:
-            path_input.value = str(path.with_suffix("." + self._format()))
+        defaults = {
+            str(self._path(fmt, day)) for fmt in FORMATS for day in (self.today, self._shown_as_of)
+        }
+        fmt, as_of = self._format(), self._as_of()
+        if path_input.value in defaults:
+            path_input.value = str(self._path(fmt, as_of))
+        elif path.suffix.lstrip(".") in FORMATS:
+            path_input.value = str(path.with_suffix("." + fmt))
+        self._shown_as_of = as_of
 
     def action_submit(self) -> None:
         value = self.query_one("#export-path", Input).value.strip()

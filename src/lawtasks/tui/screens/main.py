@@ -739,7 +739,6 @@ class MainScreen(Screen[None]):
     def action_export(self) -> None:
         if self.view is None:
             return
-        stem = f"{self.view.slug}-{self.today().isoformat()}"
         view, item_filter = self.view, self.item_filter
 
         def done(result: tuple[str, Path, str, str] | None) -> None:
@@ -748,7 +747,9 @@ class MainScreen(Screen[None]):
                 self.say(t("tui.export.working"), timeout=1)
                 self.export(fmt, path, view, item_filter, since, as_of)
 
-        self.app.push_screen(ExportDialog(self.lawtasks.export_dir or Path.cwd(), stem), done)
+        directory = self.lawtasks.export_dir or Path.cwd()
+        dialog = ExportDialog(directory, view.slug, self.today(), view.year)
+        self.app.push_screen(dialog, done)
 
     @work(thread=True, exclusive=True, group="export")
     def export(
