@@ -47,11 +47,14 @@ class PlanEntry:
     period_end: date
     tolerance: int
     in_use: bool  # the ledger's plan in use: what commands use when none is named
+    # What the plan is called (桐庐县2022年主要工作任务), as every report names it.
+    name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
             "title": self.title,
+            "name": self.name,
             "year": self.year,
             "items": self.items,
             "state": self.state,
@@ -69,7 +72,7 @@ def list_plans(engine: Engine, *, removed: bool = False) -> list[PlanEntry]:
 
     from lawtasks.domain import PlanState, period_end
     from lawtasks.models import Item, Plan, Task
-    from lawtasks.readmodel import newest_plan_slug
+    from lawtasks.readmodel import newest_plan_slug, plan_name
 
     with Session(engine) as session:
         query = (
@@ -81,6 +84,7 @@ def list_plans(engine: Engine, *, removed: bool = False) -> list[PlanEntry]:
                 col(Plan.state),
                 col(Plan.end_date),
                 col(Plan.tolerance),
+                col(Plan.heading),
             )
             .join(Task, col(Task.plan_id) == Plan.id, isouter=True)
             .join(Item, col(Item.task_id) == Task.id, isouter=True)
@@ -92,8 +96,18 @@ def list_plans(engine: Engine, *, removed: bool = False) -> list[PlanEntry]:
         rows = session.execute(query).all()
         in_use = newest_plan_slug(session)
     entries = [
-        PlanEntry(slug, title, year, items, state, period_end(year, end), tolerance, slug == in_use)
-        for slug, title, year, items, state, end, tolerance in rows
+        PlanEntry(
+            slug,
+            title,
+            year,
+            items,
+            state,
+            period_end(year, end),
+            tolerance,
+            slug == in_use,
+            plan_name(title, heading),
+        )
+        for slug, title, year, items, state, end, tolerance, heading in rows
     ]
     return sorted(entries, key=lambda entry: not entry.in_use)
 

@@ -231,7 +231,7 @@ def plans(
             t(f"value.plan_{row.state}"),
             row.period_end.isoformat(),
             str(row.tolerance),
-            Text(printable(row.title)),
+            Text(printable(row.name or row.title)),
         )
     console = make_console()
     console.print(table)
