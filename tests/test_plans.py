@@ -207,11 +207,13 @@ def test_plans_lists_state_period_tolerance_and_the_plan_in_use(cli: Cli, report
     assert data["in_use"] == SEEDED
     assert data["chosen"] is None
     assert data["plans"] == [
-        {"slug": SEEDED, "title": "桐庐县2021年度法治政府建设情况报告", "year": 2022,
-         "items": 18, "state": "active", "period_end": "2022-12-31", "tolerance": 10,
+        {"slug": SEEDED, "title": "桐庐县2021年度法治政府建设情况报告",
+         "name": "桐庐县2022年主要工作任务", "year": 2022, "items": 18, "state": "active",
+         "period_end": "2022-12-31", "tolerance": 10,
          "in_use": True},
-        {"slug": "plan-2023", "title": "桐庐县2022年度法治政府建设情况报告", "year": 2023,
-         "items": 2, "state": "archived", "period_end": "2023-11-30", "tolerance": 5,
+        {"slug": "plan-2023", "title": "桐庐县2022年度法治政府建设情况报告",
+         "name": "桐庐县2023年工作打算", "year": 2023, "items": 2, "state": "archived",
+         "period_end": "2023-11-30", "tolerance": 5,
          "in_use": False},
     ]  # fmt: skip
     lines = cli.ok("plans", env={"COLUMNS": "120"}).stdout.splitlines()
@@ -622,3 +624,53 @@ def test_the_tui_opens_another_plan_and_keeps_it_whatever_is_chosen_elsewhere(
     # Opening a plan in the TUI is no choice of the ledger's: no event, the plan in use kept.
     assert in_use(engine) == SEEDED
     assert verify(engine).intact
+
+
+# -- a file already in the ledger (issue 18) --------------------------------------------------
+
+
+def test_a_ledgers_own_export_imported_back_is_refused_naming_its_plan(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # A 台账 is titled by the plan's name, not by the report's: its content is compared.
+    exported = tmp_path / "台账.xlsx"
+    cli.ok("export", "-f", "xlsx", "-o", str(exported))
+    before = cli.dump()
+    line = one_error_line(cli("import", str(exported)))
+    assert "台账.xlsx is already in the ledger as plan tonglu-2022" in line
+    assert cli.dump() == before
+
+
+def test_the_duplicate_is_named_before_a_slug_taken(cli: Cli, report: Path) -> None:
+    cli.ok("import", str(report))
+    before = cli.dump()
+    for args in ([], ["--slug", "another"]):
+        line = one_error_line(cli("import", str(report), *args))
+        # Not "choose another name with --slug": no name would help.
+        assert "is already in the ledger as plan plan-2023" in line, args
+    assert cli.dump() == before
+
+
+def test_a_removed_plans_file_imports_again_under_a_free_name(cli: Cli, report: Path) -> None:
+    cli.ok("import", str(report))
+    cli.ok("plans", "remove", "plan-2023", "--yes")
+    data = cli.json("import", str(report))
+    # plan-2023 stays the removed plan's (the trail refers to it): the next free name.
+    assert data["plan"] == "plan-2023-2"
+    assert (data["tasks"], data["items"]) == (2, 2)
+    slugs = [(p["slug"], p["state"]) for p in cli.json("plans", "--all")["plans"]]
+    assert ("plan-2023", "removed") in slugs
+    assert ("plan-2023-2", "active") in slugs
+    # Once more, and it is a copy of plan-2023-2.
+    line = one_error_line(cli("import", str(report)))
+    assert "already in the ledger as plan plan-2023-2" in line
+
+
+def test_copy_of_and_default_slug_read_what_import_would_do(engine: Engine) -> None:
+    ledger = Ledger(engine, actor="office")
+    parsed = parse_report(REPORT_2023, source_name="report.txt")
+    assert ledger.copy_of(parsed) is None
+    assert ledger.default_slug(2023) == "plan-2023"
+    import_2023(engine)
+    assert ledger.copy_of(parsed) == "plan-2023"
+    assert ledger.default_slug(2023) == "plan-2023"  # taken: the import says so
