@@ -292,8 +292,10 @@ def test_export_never_replaces_a_named_pipe_or_a_directory(cli: Cli, tmp_path: P
     line = one_error_line(cli("export", "-f", "csv", "-o", str(fifo)))
     assert "named pipe" in line
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
-    line = one_error_line(cli("export", "-f", "csv", "-o", str(tmp_path)))
-    assert "directory" in line
+    # A directory is never replaced: the default name is written inside it (issue 16).
+    cli.ok("export", "-f", "csv", "-o", str(tmp_path))
+    assert (tmp_path / "tonglu-2022-ledger-2022-06-01.csv").is_file()
+    assert tmp_path.is_dir()
     assert list(tmp_path.glob(".*.tmp")) == []
 
 
