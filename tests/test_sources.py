@@ -449,6 +449,16 @@ def test_an_exported_ledger_imports_back_as_an_equal_plan(source: Path, tmp_path
        "--assisting", "各乡镇（街道）", "--due", "8月底前", "--target", "覆盖率100%")  # fmt: skip
     ledger_xlsx = tmp_path / "台账.xlsx"
     ok(first, "--plan", original_slug, "export", "-f", "xlsx", "-o", str(ledger_xlsx))
+    if source == SEED:
+        # A new ledger holds the seeded plan: its 台账 is a copy of it, refused as such…
+        assert (
+            "already in the ledger as plan tonglu-2022"
+            in lawtasks(second, "import", str(ledger_xlsx)).stderr
+        )
+        # …until it is removed (to import the office's own copy, with its changes).
+        ok(second, "import", str(NOTICE), "--slug", "other")
+        ok(second, "plans", "use", "other")
+        ok(second, "plans", "remove", "tonglu-2022", "--yes")
     ok(second, "import", str(ledger_xlsx), "--slug", "copy")
 
     def plan(db: Path, slug: str) -> list[Any]:
@@ -679,3 +689,121 @@ def test_a_person_column_is_imported_sealed_and_verified(tmp_path: Path) -> None
         )
     result = lawtasks(db, "verify")
     assert result.exit_code != 0
+
+
+# -- what the review of the import found (issue 18) -------------------------------------------
+
+
+def test_a_day_that_does_not_exist_in_a_deadline_cell_refuses_the_file_naming_the_cell(
+    tmp_path: Path,
+) -> None:
+    path = write_breakdown(tmp_path / "分解表.xlsx")
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book["分解表"]["E4"] = "2022-02-30"
+    book.save(str(path))
+    message = refused(tmp_path, path)
+    assert "分解表.xlsx: sheet “分解表”, row 4, column E (完成时限)" in message
+    assert "2022-02-30 does not exist: 2/2022 has 28 days" in message
+    # In Chinese too, and in a Word table (named by its row and column).
+    result = lawtasks(tmp_path / "zh.db", "--lang", "zh", "import", str(path))
+    assert result.exit_code == 1
+    assert "工作表“分解表”第 4 行 E 列（完成时限）：2022-02-30 这一天不存在" in result.stderr
+    plan = read_report(NOTICE)
+    above = ["关于印发《桐庐县2022年法治政府建设工作要点》的通知"]
+    document = write_docx_table(plan, tmp_path / "通知.docx", above=above)
+    word = docx.Document(str(document))
+    word.tables[0].cell(2, 5).text = "4月31日前"
+    word.save(str(document))
+    with pytest.raises(ReportParseError) as caught:
+        read_plan_file(document)
+    assert caught.value.key == "source.bad_date_table"
+    params = caught.value.params
+    assert (params["row"], params["column"], params["header"]) == (3, "6", "完成时限")
+    assert "4月31日前" in str(params["reason"])
+
+
+def test_a_deadline_cell_that_is_no_date_is_said_in_the_preview(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.db"
+    path = write_breakdown(tmp_path / "分解表.xlsx")
+    out = ok(db, "import", str(path), "--dry-run").stdout
+    # 长期坚持 is no date: the item is due at the plan's end, and the preview says why.
+    assert "Deadline “长期坚持” is not a date" in out
+    data = json.loads(ok(db, "import", str(path), "--dry-run", "-f", "json").stdout)
+    written = {
+        item["text"]: item["due_written"] for task in data["tasks"] for item in task["items"]
+    }
+    assert written["加强行政复议规范化建设"] == "长期坚持"
+    assert written["完善行政规范性文件备案审查"] is None  # 第三季度 is a date
+    zh = ok(db, "--lang", "zh", "import", str(path), "--dry-run").stdout
+    assert "完成时限“长期坚持”不是日期" in zh
+
+
+def test_a_workbook_is_read_by_its_content_whatever_its_name(tmp_path: Path) -> None:
+    built = write_breakdown(tmp_path / "分解表.xlsx")
+    renamed = tmp_path / "分解表.xls"
+    shutil.copyfile(built, renamed)
+    assert shape(read_plan_file(renamed)) == shape(read_plan_file(built))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "english", "chinese"),
+    [
+        ("坏.pdf", b"%PDF-1.4\nbroken", "open it in a PDF reader", "请用 PDF 阅读器打开"),
+        ("坏.docx", b"PK\x03\x04" + b"\0" * 100, "damaged and cannot be opened", "已损坏"),
+    ],
+    ids=["pdf", "zip"],
+)
+def test_a_damaged_file_is_one_line_in_the_interfaces_language(
+    tmp_path: Path, name: str, data: bytes, english: str, chinese: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert english in refused(tmp_path, path)
+    result = lawtasks(tmp_path / "zh.db", "--lang", "zh", "import", str(path))
+    assert result.exit_code == 1
+    assert chinese in result.stderr
+    # No library's own words: the line is the interface's.
+    assert not any(word in result.stderr for word in ("startxref", "EOF", "File is not"))
+
+
+def test_a_damaged_word_or_excel_file_names_the_program_to_save_it_with(tmp_path: Path) -> None:
+    document = tmp_path / "通知.docx"
+    with zipfile.ZipFile(document, "w") as written:
+        written.writestr("word/document.xml", "<not-xml")
+    assert "open it in Word or WPS, save it again as .docx" in refused(tmp_path, document)
+    book = tmp_path / "分解表.xls"
+    with zipfile.ZipFile(book, "w") as written:
+        written.writestr("xl/workbook.xml", "<not-xml")
+    message = refused(tmp_path, book)
+    assert "open it in Excel or WPS, save it again as .xlsx" in message
+    assert "openpyxl" not in message
+
+
+def test_an_empty_file_is_named_as_given(tmp_path: Path) -> None:
+    assert f"File {os.devnull} is empty: there is nothing to import." in refused(
+        tmp_path, Path(os.devnull)
+    )
+    blank = tmp_path / "空白.txt"
+    blank.write_text("\n  \n", encoding="utf-8")
+    assert f"File {blank} is empty" in refused(tmp_path, blank)
+
+
+def test_columns_apply_to_tables_only_and_their_names_include_the_roles(tmp_path: Path) -> None:
+    message = refused(tmp_path, NOTICE, "--columns", "具体事项=任务内容")
+    assert "--columns applies only to tables" in message
+    assert "notice-2022-points.txt is read as text" in message
+    document = write_docx_paragraphs(NOTICE.read_text(encoding="utf-8"), tmp_path / "通知.docx")
+    assert "--columns applies only to tables" in refused(
+        tmp_path, document, "--columns", "具体事项=任务内容"
+    )
+    message = refused(tmp_path, NOTICE, "--columns", "事情=任务内容")
+    assert "具体事项 (item)" in message
+    assert "完成时限 (due)" in message
+    assert parse_columns("due=时间要求") == {"due": "时间要求"}
+
+
+def test_an_empty_slug_is_refused(tmp_path: Path) -> None:
+    message = refused(tmp_path, NOTICE, "--slug", "")
+    assert 'Invalid plan name ""' in message

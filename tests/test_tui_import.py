@@ -296,3 +296,51 @@ def test_the_suggester_runs_off_the_event_loop(tmp_path: Path) -> None:
     (tmp_path / "任务分解表.xlsx").write_bytes(b"")
     value = f"{tmp_path}{os.sep}任"
     assert asyncio.run(PathSuggester().get_suggestion(value)) == f"{value}务分解表.xlsx"
+
+
+# -- what the review of the import found (issue 18) -------------------------------------------
+
+
+def test_a_file_already_in_the_ledger_is_said_in_the_preview(sqlite_engine: Engine) -> None:
+    Ledger(sqlite_engine, actor="office").import_plan(
+        read_plan_file(NOTICE), slug="points", new=True
+    )
+    before = events(sqlite_engine)
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        dialog = await open_dialog(pilot, app)
+        dialog.query_one("#import-path", Input).value = str(NOTICE)
+        await pilot.press("enter")
+        await wait_for(app, "import-read", pilot)
+        preview = shown(dialog)
+        # The service's own check, before anything is pressed: no name would help.
+        assert "工作要点通知.docx is already in the ledger as plan points" in preview
+        assert dialog.query_one("#import-go", Button).disabled
+        await pilot.press("enter")  # enter reads it again; still nothing imported
+        await wait_for(app, "import-read", pilot)
+        assert dialog.done is None
+        await pilot.press("escape")
+
+    run(sqlite_engine, scenario)
+    assert sorted(plans(sqlite_engine)) == sorted([SEEDED, "points"])
+    assert events(sqlite_engine) == before
+
+
+def test_once_imported_the_preview_says_what_was_created(sqlite_engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        dialog = await open_dialog(pilot, app)
+        dialog.query_one("#import-path", Input).value = str(BREAKDOWN)
+        await pilot.press("enter")
+        await wait_for(app, "import-read", pilot)
+        assert "Nothing is written until you press Import." in shown(dialog)
+        await pilot.press("enter")
+        await wait_for(app, "import-write", pilot)
+        preview = shown(dialog)
+        assert "Nothing is written" not in preview
+        assert "would create" not in preview
+        assert preview.startswith("Imported plan plan-2022")
+        assert "2.1 严格落实重大行政决策程序" in preview  # the tree of what was created
+        await pilot.press("escape")
+
+    run(sqlite_engine, scenario)
+    assert sorted(plans(sqlite_engine)) == sorted([SEEDED, "plan-2022"])

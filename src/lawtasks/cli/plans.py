@@ -73,14 +73,22 @@ def import_(
     from lawtasks.sources import parse_columns, read_plan_file
 
     settings = settings_of(ctx)
+    if slug is not None:
+        from lawtasks.domain import check_slug
+        from lawtasks.errors import DomainError
+
+        if not slug.strip():
+            raise DomainError("error.slug", value='""')  # no name, not the default one
+        check_slug(slug)
     mapping = parse_columns(columns) if columns is not None else None
     # The file is read whole before the ledger is opened: a file that cannot be read
     # leaves no trace, and a dry run never opens the ledger at all.
     parsed = read_plan_file(Path(report), columns=mapping)
-    name = slug or f"plan-{parsed.year}"
     if dry_run:
-        _print_preview(parsed, name, fmt)
+        _print_preview(parsed, slug or f"plan-{parsed.year}", fmt)
         return
+    # plan-YEAR, unless a removed plan still holds that name (then plan-YEAR-2).
+    name = slug if slug is not None else settings.ledger().default_slug(parsed.year)
     from lawtasks.reading import list_plans
     from lawtasks.readmodel import load_plan
 
@@ -148,6 +156,8 @@ def _print_preview(parsed: Any, name: str, fmt: TextFormat) -> None:
                 "assisting_units": item.assisting_units or task.assisting_units,
                 "due": (item.due or plan_end).isoformat(),
                 "due_is_plan_end": item.due is None,
+                # A table's 完成时限 cell as written when it names no date (长期坚持).
+                "due_written": getattr(item, "due_written", None),
                 "target": item.target,
             }
 

@@ -68,12 +68,14 @@ class Plans(LedgerBase):
         check_slug(slug)
         with self._session() as session:
             self._access(session).check_coordinator("access.action.import")
+            if new:
+                # First: a file already in the ledger is refused as such whatever the
+                # slug, and another slug would not help.
+                _refuse_a_second_copy(session, parsed)
             plan = session.exec(select(Plan).where(Plan.slug == slug)).first()
             if plan is not None and new:
                 # Importing another year's report must not merge into an existing plan.
                 raise DomainError("error.plan_exists", value=slug)
-            if new:
-                _refuse_a_second_copy(session, parsed)
             if plan is None:
                 plan = Plan(
                     slug=slug,
@@ -154,6 +156,29 @@ class Plans(LedgerBase):
             _commit(session)
             change = Change(slug, "import", None, parsed.source_name)
             return Outcome(batch.id, batch.at, (change,), self.actor), added
+
+    def copy_of(self, parsed: ParsedPlan) -> str | None:
+        """The plan (not removed) that already holds what `parsed` holds, or None: what an
+        import of it would be refused for, as the TUI's preview says before the import."""
+        with self._session() as session:
+            plan = _same_content(session, parsed)
+            return None if plan is None else plan.slug
+
+    def default_slug(self, year: int) -> str:
+        """The name an import takes when none is given: plan-YEAR, or plan-YEAR-2, -3 …
+        where a removed plan still holds it (its rows stay for the trail)."""
+        base = f"plan-{year}"
+        with self._session() as session:
+            taken = {
+                plan.slug: plan.state
+                for plan in session.exec(select(Plan).where(col(Plan.slug).startswith(base)))
+            }
+        if taken.get(base) != PlanState.REMOVED.value:
+            return base  # free, or a live plan's: refused as taken, with the way out
+        number = 2
+        while f"{base}-{number}" in taken:
+            number += 1
+        return f"{base}-{number}"
 
     # -- the plan in use, archiving, removing -------------------------------------------
 
@@ -365,15 +390,44 @@ def revert_plan_event(session: Session, batch: _Batch, access: Access, event: Ev
 
 
 def _refuse_a_second_copy(session: Session, parsed: ParsedPlan) -> None:
-    """The same report imported again under another slug would be a second, empty copy of a
-    plan officers are already working in: refused, naming the plan it already is."""
-    wanted = [task.title for task in parsed.tasks]
+    """The same plan imported again would be a second, empty copy of a plan officers are
+    already working in: refused, naming the plan it already is."""
+    existing = _same_content(session, parsed)
+    if existing is not None:
+        raise DomainError("error.plan_duplicate", value=parsed.source_name, plan=existing.slug)
+
+
+def _content_key(text: str | None) -> str:
+    """A text as compared for sameness: width, spaces and line breaks aside."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def _same_content(session: Session, parsed: ParsedPlan) -> Plan | None:
+    """The plan, not removed, of the same year whose tasks and items read as `parsed`'s,
+    whatever its title: a notice imported twice, its .docx after its .txt, or a 台账
+    exported by lawtasks (titled by the plan's name, not the report's) imported back into
+    the same ledger. A removed plan does not count: it was removed to be imported anew."""
+    wanted = [
+        (_content_key(task.title), [_content_key(item.text) for item in task.items])
+        for task in parsed.tasks
+    ]
     candidates = session.exec(
-        select(Plan).where(Plan.title == parsed.title, Plan.year == parsed.year)
-    )
+        select(Plan).where(Plan.year == parsed.year, Plan.state != PlanState.REMOVED.value)
+    ).all()
     for existing in candidates:
-        titles = session.exec(
-            select(Task.title).where(Task.plan_id == existing.id).order_by(col(Task.seq))
+        rows = session.exec(
+            select(Task.id, Task.title, Item.text)
+            .join(Item, col(Item.task_id) == col(Task.id))
+            .where(Task.plan_id == existing.id)
+            .order_by(col(Task.seq), col(Item.seq))
         ).all()
-        if list(titles) == wanted:
-            raise DomainError("error.plan_duplicate", value=parsed.source_name, plan=existing.slug)
+        found: list[tuple[str, list[str]]] = []
+        last: int | None = None
+        for task_id, title, text in rows:
+            if task_id != last:
+                found.append((_content_key(title), []))
+                last = task_id
+            found[-1][1].append(_content_key(text))
+        if found == wanted:
+            return existing
+    return None

@@ -47,7 +47,7 @@ def sniff(path: Path, head: bytes) -> str:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError) as exc:
-            raise ReportParseError("source.damaged", source=path.name, reason=str(exc)) from exc
+            raise ReportParseError("source.damaged", source=path.name) from exc
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
@@ -75,9 +75,11 @@ def _head_text(head: bytes) -> bytes:
 def read_plan_file(path: Path, *, columns: ColumnMap | None = None) -> ParsedPlan:
     """The plan in the file at `path`, whatever its format (see the module docstring).
 
-    `columns` maps a table's unusual headers to what they hold (`parse_columns`); text
-    documents have no columns and ignore it. Every failure is a `ReportParseError`: one
-    line naming the file and what to do.
+    `columns` maps a table's unusual headers to what they hold (`parse_columns`); a file
+    read as text (a .txt, a web page, a PDF, a Word document without a task table) has no
+    headers to map, and is refused with it rather than read as if it had been followed.
+    Every failure is a `ReportParseError`: one line naming the file and what to do, in
+    the interface's language (a library's own message is never shown).
     """
     if path.is_dir():
         raise ReportParseError("source.directory", source=str(path))
@@ -89,6 +91,14 @@ def read_plan_file(path: Path, *, columns: ColumnMap | None = None) -> ParsedPla
             "parse.unreadable", source=str(path), reason=exc.strerror or str(exc)
         ) from exc
     kind = sniff(path, head)
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        # An empty file, /dev/null, a file of blank lines: named as given.
+        data = _read_bytes(path) if head else b""
+        if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+            raise ReportParseError("source.empty", source=str(path))
+    if columns and kind in ("text", "html", "pdf"):
+        # --columns names a table's headers: a text document has none to map.
+        raise ReportParseError("source.columns_not_table", source=path.name)
     if kind == "docx":
         from lawtasks.sources.docx import read_docx
 

@@ -39,12 +39,17 @@ def read_docx(
             else:
                 blocks.extend(content.text.split("\n"))
     except Exception as exc:  # python-docx and lxml raise many kinds for a damaged file
-        raise ReportParseError(
-            "source.damaged", source=source, reason=str(exc) or type(exc).__name__
-        ) from exc
+        raise ReportParseError("source.damaged_word", source=source) from exc
     table = _task_table(blocks, source, columns)
     if table is not None:
         return read_table(table, source=source, stem=Path(source).stem, overrides=columns)
+    if columns:
+        # --columns named headers that no table here has: the first table says which it
+        # has; a document without tables is text, which --columns does not apply to.
+        tables = [block for block in blocks if not isinstance(block, str)]
+        if tables:
+            find_header(Table(rows=tables[0]), source=source, overrides=columns)
+        raise ReportParseError("source.columns_not_table", source=source)
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, str):

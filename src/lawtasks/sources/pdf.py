@@ -50,8 +50,7 @@ def read_pdf(path: Path, *, source_name: str | None = None) -> ParsedPlan:
             reader.decrypt("")
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:  # pypdf raises many kinds for a damaged or locked file
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ReportParseError("source.damaged", source=source, reason=reason) from exc
+        raise ReportParseError("source.damaged_pdf", source=source) from exc
     if not any(page.strip() for page in pages):
         raise ReportParseError("source.scanned_pdf", source=source)
     return parse_report(pdf_text(pages), source_name=source)

@@ -162,6 +162,19 @@ class Table:
     below: Sequence[str] = ()
     # A title the file carries besides its lines (an exported 台账's workbook title).
     title_hint: str | None = None
+    # The sheet's name, for a workbook: a cell is named by sheet, row and column; rows
+    # are then the sheet's from row 1. None for a Word document's table.
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class TableItem(ParsedItem):
+    """An item read from a table row, with its 完成时限 cell as written when that is no
+    date (长期坚持, 按要求): the item has no deadline of its own, and the preview says why."""
+
+    due_written: str | None = None
+
+
 
 
 @dataclass
@@ -337,7 +350,7 @@ def parse_columns(text: str) -> ColumnMap:
     """`具体事项=任务内容,完成时限=时间要求`: the header (right) of the column that holds
     what the name (left) says. A name is any of `NAMES` (具体事项, 牵头单位, 完成时限 ...)
     or a role (item, lead, due ...)."""
-    valid = ", ".join(NAMES[role][0] for role in ROLES)
+    valid = ", ".join(f"{NAMES[role][0]} ({role})" for role in ROLES)
     mapping: ColumnMap = {}
     for raw in re.split(r"[,，]", unicodedata.normalize("NFKC", text)):
         if not raw.strip():
@@ -425,7 +438,9 @@ def _labelled_units(cell: str) -> tuple[list[str], list[str]] | None:
 
 def due_of(value: object, *, year: int) -> date | None:
     """The deadline a 完成时限 cell names: an Excel date, else the latest date written in
-    any form `parse_date` accepts; None for 长期坚持 and the like."""
+    any form `parse_date` accepts; None for 长期坚持 and the like. A day that does not
+    exist (2023-02-30, 4月31日) is an error (`parse_date`'s error.no_such_day), never
+    quietly no deadline."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -440,7 +455,9 @@ def due_of(value: object, *, year: int) -> date | None:
             continue
         try:
             found.append(parse_date(piece, year=year))
-        except DomainError:
+        except DomainError as error:
+            if error.key == "error.no_such_day":
+                raise
             continue
     if not found:
         return deadline_in(text, year=year)
@@ -590,7 +607,7 @@ def read_table(
     tasks: list[_TaskDraft] = []
     per_row = "task" not in columns
     width = max(columns.values()) + 1
-    for row in data:
+    for number, row in enumerate(data, start=header.row + 2):
         values = list(row) + [None] * (width - len(row))
         cells = [_cell_text(value) for value in values]
         if not any(cells):
@@ -614,7 +631,12 @@ def read_table(
         if per_row or not tasks:
             tasks.append(_TaskDraft(item_text or task_text))
         task = tasks[-1]
-        task.items.append(_item(len(task.items) + 1, text, values, cells, columns, year, task))
+        try:
+            item = _item(len(task.items) + 1, text, values, cells, columns, year, task)
+        except DomainError as error:
+            raise _bad_date(table, header, number, source, error) from None
+        task.items.append(item)
+
     skipped += [
         SkippedLine(line.strip(), _skip_reason(line.strip()))
         for line in table.below
@@ -633,6 +655,34 @@ def read_table(
         tasks=parsed,
         skipped=tuple(skipped),
     )
+
+
+def _bad_date(
+    table: Table, header: Header, row: int, source: str, error: DomainError
+) -> ReportParseError:
+    """A 完成时限 cell naming a day that does not exist, named by sheet, row and column
+    (a Word table's by row and column), with `parse_date`'s reason."""
+    index = header.columns["due"]
+    column = _column_letters(index + 1) if table.sheet is not None else str(index + 1)
+    params = {
+        "source": source,
+        "row": row,
+        "column": column,
+        "header": header.cells[index].replace("\n", "") or "-",
+        "reason": str(error),
+    }
+    if table.sheet is not None:
+        return ReportParseError("source.bad_date_sheet", sheet=table.sheet, **params)
+    return ReportParseError("source.bad_date_table", **params)
+
+
+def _column_letters(number: int) -> str:
+    """1 → A, 27 → AA: a sheet's column as Excel names it."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _row_line(row: Sequence[object]) -> str:
@@ -659,13 +709,15 @@ def _item(
         has_assisting="assisting" in columns,
     )
     due = due_of(values[columns["due"]], year=year) if "due" in columns else None
+    # A 完成时限 cell that says something but names no date (长期坚持): listed as such.
+    unread = cells[columns["due"]] if "due" in columns and due is None else ""
     if due is None:
         due = deadline_in(text, year=year) or deadline_in(_task_heading(task.key)[1], year=year)
     if due == date(year, 12, 31):
         due = None  # the end of the plan's period, as a 台账 writes it for items without one
     # A 目标 column says what the target is, empty or not; without one, the text's figure.
     target = (cells[columns["target"]] or None) if "target" in columns else extract_target(text)
-    return ParsedItem(
+    item = ParsedItem(
         seq=seq,
         title=short_title(text),
         text=text,
@@ -675,6 +727,7 @@ def _item(
         due=due,
         responsible_person=(cells[columns["person"]] or None) if "person" in columns else None,
     )
+    return TableItem(**vars(item), due_written=unread) if unread else item
 
 
 def _task_heading(key: str) -> tuple[str | None, str, str]:

@@ -33,10 +33,19 @@ def read_xlsx(
     from openpyxl import load_workbook
 
     source = source_name or path.name
+    # Opened as a file, not by name: openpyxl refuses a name ending .xls, and a workbook
+    # is what its content says (a .xlsx renamed 分解表.xls is read as the .xlsx it is).
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        stream = path.open("rb")
+    except OSError as exc:
+        raise ReportParseError(
+            "parse.unreadable", source=str(path), reason=exc.strerror or str(exc)
+        ) from exc
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ReportParseError("source.damaged", source=source, reason=_reason(exc)) from exc
+        stream.close()
+        raise ReportParseError("source.damaged_excel", source=source) from exc
     try:
         hint = workbook.properties.title
         sheets = list(workbook.worksheets)
@@ -50,7 +59,7 @@ def read_xlsx(
                 rows = _rows(sheet, archive)
                 if not any(any(v not in (None, "") for v in row) for row in rows):
                     continue
-                table = Table(rows=rows, title_hint=hint)
+                table = Table(rows=rows, title_hint=hint, sheet=sheet.title)
                 try:
                     return read_table(table, source=source, stem=Path(source).stem,
                                       overrides=columns)  # fmt: skip
@@ -63,10 +72,7 @@ def read_xlsx(
         raise ReportParseError("source.no_text", source=source)
     finally:
         workbook.close()
-
-
-def _reason(exc: Exception) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        stream.close()
 
 
 def _rows(sheet: Any, archive: zipfile.ZipFile) -> list[list[object]]:

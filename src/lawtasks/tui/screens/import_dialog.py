@@ -107,13 +107,24 @@ class ImportDone:
     open: bool
 
 
-def preview_lines(parsed: ParsedPlan, slug: str) -> RenderableType:
+def preview_lines(
+    parsed: ParsedPlan, slug: str, *, copy: str | None = None, imported: bool = False
+) -> RenderableType:
     """What the import of `parsed` as `slug` would create, as `import --dry-run` prints
-    it; wrapped lines keep their indent."""
+    it; wrapped lines keep their indent. With `copy`, the plan that already holds the file
+    (the import would be refused: said first); once `imported`, what was created."""
     items = sum(len(task.items) for task in parsed.tasks)
-    headline = t("tui.import.would_create", plan=slug, title=printable(parsed.title),
-                 year=parsed.year, tasks=len(parsed.tasks), items=items)  # fmt: skip
-    shown: list[RenderableType] = [Text(headline, style="bold"), Text("")]
+    if imported:
+        headline = t("out.imported", plan=slug, title=printable(parsed.title),
+                     tasks=len(parsed.tasks), items=items)  # fmt: skip
+    else:
+        headline = t("tui.import.would_create", plan=slug, title=printable(parsed.title),
+                     year=parsed.year, tasks=len(parsed.tasks), items=items)  # fmt: skip
+    shown: list[RenderableType] = []
+    if copy is not None:
+        refused = DomainError("error.plan_duplicate", value=parsed.source_name, plan=copy)
+        shown += [Text(str(refused), style="bold red"), Text("")]
+    shown += [Text(headline, style="bold"), Text("")]
     lines = import_preview(parsed)
     for kind, line in lines[:PREVIEW_LINES]:
         text = line.lstrip(" ")
@@ -149,13 +160,23 @@ class ImportDialog(ModalScreen[ImportDone | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel")]
 
     class Read(Message):
-        """The file read as `key` says, or why it could not be."""
+        """The file read as `key` says (with the plan already holding it, if any, and the
+        name an import takes by default), or why it could not be."""
 
-        def __init__(self, key: Key, parsed: ParsedPlan | None, error: DomainError | None):
+        def __init__(
+            self,
+            key: Key,
+            parsed: ParsedPlan | None,
+            error: DomainError | None,
+            copy: str | None = None,
+            default: str | None = None,
+        ) -> None:
             super().__init__()
             self.key = key
             self.parsed = parsed
             self.error = error
+            self.copy = copy
+            self.default = default
 
     class Written(Message):
         """The plan imported (the plan in use after it), or why it was not."""
@@ -173,6 +194,10 @@ class ImportDialog(ModalScreen[ImportDone | None]):
         # The file read and what it holds, once the preview is shown.
         self.read_key: Key | None = None
         self.parsed: ParsedPlan | None = None
+        # The plan already holding the file read (its import would be refused), and the
+        # name the import takes when none is typed (plan-YEAR, or plan-YEAR-2 …).
+        self.copy: str | None = None
+        self.default_slug: str | None = None
         self.importing = False
         self.done: ImportDone | None = None
         translate_bindings(self)
@@ -207,24 +232,32 @@ class ImportDialog(ModalScreen[ImportDone | None]):
 
     def _slug(self) -> str:
         typed = self.query_one("#import-slug", Input).value.strip()
-        return typed or (f"plan-{self.parsed.year}" if self.parsed is not None else "")
+        if typed or self.parsed is None:
+            return typed
+        return self.default_slug or f"plan-{self.parsed.year}"
 
     def _current(self) -> bool:
         """The preview shown is of the file and columns typed now."""
         return self.parsed is not None and self.read_key == self._key()
 
+    def _importable(self) -> bool:
+        """The preview is current and the file is not in the ledger already."""
+        return self._current() and self.copy is None
+
     @on(Input.Changed)
     def typed(self, event: Input.Changed) -> None:
+        if self.done is not None:
+            return  # imported: the dialog shows what was created
         if event.input.id == "import-slug":
             if self.parsed is not None:
-                self._show(preview_lines(self.parsed, self._slug()))
+                self._show(preview_lines(self.parsed, self._slug(), copy=self.copy))
             return
-        self.query_one("#import-go", Button).disabled = not self._current()
+        self.query_one("#import-go", Button).disabled = not self._importable()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._current():
+        if self._importable():
             self.start_import()
         else:
             self.start_read()
@@ -233,7 +266,7 @@ class ImportDialog(ModalScreen[ImportDone | None]):
     def go(self) -> None:
         if self.done is not None:
             self.dismiss(ImportDone(self.done.slug, self.done.message, open=True))
-        elif self._current():
+        elif self._importable():
             self.start_import()
 
     @on(Button.Pressed, "#import-cancel")
@@ -255,6 +288,7 @@ class ImportDialog(ModalScreen[ImportDone | None]):
             return
         self.show_error("")
         self.parsed = None
+        self.copy = self.default_slug = None
         self.query_one("#import-go", Button).disabled = True
         self._show(Text(t("tui.import.reading", file=printable(path)), style="italic"))
         self.read(key)
@@ -267,13 +301,24 @@ class ImportDialog(ModalScreen[ImportDone | None]):
         path, columns = key
         parsed: ParsedPlan | None = None
         failure: DomainError | None = None
+        copy: str | None = None
+        default: str | None = None
         try:
             mapping = parse_columns(columns) if columns else None
             parsed = read_plan_file(Path(path).expanduser(), columns=mapping)
         except DomainError as error:
             failure = error
+        if parsed is not None:
+            # The service's own duplicate check and default name, read before the import:
+            # the preview warns, and the import would be refused the same way.
+            try:
+                copy = self.source.ledger.copy_of(parsed)
+                default = self.source.ledger.default_slug(parsed.year)
+            except Exception as caught:
+                failure = self.explain(caught)
+                parsed = None
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Read(key, parsed, failure))
+            self.post_message(self.Read(key, parsed, failure, copy, default))
 
     @on(Read)
     def file_read(self, message: ImportDialog.Read) -> None:
@@ -284,8 +329,9 @@ class ImportDialog(ModalScreen[ImportDone | None]):
             self.show_error(str(message.error))
             return
         self.read_key, self.parsed = message.key, message.parsed
-        self._show(preview_lines(message.parsed, self._slug()))
-        self.query_one("#import-go", Button).disabled = False
+        self.copy, self.default_slug = message.copy, message.default
+        self._show(preview_lines(message.parsed, self._slug(), copy=self.copy))
+        self.query_one("#import-go", Button).disabled = not self._importable()
 
     # -- writing the plan -------------------------------------------------------------------
 
@@ -323,7 +369,7 @@ class ImportDialog(ModalScreen[ImportDone | None]):
         if message.error is not None:
             for widget in self.query(Input):
                 widget.disabled = False
-            go.disabled = not self._current()
+            go.disabled = not self._importable()
             self.query_one("#import-hint", Label).update(Text(t("tui.import.hint")))
             self.show_error(str(message.error))
             self.query_one("#import-slug", Input).focus()
@@ -341,6 +387,8 @@ class ImportDialog(ModalScreen[ImportDone | None]):
             in_use = t("tui.import.still_in_use", in_use=message.in_use or "-", plan=slug)
         said = sentences(imported, in_use)
         self.done = ImportDone(slug, said, open=False)
+        # What was created, no longer what the import would create.
+        self._show(preview_lines(parsed, slug, imported=True))
         go.label = Text(t("tui.import.open", plan=slug))
         go.disabled = False
         cancel.label = Text(t("tui.import.close"))
