@@ -715,7 +715,11 @@ def test_unit_names_keep_their_brackets() -> None:
         "县级各部门",
     )
     other = fixture(NOTICE_ATTACHMENTS)
-    assert other.tasks[0].items[0].lead_unit == "县委依法治县办、各乡镇（街道）、县级各部门"
+    # 牵头单位：A；责任单位：B、C: A leads, the units after it assist (as a table's cells).
+    assert (other.tasks[0].items[0].lead_unit, other.tasks[0].items[0].assisting_units) == (
+        "县委依法治县办",
+        "各乡镇（街道）、县级各部门",
+    )
     assert other.tasks[1].items[0].lead_unit == "县司法局（县法治办）"
     assert other.tasks[2].items[1].assisting_units == "县审计局、各乡镇（街道）"
 
@@ -763,7 +767,8 @@ def test_a_sentence_about_an_issued_document_is_not_the_closing_block() -> None:
 
 
 def test_skip_reasons_are_the_documented_set() -> None:
-    reasons = {s.reason for name in (NOTICE, NOTICE_ATTACHMENTS) for s in fixture(name).skipped}
+    names = (NOTICE, NOTICE_ATTACHMENTS, SUPPLEMENTARY, PRINT_RUN)
+    reasons = {s.reason for name in names for s in fixture(name).skipped}
     assert reasons == set(SKIP_REASONS)
 
 
@@ -1121,3 +1126,187 @@ def test_extract_target(sentence: str, target: str | None) -> None:
 def test_dataclasses_are_frozen(seed_plan: ParsedPlan) -> None:
     with pytest.raises(AttributeError):
         seed_plan.tasks[0].items[0].title = "x"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- review faults
+
+ATTACHMENT_LIST = "notice-attachment-list.txt"
+MIXED_NUMBERING = "points-mixed-numbering.txt"
+THREE_LEVELS = "plan-three-levels.txt"
+DATE_FIRST = "points-date-first.txt"
+UNIT_LISTS = "notice-unit-lists.txt"
+SUPPLEMENTARY = "plan-supplementary.txt"
+PRINT_RUN = "notice-print-run.txt"
+
+
+def shape_of(plan: ParsedPlan) -> list[tuple[str, list[tuple[str, str, date | None]]]]:
+    return [
+        (task.title, [(item.title, item.text, item.due) for item in task.items])
+        for task in plan.tasks
+    ]
+
+
+def test_every_line_of_a_numbered_attachment_list_is_skipped() -> None:
+    """附件：1.…分解表 then 2.联络员名单: the second line names no document type, but it
+    carries the list's next number; before the plan and in the closing block alike."""
+    plan = fixture(ATTACHMENT_LIST)
+    assert [s.text for s in plan.skipped if s.reason == "attachment"] == [
+        "附件：1.建德市2023年法治政府建设重点任务分解表",
+        "2.联络员名单",
+        "3.季度进展报送回执",
+        "附件：1．建德市2023年法治政府建设重点任务分解表",
+        "2．联络员名单",
+        "（3）报送回执",
+    ]
+    assert [len(task.items) for task in plan.tasks] == [2, 2]
+    text = all_text(plan)
+    for word in ("联络员名单", "报送回执", "分解表"):
+        assert word not in text
+
+
+@pytest.mark.parametrize("reader", ["docx", "html"])
+def test_an_attachment_list_is_skipped_in_a_word_file_and_a_web_page(
+    reader: str, tmp_path: Path
+) -> None:
+    from lawtasks.sources import read_plan_file
+    from tests.test_sources import write_docx_paragraphs, write_html
+
+    text = (FIXTURES / ATTACHMENT_LIST).read_text(encoding="utf-8")
+    write = write_docx_paragraphs if reader == "docx" else write_html
+    plan = read_plan_file(write(text, tmp_path / f"notice.{reader}"))
+    expected = fixture(ATTACHMENT_LIST)
+    assert shape_of(plan) == shape_of(expected)
+    assert [(" ".join(s.text.split()), s.reason) for s in plan.skipped] == [
+        (" ".join(s.text.split()), s.reason) for s in expected.skipped
+    ]
+
+
+def test_an_unnumbered_attachment_does_not_swallow_the_tasks_after_it() -> None:
+    text = (
+        "关于印发《某县2022年法治政府建设工作要点》的通知\n"
+        "各乡镇（街道）：\n"
+        "附件：某县2022年法治政府建设工作要点\n"
+        "一、加强组织领导\n"
+        "1、召开专题会议\n"
+        "2、6月底前完成清理\n"
+    )
+    plan = parse_report(text)
+    assert [task.title for task in plan.tasks] == ["加强组织领导"]
+    assert [item.title for item in plan.tasks[0].items] == ["召开专题会议", "6月底前完成清理"]
+    assert [s.reason for s in plan.skipped] == ["notice_preamble", "attachment"]
+
+
+def test_points_numbered_in_mixed_styles_are_items_each_with_its_deadline() -> None:
+    plan = fixture(MIXED_NUMBERING)
+    first, second = plan.tasks
+    assert [(item.text, item.due) for item in first.items] == [
+        ("召开区委全面依法治区委员会第一次会议。", None),
+        ("6月底前完成法治政府建设年度报告公开。", date(2022, 6, 30)),
+        ("10月15日以前完成述法。", date(2022, 10, 15)),
+        ("12月31日前完成示范创建。", date(2022, 12, 31)),
+    ]
+    # （1） before any 1、 starts the run; （1）（2） under 3、…： are its own points.
+    assert [(item.text, item.due) for item in second.items] == [
+        ("开展学习。", None),
+        ("6月底前完成清理。", date(2022, 6, 30)),
+        ("组织评查：\n（1）9月底前完成案卷自查；\n（2）11月底前完成交叉评查。", date(2022, 11, 30)),
+        ("年底前完成总结。", date(2022, 12, 31)),
+    ]
+
+
+def test_the_minimal_mixed_run_gives_three_items() -> None:
+    text = (
+        "某县2022年法治政府建设工作要点\n"
+        "一、依法行政\n1、开展学习。\n（2）6月底前完成清理。\n3、组织评查。\n"
+    )
+    items = parse_report(text).tasks[0].items
+    assert [(item.title, item.due) for item in items] == [
+        ("开展学习", None),
+        ("6月底前完成清理", date(2022, 6, 30)),
+        ("组织评查", None),
+    ]
+
+
+def test_three_levels_give_items_at_the_second_with_the_third_in_their_text() -> None:
+    """一、 tasks; （一） items; the 1、 points stay, numbered, in their item's text, and the
+    item is due when its last point is."""
+    plan = fixture(THREE_LEVELS)
+    assert shape_of(plan) == [
+        (
+            "加强组织领导",
+            [
+                (
+                    "抓好学习培训",
+                    "抓好学习培训。\n1、3月底前制定学习计划。\n2、9月底前完成集中轮训。",
+                    date(2022, 9, 30),
+                ),
+                ("落实第一责任人职责", "落实第一责任人职责。\n1．召开专题会议。", None),
+            ],
+        ),
+        (
+            "推进依法行政",
+            [
+                (
+                    "加强规范性文件管理",
+                    "加强规范性文件管理。\n1．2022年6月底，全区完成文件清理。\n"
+                    "2．截至2021年底已备案的文件，做好后评估。\n3．11月底前完成后评估报告。",
+                    date(2022, 11, 30),
+                ),
+                ("深化行政复议改革", "深化行政复议改革。", None),
+            ],
+        ),
+    ]
+    # Nothing of the document is lost: every line is in an item, a title or the skipped list.
+    every = all_text(plan)
+    for line in (FIXTURES / THREE_LEVELS).read_text(encoding="utf-8").splitlines()[2:]:
+        assert line.split("、", 1)[-1].rstrip("。") in every
+
+
+def test_a_title_is_the_work_not_the_date_it_starts_with() -> None:
+    items = fixture(DATE_FIRST).tasks[0].items
+    assert [item.title for item in items] == [
+        "全区完成文件清理",
+        "各部门完成行政执法公示",
+        "组织开展执法案卷评查",
+        "6月底前完成法治政府建设年度报告公开",
+        "2022年6月底",  # nothing but the date: the whole clause
+    ]
+    assert items[0].text == "2022年6月底，全区完成文件清理。"
+    assert short_title("截至2021年底已备案的文件，做好后评估。") == "截至2021年底已备案的文件"
+
+
+def test_several_units_in_a_note_are_split_as_a_table_splits_them() -> None:
+    from lawtasks.sources.table import units_of as table_units_of
+
+    items = fixture(UNIT_LISTS).tasks[0].items
+    assert [(item.lead_unit, item.assisting_units) for item in items] == [
+        ("市委组织部", "市司法局"),  # first leads, the rest assist
+        ("市委组织部", "市司法局"),  # （牵头） marks the lead
+        ("市委宣传部、市司法局", "各乡镇（街道）、市级各部门"),  # a 配合单位 label beside
+        ("市司法局（市法治办）", "市信访局"),  # a unit line after the point
+    ]
+    assert table_units_of("市委组织部、市司法局", "", has_assisting=False) == (
+        "市委组织部",
+        "市司法局",
+    )
+
+
+def test_a_supplementary_section_is_no_task() -> None:
+    plan = fixture(SUPPLEMENTARY)
+    assert [task.title for task in plan.tasks] == ["加强组织领导", "推进依法行政"]
+    assert [(s.reason, s.text) for s in plan.skipped] == [
+        ("supplementary", "三、附则"),
+        ("supplementary", "本要点由区法治办负责解释。"),
+        ("supplementary", "本要点自印发之日起施行。"),
+    ]
+    assert "附则" not in all_text(plan)
+    assert "负责解释" not in all_text(plan)
+
+
+def test_a_print_run_line_is_labelled_as_one() -> None:
+    plan = fixture(PRINT_RUN)
+    assert [(s.reason, s.text) for s in plan.skipped][-3:] == [
+        ("cc", "抄送：区委办，区人大办，区政府办，区政协办。"),
+        ("issue_date", "中共杭州市富阳区委全面依法治区委员会办公室       2022年3月1日印发"),
+        ("print_run", "共印30份"),
+    ]

@@ -30,15 +30,25 @@ Algorithm
    (工作要点, 工作安排 ...) without such a heading is its own section: its whole body.
 6. **Tasks**: the highest-ranked numbering present at line start below the heading's
    own level is the task level: 一、 > （一）/(一) > 1. / 1、 > （1）/(1) > ①. A digit
-   after 、 is text (2、6月底前完成 is point 2), after a dot only when a month follows
-   (2.6月底前; 2.0 is a version). Lines before the first task form the goal. A task
-   title is the text of its first line up to the first 。 (or the whole line when it has
-   none, its body then following below).
+   after 、 is text (2、6月底前完成 is point 2), after a dot only when a month or a year
+   follows (2.6月底前, 1．2022年6月底; 2.0 is a version). Lines before the first task form
+   the goal. A task title is the text of its first line up to the first 。 (or the whole
+   line when it has none, its body then following below). An item's short title
+   (`short_title`) is its text to the first comma, passing over a clause that only says
+   when (2022年6月底，全区完成文件清理。 is titled 全区完成文件清理).
 7. **Items** of a task, from the text after the title:
    - if lower-level numbered sub-points exist (at line start, or inline after 。；：),
      each sub-point is one item; its ``text`` is the sub-point *without its number
      marker* (1. / （1） / ① / （一） ...), otherwise verbatim, its continuation lines
-     joined with a newline;
+     joined with a newline. The item level is the highest-ranked numbering below the
+     task's; a line numbered in another style is a sub-point of that level too when its
+     number continues the run (1、 2、 （3） 4. are four items: offices mix the styles),
+     and else a point *of* the sub-point above it (（一） then 1、 2、; 3、…： then （1）
+     （2）): the run of such points starts anew under each sub-point;
+   - **three levels** (一、 / （一） / 1、): tasks at the top, items at the second level,
+     the third level's points kept whole, numbers and all, in their item's text (one line
+     each), so that nothing is lost and the item is what a unit reports on; the item's
+     due date is the latest its text names (step 12), the last of its points;
    - else a paragraph holding an inline run 一是……二是…… gives one item per 是-clause,
      again without the 一是 marker, with the clause's own closing punctuation (；or 。);
    - else each sentence (split at 。, outside brackets and quotes) is an item, 。 kept.
@@ -50,7 +60,10 @@ Algorithm
    (各乡镇（街道）, 县司法局（县法治办）), only an unbalanced one is cut. A unit line
    after a sub-point belongs to that item; after ordinary prose it belongs to the task,
    unless several prose paragraphs of one task each carry their own unit lines (then each
-   belongs to the items of its paragraph). Unit notes never become items and are cut from
+   belongs to the items of its paragraph). Several units after one label are split as the
+   table reader splits a cell (`units_of`, shared): （责任单位：A、B） makes A the lead and B
+   assisting, a unit marked （牵头） leads, and with a 配合单位 label beside it every unit
+   of the lead label leads. Unit notes never become items and are cut from
    item text; a task's ``body`` keeps its paragraphs verbatim but without its own number
    marker and without stand-alone unit lines.
 9. **Targets** (`extract_target`): the first clause (between , ， ； ; 。) holding a
@@ -60,9 +73,13 @@ Algorithm
 10. **Year**: a year in the heading; else the title's year (+1 for a 报告/总结 of year N,
     the same year for a plan); else the publication year; else the current year.
 11. **Closing block**: in and after the section, 抄送：, a line such as 2022年3月1日印发,
-    附件： (with the list under it), 联系人/联系电话 and （此件公开发布） are never items
-    or task text; 抄送 and …印发 end the document, so the lines after them (a wrapped 抄送
-    list, the issuing office) go too, and so does a trailing signature (office, date).
+    附件： (with the list under it: each line naming a document, or carrying the next
+    number of a numbered list, 附件：1.…分解表 then 2.联络员名单), 联系人/联系电话, 共印30份
+    (print_run) and （此件公开发布） are never items or task text; nor is a 附则 section
+    (三、附则 to the next heading of its level or a higher one) or a clause such as
+    本要点由…负责解释 / 本要点自印发之日起施行 (supplementary). 抄送 and …印发 end the
+    document, so the lines after them (a wrapped 抄送 list, the issuing office) go too,
+    and so does a trailing signature (office, date).
     Each is kept in ``ParsedPlan.skipped`` with its reason.
 12. **Due dates** (`lawtasks.dates.deadline_in`, anchored to the plan year): a task's due
     date is the deadline its title names (三、……，年底前完成); an item's is the one its own
@@ -99,6 +116,8 @@ __all__ = [
     "read_report",
     "short_title",
     "skip_reason",
+    "split_units",
+    "units_of",
 ]
 
 
@@ -158,6 +177,8 @@ SKIP_REASONS = (
     "attachment",  # 附件：…, 附件1, and the list under 附件：
     "contact",  # 联系人：…, 联系电话：…
     "disclosure",  # （此件公开发布）, 此件不公开
+    "print_run",  # 共印30份: the 版记's count of printed copies
+    "supplementary",  # a 附则 section: 本要点由…负责解释, 本要点自印发之日起施行
 )
 
 
@@ -194,12 +215,14 @@ class Level(IntEnum):
 
 # Line-start markers of each family; group "num" is the numeral as written. The ARABIC
 # marker refuses a digit after a dot so that "2.0 数字化平台" is not a sub-point, unless a
-# month follows (2.6月底前); after 、 a digit is the item's own text (2、6月底前完成).
+# month or a year follows (2.6月底前, 1．2022年6月底); after 、 a digit is the item's own
+# text (2、6月底前完成).
 _MARKER_BODY: dict[Level, str] = {
     Level.TOP: rf"(?P<num>{_CN_NUM})\s*[、.．]",
     Level.CN_PAREN: rf"[（(]\s*(?P<num>{_CN_NUM})\s*[）)]",
     Level.ARABIC: (
-        rf"(?P<num>{_DIGIT}{{1,2}})\s*(?:、|[.．](?!{_DIGIT})|[.．](?={_DIGIT}{{1,2}}月))"
+        rf"(?P<num>{_DIGIT}{{1,2}})\s*"
+        rf"(?:、|[.．](?!{_DIGIT})|[.．](?={_DIGIT}{{1,2}}月|{_DIGIT}{{4}}\s*年))"
     ),
     Level.AR_PAREN: rf"[（(]\s*(?P<num>{_DIGIT}{{1,2}})\s*[）)]",
     Level.CIRCLED: r"(?P<num>[①-⑳])",
@@ -308,6 +331,15 @@ _ATTACHMENT_RE = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八�
 _ATTACHMENT_NAME_RE = re.compile(
     r"(?:报告|要点|安排|计划|总结|方案|清单|意见|通知|表|目录|办法|细则|制度)[)）」”]?$"
 )
+_PRINT_RUN_RE = re.compile(
+    r"^[（(]?\s*共印\s*[0-9０-９〇零一二三四五六七八九十百千]+\s*份\s*[）)]?$"
+)
+# A 附则 heading (三、附则) and the clauses such a section holds, wherever they stand.
+_SUPPLEMENTARY_HEADING_RE = re.compile(r"附\s*则[。：:]?")
+_SUPPLEMENTARY_RE = re.compile(
+    r"^本(?:要点|方案|计划|安排|意见|办法|细则|通知|清单)[^。]{0,40}"
+    r"(?:负责解释|解释权|之日起(?:施行|执行|实施)|起(?:施行|执行|实施))"
+)
 _DISCLOSURE_RE = re.compile(
     r"[（(]?\s*此件(?:公开发布|主动公开|不公开|不予公开|依申请公开)\s*[）)]?"
 )
@@ -342,6 +374,13 @@ _CLOSING_AFTER_STOP = "”’」』）)"
 
 # Short titles stop at the first of these outside brackets.
 _TITLE_STOPS = ",，;；。:：!！?？\n"
+# A clause that only says when: 2022年6月底, 年底前, 上半年, 10月15日以前, 截至6月.
+_WHEN_ONLY_RE = re.compile(
+    r"(?:到|至|截至|截止|在|于|从|自)?(?:今年|本年度?)?"
+    r"(?=[^，,]*(?:年|月|季度|旬))"
+    r"[0-9０-９〇零一二三四五六七八九十年月日号底初末上中下旬半季度第]+"
+    r"(?:前|以前|之前|内|以内|起|前后|左右|期间)?"
+)
 # Targets live in one clause: the text between two of these (or two lines).
 _CLAUSE_SPLIT_RE = re.compile(r"[,，;；。\n]")
 # Figures. Counts need an Arabic number and a unit; 年/月/日 are not units, so 2022年 and
@@ -638,13 +677,48 @@ def _signature_reason(line: str) -> str | None:
 def skip_reason(line: str) -> str | None:
     """Why a line standing alone (around a table, say) is a notice's and not the plan's:
     one of SKIP_REASONS, or None for a line that may belong to the plan."""
-    return _closing_reason(line, None) or _signature_reason(line)
+    return _closing_reason(line, _Closing()) or _signature_reason(line)
 
 
-def _closing_reason(line: str, previous: str | None) -> str | None:
-    """Why ``line`` belongs to a notice's closing block (or preamble), or None.
+@dataclass
+class _Closing:
+    """What the lines read so far say about the next: the reason of the line before (the
+    list under 附件： runs on), and the number the next entry of a numbered 附件 list
+    carries (附件：1.… then 2.…), None when the list is not numbered."""
 
-    ``previous`` is the reason of the line before: the list under 附件： runs on."""
+    previous: str | None = None
+    next_attachment: int | None = None
+    # The numbering family of a 附则 heading (三、附则): its section runs to the next
+    # heading of that family or a higher one.
+    supplementary: Level | None = None
+
+    def read(self, line: str, reason: str | None) -> None:
+        """Note ``line``, skipped for ``reason`` (None: kept)."""
+        self.previous = reason
+        marker = _line_marker(line)
+        if marker is not None and _SUPPLEMENTARY_HEADING_RE.fullmatch(line[marker[2] :]):
+            self.supplementary = marker[0]
+        elif (
+            marker is not None
+            and self.supplementary is not None
+            and (marker[0] <= self.supplementary)
+        ):
+            self.supplementary = None  # the next section: work again
+        if reason != "attachment":
+            self.next_attachment = None
+            return
+        label = _ATTACHMENT_RE.match(line)
+        entry = line[label.end() :].strip() if label else line
+        if label and not entry:
+            self.next_attachment = 1  # 附件： alone, the list below it
+            return
+        marker = _line_marker(entry)
+        numbered = marker is not None and marker[0] in (Level.ARABIC, Level.AR_PAREN)
+        self.next_attachment = _marker_number(marker[1]) + 1 if marker and numbered else None
+
+
+def _closing_reason(line: str, state: _Closing) -> str | None:
+    """Why ``line`` belongs to a notice's closing block (or preamble), or None."""
     if _CC_RE.match(line):
         return "cc"
     if _ISSUED_RE.search(line):
@@ -655,9 +729,33 @@ def _closing_reason(line: str, previous: str | None) -> str | None:
         return "attachment"
     if _DISCLOSURE_RE.fullmatch(line):
         return "disclosure"
-    if previous == "attachment" and _is_attachment_entry(line):
+    if _PRINT_RUN_RE.match(line):
+        return "print_run"
+    if _SUPPLEMENTARY_RE.match(line):
+        return "supplementary"
+    marker = _line_marker(line)
+    if marker is not None and _SUPPLEMENTARY_HEADING_RE.fullmatch(line[marker[2] :]):
+        return "supplementary"
+    if state.previous == "attachment" and (
+        _is_attachment_entry(line) or _continues_attachments(line, state.next_attachment)
+    ):
         return "attachment"
+    if state.supplementary is not None and (marker is None or marker[0] > state.supplementary):
+        return "supplementary"
     return None
+
+
+def _continues_attachments(line: str, number: int | None) -> bool:
+    """2.联络员名单 after 附件：1.…分解表: the next number of the list, no sentence."""
+    marker = _line_marker(line)
+    return (
+        number is not None
+        and marker is not None
+        and marker[0] in (Level.ARABIC, Level.AR_PAREN)
+        and _marker_number(marker[1]) == number
+        and not any(ch in line for ch in "。；;")
+        and len(line) <= _TITLE_MAX
+    )
 
 
 def _is_attachment_entry(line: str) -> bool:
@@ -678,15 +776,15 @@ def _closing_block(lines: list[str]) -> tuple[list[str], list[SkippedLine]]:
     (a wrapped 抄送 list, the issuing office); a trailing office name and date (the
     signature) are skipped as well."""
     reasons: list[str | None] = []
-    previous: str | None = None
+    state = _Closing()
     ended = False
     for line in lines:
-        reason = _closing_reason(line, previous)
+        reason = _closing_reason(line, state)
         if ended and reason is None:
-            reason = _signature_reason(line) or previous
+            reason = _signature_reason(line) or state.previous
         ended = ended or reason in _ENDS_DOCUMENT
         reasons.append(reason)
-        previous = reason
+        state.read(line, reason)
     end = len(lines)
     while end > 0 and (reasons[end - 1] or _signature_reason(lines[end - 1])):
         reasons[end - 1] = reasons[end - 1] or _signature_reason(lines[end - 1])
@@ -749,21 +847,22 @@ def _preamble(lines: list[_Line], start: int, title: str) -> tuple[int, list[Ski
         preamble = [line.text for line in lines[start:first] if not line.footer]
     else:
         body = start
-        previous: str | None = None
+        state = _Closing()
         for index in range(start, len(lines)):
             text = lines[index].text
-            reason = _closing_reason(text, previous) or _signature_reason(text)
+            reason = _closing_reason(text, state) or _signature_reason(text)
             if _line_marker(text) is not None and reason is None:
                 break
             if reason or _NOTICE_LINE_RE.search(text) or _SALUTATION_RE.fullmatch(text):
                 body = index + 1
-            previous = reason
+            state.read(text, reason)
         preamble = [line.text for line in lines[start:body] if not line.footer]
     skipped: list[SkippedLine] = []
-    last: str | None = None
+    state = _Closing()
     for text in preamble:
-        last = _closing_reason(text, last) or _signature_reason(text) or "notice_preamble"
-        skipped.append(SkippedLine(text, last))
+        reason = _closing_reason(text, state) or _signature_reason(text) or "notice_preamble"
+        state.read(text, reason)
+        skipped.append(SkippedLine(text, reason))
     return body, skipped
 
 
@@ -787,18 +886,20 @@ class _Units:
 
 
 def _parse_units(note: str) -> _Units:
-    """Read 牵头单位：A；配合单位：B (any order, any separators) into units."""
-    units = _Units()
+    """Read 牵头单位：A；配合单位：B (any order, any separators) into units. Several units
+    after one label are split as `units_of` splits a table's cells: under a lead label
+    with no assisting one, the first (or those marked （牵头）) lead and the rest assist."""
+    lead: list[str] = []
+    assisting: list[str] = []
     matches = list(_UNIT_LABEL_RE.finditer(note))
     for pos, match in enumerate(matches):
         end = matches[pos + 1].start() if pos + 1 < len(matches) else len(note)
         value = _unit_value(note[match.end() : end])
-        if not value:
-            continue
-        target = units.lead if re.fullmatch(_LEAD_LABELS, match["label"]) else units.assisting
-        if value not in target:
-            target.append(value)
-    return units
+        if value:
+            (lead if re.fullmatch(_LEAD_LABELS, match["label"]) else assisting).append(value)
+    joined = ("、".join(lead), "、".join(assisting))
+    lead, assisting = _unit_lists(*joined, has_assisting=bool(assisting))
+    return _Units(lead=lead, assisting=assisting)
 
 
 def _unit_value(raw: str) -> str:
@@ -827,6 +928,87 @@ def _strip_unit_notes(text: str) -> tuple[str, _Units]:
     for match in _UNIT_NOTE_RE.finditer(text):
         units.add(_parse_units(match.group()))
     return _UNIT_NOTE_RE.sub("", text).strip(), units
+
+
+# Units written as a list (the xlsx reader's cells and a notice's unit notes alike):
+# separators outside brackets; labels inside a cell; (牵头) after a name.
+_UNIT_SEPARATORS = "、，,;；/／\n\t 　"
+_LEAD_LABEL_RE = re.compile(r"(?:牵头单位|责任单位|牵头部门|责任部门|主责单位)\s*[:：]")
+_ASSIST_LABEL_RE = re.compile(r"(?:配合单位|配合部门|协办单位|参与单位)\s*[:：]")
+_LEAD_MARK_RE = re.compile(r"[（(]\s*牵头\s*[）)]$")
+_ASSIST_MARK_RE = re.compile(r"[（(]\s*(?:配合|协办|参与)\s*[）)]$")
+
+
+def split_units(text: str) -> list[str]:
+    """The units named in a cell, in order: separators outside brackets divide them."""
+    names: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth = max(0, depth - 1)
+        if char in _UNIT_SEPARATORS and depth == 0:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    names.append("".join(current))
+    result: list[str] = []
+    for name in (n.strip(" 。.：:") for n in names):
+        if name and name not in result:
+            result.append(name)
+    return result
+
+
+def units_of(lead_cell: str, assisting_cell: str, *, has_assisting: bool) -> tuple[str, str]:
+    """(lead units, assisting units), each joined with 、 ("" for none)."""
+    lead, assisting = _unit_lists(lead_cell, assisting_cell, has_assisting=has_assisting)
+    return "、".join(lead), "、".join(assisting)
+
+
+def _unit_lists(
+    lead_cell: str, assisting_cell: str, *, has_assisting: bool
+) -> tuple[list[str], list[str]]:
+    """`units_of` before joining: the first lead unless （牵头） marks others or a separate
+    assisting cell (or label) exists, then every named unit leads."""
+    lead: list[str] = []
+    assisting: list[str] = []
+    labelled = _labelled_units(lead_cell)
+    if labelled is not None:
+        lead, assisting = labelled
+    else:
+        names = split_units(lead_cell)
+        marked = [name for name in names if _LEAD_MARK_RE.search(name)]
+        if marked:
+            lead = [_LEAD_MARK_RE.sub("", name).strip() for name in marked]
+            assisting = [_ASSIST_MARK_RE.sub("", n).strip() for n in names if n not in marked]
+        elif has_assisting:
+            lead = names
+        else:
+            lead, assisting = names[:1], names[1:]
+    for written in split_units(assisting_cell):
+        name = _ASSIST_MARK_RE.sub("", written).strip()
+        if name and name not in assisting and name not in lead:
+            assisting.append(name)
+    return lead, assisting
+
+
+def _labelled_units(cell: str) -> tuple[list[str], list[str]] | None:
+    """牵头单位：A；配合单位：B、C written in one cell, or None when it has no labels."""
+    marks = sorted(
+        [(m.start(), m.end(), "lead") for m in _LEAD_LABEL_RE.finditer(cell)]
+        + [(m.start(), m.end(), "assisting") for m in _ASSIST_LABEL_RE.finditer(cell)]
+    )
+    if not marks:
+        return None
+    lead: list[str] = []
+    assisting: list[str] = []
+    for pos, (_, end, kind) in enumerate(marks):
+        stop = marks[pos + 1][0] if pos + 1 < len(marks) else len(cell)
+        (lead if kind == "lead" else assisting).extend(split_units(cell[end:stop]))
+    return lead, assisting
 
 
 # --------------------------------------------------------------------------- sentences
@@ -868,8 +1050,26 @@ def _split_at_stops(text: str, *, respect_brackets: bool) -> list[str] | None:
 
 def short_title(sentence: str) -> str:
     """The short title of an item: its text up to the first comma (or a stronger stop:
-    semicolon, colon, full stop), outside brackets and quotes; no trailing 。."""
+    semicolon, colon, full stop), outside brackets and quotes; no trailing 。. A clause
+    that only says when (2022年6月底，全区完成… ; 年底前，…) is passed over: the title is the
+    work, the clause after it.
+
+    >>> short_title("2022年6月底，全区完成文件清理。")
+    '全区完成文件清理'
+    """
     text = sentence.strip()
+    while (lead := _title_clause(text)) is not None and _WHEN_ONLY_RE.fullmatch(lead[0]):
+        rest = text[lead[1] :].strip()
+        if not rest or not any(ch.isalnum() for ch in rest):
+            break
+        text = rest
+    first = _title_clause(text)
+    return first[0] if first is not None else text.rstrip("。；;，,：:").strip() or text
+
+
+def _title_clause(text: str) -> tuple[str, int] | None:
+    """The text up to the first title stop outside brackets, and where the rest begins;
+    None when there is no such stop."""
     depth = 0
     for pos, ch in enumerate(text):
         if ch in _OPENERS:
@@ -877,8 +1077,8 @@ def short_title(sentence: str) -> str:
         elif ch in _CLOSERS and depth > 0:
             depth -= 1
         elif ch in _TITLE_STOPS and depth == 0 and pos > 0:
-            return text[:pos].strip()
-    return text.rstrip("。；;，,：:").strip() or text
+            return text[:pos].strip(), pos + 1
+    return None
 
 
 def extract_target(sentence: str) -> str | None:
@@ -962,9 +1162,41 @@ def _item_level(paras: list[str], task_level: Level) -> Level | None:
     return None
 
 
-def _blocks(paras: list[str], level: Level | None) -> list[_Block]:
-    """Group a task's paragraphs (the first being the rest of the title line) into blocks."""
+@dataclass
+class _Outline:
+    """Where a task's sub-points stand: the number of the last one, and the numbering
+    families seen below it (its own points, kept in its text)."""
+
+    number: int = 0
+    nested: set[Level] = field(default_factory=set)
+
+    def sibling(self, para: str, level: Level, task_level: Level) -> tuple[int, int] | None:
+        """(number, end of marker) when ``para`` opens a sub-point numbered in another style
+        than ``level`` that continues the run (1、 then （2） then 3、); None otherwise (a point
+        of the sub-point above, e.g. （一） then 1、 2、, or no marker at all)."""
+        marker = _line_marker(para)
+        if marker is None or marker[0] <= task_level or marker[0] == level:
+            return None
+        number = _marker_number(marker[1])
+        if marker[0] in self.nested or number != self.number + 1:
+            if self.number:
+                self.nested.add(marker[0])
+            return None
+        return number, marker[2]
+
+    def start(self, number: int) -> None:
+        self.number = number
+        self.nested = set()
+
+
+def _blocks(paras: list[str], level: Level | None, task_level: Level) -> list[_Block]:
+    """Group a task's paragraphs (the first being the rest of the title line) into blocks.
+
+    A sub-point is a line opening with a marker of ``level``, or with a marker of another
+    style whose number continues the run (offices mix 1、 and （2） for one level); other
+    numbered lines below a sub-point are its own points and stay in its text."""
     blocks: list[_Block] = []
+    outline = _Outline()
     for index, para in enumerate(paras):
         units = _unit_line(para) if index else None
         if units is not None:
@@ -973,6 +1205,13 @@ def _blocks(paras: list[str], level: Level | None) -> list[_Block]:
             blocks[-1].units.add(units)
             blocks[-1].has_unit_line = True
             continue
+        mixed = outline.sibling(para, level, task_level) if level is not None else None
+        if mixed is not None:
+            outline.start(mixed[0])
+            blocks.append(_Block(sub=True, parts=[para[mixed[1] :]]))
+            continue
+        if level is not None and (marker := _LINE_MARKER_RE[level].match(para)):
+            outline.start(_marker_number(marker["num"]))
         pieces = [(False, para)] if level is None else _split_subpoints(para, level)
         for pos, (is_sub, text) in enumerate(pieces):
             last = blocks[-1] if blocks else None
@@ -1032,7 +1271,7 @@ def _drafts(block: _Block, owner: _Units) -> list[_Draft]:
 def _items_and_units(paras: list[str], task_level: Level) -> tuple[list[_Draft], _Units]:
     """Items of a task and the units that belong to the task itself."""
     task_units = _Units()
-    blocks = _blocks(paras, _item_level(paras, task_level))
+    blocks = _blocks(paras, _item_level(paras, task_level), task_level)
     per_paragraph = sum(1 for b in blocks if not b.sub and b.has_unit_line) >= 2
     drafts: list[_Draft] = []
     for block in blocks:

@@ -72,6 +72,7 @@ from lawtasks.parser import (
     SkippedLine,
     extract_target,
     short_title,
+    units_of,
 )
 
 # The roles a column can play, and the header names offices give them, the usual first.
@@ -125,12 +126,6 @@ _ITEM_MARKER_RE = re.compile(
 # Notes under a table: never items.
 _NOTE_RE = re.compile(r"^\s*(?:注|备注|说明)\s*[0-9０-９]*\s*[:：]")
 _FILLER_RE = re.compile(r"^\s*(?:填表人|填报人|审核人|联系人|联系电话|填报单位|填报日期|填表日期)")
-# Units: separators outside brackets; labels inside a cell; (牵头) after a name.
-_UNIT_SEPARATORS = "、，,;；/／\n\t 　"
-_LEAD_LABEL_RE = re.compile(r"(?:牵头单位|责任单位|牵头部门|责任部门|主责单位)\s*[:：]")
-_ASSIST_LABEL_RE = re.compile(r"(?:配合单位|配合部门|协办单位|参与单位)\s*[:：]")
-_LEAD_MARK_RE = re.compile(r"[（(]\s*牵头\s*[）)]$")
-_ASSIST_MARK_RE = re.compile(r"[（(]\s*(?:配合|协办|参与)\s*[）)]$")
 # A 完成时限 cell lists dates between these.
 _DUE_SPLIT_RE = re.compile(r"[，,；;、\n]|及|和|至|—|～|~")
 # Titles.
@@ -173,8 +168,6 @@ class TableItem(ParsedItem):
     date (长期坚持, 按要求): the item has no deadline of its own, and the preview says why."""
 
     due_written: str | None = None
-
-
 
 
 @dataclass
@@ -368,69 +361,6 @@ def parse_columns(text: str) -> ColumnMap:
 
 
 # --------------------------------------------------------------------------- units
-
-
-def split_units(text: str) -> list[str]:
-    """The units named in a cell, in order: separators outside brackets divide them."""
-    names: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
-        if char in "（(":
-            depth += 1
-        elif char in "）)":
-            depth = max(0, depth - 1)
-        if char in _UNIT_SEPARATORS and depth == 0:
-            names.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    names.append("".join(current))
-    result: list[str] = []
-    for name in (n.strip(" 。.：:") for n in names):
-        if name and name not in result:
-            result.append(name)
-    return result
-
-
-def units_of(lead_cell: str, assisting_cell: str, *, has_assisting: bool) -> tuple[str, str]:
-    """(lead units, assisting units), each joined with 、 ("" for none)."""
-    lead: list[str] = []
-    assisting: list[str] = []
-    labelled = _labelled_units(lead_cell)
-    if labelled is not None:
-        lead, assisting = labelled
-    else:
-        names = split_units(lead_cell)
-        marked = [name for name in names if _LEAD_MARK_RE.search(name)]
-        if marked:
-            lead = [_LEAD_MARK_RE.sub("", name).strip() for name in marked]
-            assisting = [_ASSIST_MARK_RE.sub("", n).strip() for n in names if n not in marked]
-        elif has_assisting:
-            lead = names
-        else:
-            lead, assisting = names[:1], names[1:]
-    for written in split_units(assisting_cell):
-        name = _ASSIST_MARK_RE.sub("", written).strip()
-        if name and name not in assisting and name not in lead:
-            assisting.append(name)
-    return "、".join(lead), "、".join(assisting)
-
-
-def _labelled_units(cell: str) -> tuple[list[str], list[str]] | None:
-    """牵头单位：A；配合单位：B、C written in one cell, or None when it has no labels."""
-    marks = sorted(
-        [(m.start(), m.end(), "lead") for m in _LEAD_LABEL_RE.finditer(cell)]
-        + [(m.start(), m.end(), "assisting") for m in _ASSIST_LABEL_RE.finditer(cell)]
-    )
-    if not marks:
-        return None
-    lead: list[str] = []
-    assisting: list[str] = []
-    for pos, (_, end, kind) in enumerate(marks):
-        stop = marks[pos + 1][0] if pos + 1 < len(marks) else len(cell)
-        (lead if kind == "lead" else assisting).extend(split_units(cell[end:stop]))
-    return lead, assisting
 
 
 # --------------------------------------------------------------------------- dates
@@ -636,7 +566,6 @@ def read_table(
         except DomainError as error:
             raise _bad_date(table, header, number, source, error) from None
         task.items.append(item)
-
     skipped += [
         SkippedLine(line.strip(), _skip_reason(line.strip()))
         for line in table.below
