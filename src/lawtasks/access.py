@@ -410,7 +410,7 @@ BEGIN
         RAISE EXCEPTION 'lawtasks: % may write events only in their own name, not as %',
             me, NEW.actor USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF NEW.action NOT IN ('set', 'note', 'undo') OR NEW.subject IS NOT NULL
+    IF NEW.action NOT IN ('set', 'note', 'undo', 'attach') OR NEW.subject IS NOT NULL
        OR (NEW.action = 'undo') <> (NEW.reverts IS NOT NULL) THEN
         RAISE EXCEPTION 'lawtasks: only a coordinator writes a % event', NEW.action
             USING ERRCODE = 'insufficient_privilege';
@@ -618,6 +618,124 @@ DROP TRIGGER IF EXISTS lawtasks_note_recorded ON {schema}.note;
 CREATE CONSTRAINT TRIGGER lawtasks_note_recorded AFTER INSERT OR UPDATE ON {schema}.note
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_note_recorded();
+
+-- Evidence (佐证材料, schema 6). A stored file is what its address says: its SHA-256 and
+-- size are checked against its bytes as it goes in, and it is never changed or deleted.
+-- An attachment is its author's, on an item they may change, in that item's plan, and
+-- comes with its `attach` event of the same transaction; undo's removal (its author's
+-- undo, or a coordinator's) is the only change, comes with its undo event, and is never
+-- taken back. Functions here; the grants, policies and triggers below, once the tables
+-- exist (the policies are installed by every migration, from schema 1 on).
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_evidence_value(name text, size integer,
+                                                            sha256 text) RETURNS text
+    LANGUAGE sql IMMUTABLE {path} AS $f$
+    SELECT name || ' (' || size::text || ' bytes) sha256:' || sha256
+$f$;
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_evidence_checked() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF (NEW.id, NEW.plan_id, NEW.item_id, NEW.sha256, NEW.name, NEW.size, NEW.added_at,
+            NEW.added_by, NEW.batch) IS DISTINCT FROM (OLD.id, OLD.plan_id, OLD.item_id,
+            OLD.sha256, OLD.name, OLD.size, OLD.added_at, OLD.added_by, OLD.batch)
+           OR (OLD.removed AND NOT NEW.removed) THEN
+            RAISE EXCEPTION 'lawtasks: evidence % is never moved or rewritten; undo removes it',
+                OLD.id USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.removed
+       OR NEW.plan_id IS DISTINCT FROM (SELECT k.plan_id FROM {schema}.item i
+                                        JOIN {schema}.task k ON k.id = i.task_id
+                                        WHERE i.id = NEW.item_id)
+       OR NEW.size IS DISTINCT FROM (SELECT f.size FROM {schema}.evidence_file f
+                                     WHERE f.sha256 = NEW.sha256) THEN
+        RAISE EXCEPTION 'lawtasks: evidence names a plan, item and file that do not go together'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$f$;
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_evidence_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+DECLARE
+    anyone boolean;
+    value text;
+BEGIN
+    IF NOT {schema}.lawtasks_bound()
+       OR (TG_OP = 'UPDATE' AND NEW.removed IS NOT DISTINCT FROM OLD.removed) THEN
+        RETURN NULL;
+    END IF;
+    anyone := {schema}.lawtasks_is_coordinator();
+    value := {schema}.lawtasks_evidence_value(NEW.name, NEW.size, NEW.sha256);
+    IF NOT EXISTS (
+        SELECT 1 FROM {schema}.event e
+        WHERE e.item_id = NEW.item_id AND e.field = 'evidence'
+          AND (anyone OR e.actor = current_user::text)
+          AND CASE WHEN TG_OP = 'INSERT'
+                   THEN e.action = 'attach' AND e.batch = NEW.batch AND e.reverts IS NULL
+                        AND e.new IS NOT DISTINCT FROM value
+                   ELSE e.reverts = NEW.batch AND e.old IS NOT DISTINCT FROM value END
+          AND {this_transaction})
+    THEN
+        RAISE EXCEPTION 'lawtasks: evidence % was attached or removed without its event',
+            NEW.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END
+$f$;
+-- A file goes in with an attachment of the same transaction: nobody stores bytes in the
+-- ledger that no item names.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_evidence_file_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() OR EXISTS (
+        SELECT 1 FROM {schema}.evidence e WHERE e.sha256 = NEW.sha256 AND {this_transaction})
+    THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'lawtasks: evidence file % was stored without an attachment',
+        NEW.sha256 USING ERRCODE = 'insufficient_privilege';
+END
+$f$;
+DO $$ BEGIN
+    IF pg_catalog.to_regclass('{schema}.evidence') IS NOT NULL THEN
+        GRANT SELECT, INSERT ON {schema}.evidence_file TO {role};
+        GRANT SELECT, INSERT, UPDATE ON {schema}.evidence TO {role};
+        GRANT USAGE, SELECT ON SEQUENCE {schema}.evidence_id_seq TO {role};
+        ALTER TABLE {schema}.evidence_file ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {schema}.evidence ENABLE ROW LEVEL SECURITY;
+        DROP POLICY IF EXISTS lawtasks_read ON {schema}.evidence_file;
+        CREATE POLICY lawtasks_read ON {schema}.evidence_file FOR SELECT USING (true);
+        DROP POLICY IF EXISTS lawtasks_add ON {schema}.evidence_file;
+        CREATE POLICY lawtasks_add ON {schema}.evidence_file FOR INSERT WITH CHECK (
+            sha256 = pg_catalog.encode(pg_catalog.sha256(content), 'hex')
+            AND size = pg_catalog.octet_length(content));
+        DROP POLICY IF EXISTS lawtasks_read ON {schema}.evidence;
+        CREATE POLICY lawtasks_read ON {schema}.evidence FOR SELECT USING (true);
+        DROP POLICY IF EXISTS lawtasks_add ON {schema}.evidence;
+        CREATE POLICY lawtasks_add ON {schema}.evidence FOR INSERT WITH CHECK (
+            added_by = current_user::text AND {schema}.lawtasks_may_change(
+                (SELECT i.lead_unit FROM {schema}.item i WHERE i.id = item_id)));
+        DROP POLICY IF EXISTS lawtasks_change ON {schema}.evidence;
+        CREATE POLICY lawtasks_change ON {schema}.evidence FOR UPDATE USING (
+            {schema}.lawtasks_is_coordinator() OR added_by = current_user::text);
+        DROP TRIGGER IF EXISTS lawtasks_evidence_checked ON {schema}.evidence;
+        CREATE TRIGGER lawtasks_evidence_checked BEFORE INSERT OR UPDATE ON {schema}.evidence
+            FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_evidence_checked();
+        DROP TRIGGER IF EXISTS lawtasks_evidence_recorded ON {schema}.evidence;
+        CREATE CONSTRAINT TRIGGER lawtasks_evidence_recorded
+            AFTER INSERT OR UPDATE ON {schema}.evidence DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_evidence_recorded();
+        DROP TRIGGER IF EXISTS lawtasks_evidence_file_recorded ON {schema}.evidence_file;
+        CREATE CONSTRAINT TRIGGER lawtasks_evidence_file_recorded
+            AFTER INSERT ON {schema}.evidence_file DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_evidence_file_recorded();
+    END IF;
+END $$;
 """
 
 

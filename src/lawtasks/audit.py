@@ -12,7 +12,9 @@ Undo appends events; nothing in the trail is ever rewritten.
   exactly when an undo retracted it, each user is as their events left them, each plan's
   state, period end and tolerance are as their latest `plan` events left them (or as an
   import leaves them), the ledger's plan in use is the one its latest `in_use` event chose,
-  and each plan's tasks and items still hash to the seal its latest import recorded;
+  and each plan's tasks and items still hash to the seal its latest import recorded; each
+  stored evidence file still hashes to the SHA-256 it is stored under, and each attachment
+  matches its `attach` event and is removed exactly when an undo removed it;
 - checks heads recorded outside the database (`Anchor`: from a past report, or a heads
   file the office keeps): the trail must still hold that many events with that digest at
   that position. Deleting the last events, or altering one and re-chaining everything
@@ -34,7 +36,7 @@ from sqlmodel import Session, col, func, select
 
 from lawtasks.domain import DEFAULT_TOLERANCE, PlanState, Status, period_end
 from lawtasks.i18n import known, t
-from lawtasks.models import Event, Item, Meta, Note, Plan, Task, User
+from lawtasks.models import Event, Evidence, EvidenceFile, Item, Meta, Note, Plan, Task, User
 
 GENESIS = "0" * 64
 
@@ -106,6 +108,16 @@ PLAN_IMPORTED: Mapping[str, str | None] = {
 # The meta key of the plan in use, and the field of the events that choose it.
 IN_USE_KEY = "plan_in_use"
 IN_USE_FIELD = "in_use"
+# The field of the events that attach evidence to an item (services.supervision).
+EVIDENCE_FIELD = "evidence"
+
+
+def evidence_value(name: str, size: int, sha256: str) -> str:
+    """How an attachment is written in the trail (its event's `new`): what verify matches
+    the attachment's row against."""
+    return f"{name} ({size} bytes) sha256:{sha256}"
+
+
 # An import event's `new` reads `report.txt (+18) sha256:<seal>`; older ones have no seal.
 SEAL_MARK = " sha256:"
 
@@ -319,6 +331,9 @@ class _Replay:
     plan_fields: dict[tuple[int, str], Any] = field(default_factory=dict)
     in_use: Any = None
     positions: dict[int, str] = field(default_factory=dict)  # anchored position -> digest
+    # (batch, item id, value) -> the event attaching evidence, or the undo removing it.
+    attached: dict[tuple[str, int, str], Any] = field(default_factory=dict)
+    detached: dict[tuple[str, int, str], Any] = field(default_factory=dict)
 
     def run(self, anchors: Sequence[Anchor]) -> TrailReport:
         wanted = {anchor.events for anchor in anchors}
@@ -360,6 +375,11 @@ class _Replay:
             key = (row.item_id, name)
             self.latest[key] = row
             self.first_old.setdefault(key, row.old)
+        elif name == EVIDENCE_FIELD and row.item_id is not None:
+            if row.reverts is None and row.new is not None:
+                self.attached[(row.batch, row.item_id, row.new)] = row
+            elif row.reverts is not None and row.old is not None:
+                self.detached[(row.reverts, row.item_id, row.old)] = row
         elif name == "note" and row.note_id is not None:
             if row.action == "note":
                 if row.note_id in self.notes:
@@ -422,6 +442,7 @@ class _Replay:
         findings += rows.check_users(self.users)
         findings += rows.check_plans(self.plan_fields, self.imports)
         findings += rows.check_in_use(self.in_use)
+        findings += rows.check_evidence(self.attached, self.detached)
         return findings, unchecked
 
 
@@ -429,6 +450,7 @@ class _Rows:
     """The ledger's rows, read in the replay's transaction, and the checks against them."""
 
     def __init__(self, connection: Connection) -> None:
+        self.connection = connection
         execute = connection.execute
         self.plans = {row.id: row for row in execute(sa_select(_table(Plan)))}
         self.tasks = {row.id: row for row in execute(sa_select(_table(Task)))}
@@ -694,6 +716,69 @@ class _Rows:
         ):
             return []
         return [Finding("trail.in_use_unlogged", field=IN_USE_FIELD, found=found)]
+
+    def check_evidence(
+        self,
+        attached: Mapping[tuple[str, int, str], Any],
+        detached: Mapping[tuple[str, int, str], Any],
+    ) -> list[Finding]:
+        """Each stored file hashes to its address; each attachment has its event (and is
+        removed iff an undo removed it), and each attaching event its attachment."""
+        findings = []
+        execute = self.connection.execute
+        names: dict[str, list[str]] = {}
+        rows = list(execute(sa_select(_table(Evidence)).order_by(col(Evidence.id))))
+        for row in rows:
+            names.setdefault(row.sha256, []).append(f"{self.ref(None, row.item_id)} {row.name}")
+        files = _table(EvidenceFile)
+        # One file at a time: the bytes of every file at once could be gigabytes.
+        for (sha256,) in execute(sa_select(files.c.sha256).order_by(files.c.sha256)):
+            stored = execute(
+                sa_select(files.c.size, files.c.content).where(files.c.sha256 == sha256)
+            ).one()
+            content = stored.content
+            if isinstance(content, str):  # SQLite lets a tamperer store text in the column
+                content = content.encode("utf-8", "surrogateescape")
+            found = hashlib.sha256(content).hexdigest()
+            if found != sha256 or len(content) != stored.size:
+                findings.append(
+                    Finding("trail.evidence_file", expected=sha256, found=found,
+                            ref="、".join(names.get(sha256, [])) or "-")
+                )  # fmt: skip
+        seen = set()
+        for row in rows:
+            key = (row.batch, row.item_id, evidence_value(row.name, row.size, row.sha256))
+            seen.add(key)
+            where = self.ref(None, row.item_id)
+            plan = self.slug(row.plan_id)
+            event = attached.get(key)
+            if event is None:
+                findings.append(
+                    Finding("trail.evidence_unlogged", ref=where, found=key[2], plan=plan)
+                )
+                continue
+            for part, expected, found_value in (
+                ("author", event.actor, row.added_by),
+                ("at", text_value(event.at), text_value(row.added_at)),
+            ):
+                if expected != found_value:
+                    findings.append(
+                        Finding("trail.evidence_changed", event=event.id, ref=where, field=part,
+                                expected=expected, found=found_value, plan=plan)
+                    )  # fmt: skip
+            undo = detached.get(key)
+            if bool(row.removed) != (undo is not None):
+                kind = "trail.evidence_removed" if row.removed else "trail.evidence_unremoved"
+                findings.append(
+                    Finding(kind, event=(undo or event).id, ref=where, found=row.name, plan=plan)
+                )
+        for key, event in attached.items():
+            if key not in seen:
+                findings.append(
+                    Finding("trail.evidence_gone", event=event.id, ref=self.ref(None, key[1]),
+                            expected=key[2], plan=self.slug(event.plan_id))
+                )  # fmt: skip
+        return findings
 
 
 def _plan_default(plan: Any, name: str) -> str | None:

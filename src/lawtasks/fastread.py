@@ -44,6 +44,7 @@ _ITEM = (
     "responsible_person, due, target, updated_at, updated_by, version"
 )
 _NOTE = "id, task_id, item_id, text, author, created_at, retracted"
+_EVIDENCE = "item_id, name, size, sha256, added_at, added_by"
 # An event's columns are the view's own fields (lawtasks.readmodel.EventView), less the ID
 # shown, which is worked out from the task and item the event names.
 _EVENT_SHOWN = tuple(field.name for field in fields(EventView) if field.name not in ("id", "ref"))
@@ -145,10 +146,18 @@ class Reader:
             _NOTE,
             created_at=_utc,
         )
+        evidence = _rows(
+            self.connection.execute(
+                f"SELECT {_EVIDENCE} FROM evidence WHERE plan_id = ? AND NOT removed ORDER BY id",
+                (plan.id,),
+            ),
+            _EVIDENCE,
+            added_at=_utc,
+        )
         # The rows carry the models' attribute names and types, which is all it reads.
         rows = cast(Any, (plan, tasks, items, notes))
         head = trail_head(self.connection.execute(TRAIL_HEAD_SQL).fetchone())
-        return replace(build_plan_view(*rows, today=today), trail=head)
+        return replace(build_plan_view(*rows, today=today, evidence=evidence), trail=head)
 
     def load_history(
         self, *, slug: str | None, ref: str, limit: int | None = None

@@ -59,6 +59,27 @@ class NoteView:
 
 
 @dataclass(frozen=True)
+class EvidenceView:
+    """A file attached to an item as evidence (佐证材料); its bytes stay in the ledger
+    (`lawtasks evidence ID -o DIR` writes them out)."""
+
+    name: str
+    size: int
+    sha256: str
+    added_at: datetime
+    added_by: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "added_at": iso(self.added_at),
+            "added_by": self.added_by,
+        }
+
+
+@dataclass(frozen=True)
 class EventView:
     id: int
     ref: str | None
@@ -107,6 +128,7 @@ class ItemView:
     notes: tuple[NoteView, ...] = ()  # newest first
     # The item has no deadline of its own: `due` is the end of its plan's period.
     due_is_plan_end: bool = False
+    evidence: tuple[EvidenceView, ...] = ()  # oldest first, removed ones left out
 
     @property
     def latest_note(self) -> NoteView | None:
@@ -132,6 +154,7 @@ class ItemView:
             "updated_by": self.updated_by,
             "version": self.version,
             "notes": [note.as_dict() for note in self.notes],
+            "evidence": [file.as_dict() for file in self.evidence],
         }
 
 
@@ -464,7 +487,12 @@ def _note_views(notes: Iterable[Note]) -> tuple[NoteView, ...]:
 
 
 def _item_view(
-    task: Task, item: Item, notes: list[Note] | None, plan: Plan, today: date
+    task: Task,
+    item: Item,
+    notes: list[Note] | None,
+    plan: Plan,
+    today: date,
+    evidence: tuple[EvidenceView, ...] = (),
 ) -> ItemView:
     status = Status(item.status)
     # An item whose text named no deadline is due at the end of its plan's period.
@@ -495,6 +523,7 @@ def _item_view(
         updated_by=item.updated_by,
         version=item.version,
         notes=_note_views(notes) if notes else (),
+        evidence=evidence,
     )
 
 
@@ -505,8 +534,17 @@ def build_plan_view(
     notes: Sequence[Note],
     *,
     today: date,
+    evidence: Sequence[Any] = (),
 ) -> PlanView:
-    """Assemble the view and its roll-ups from rows; pure, so it is tested without a database."""
+    """Assemble the view and its roll-ups from rows; pure, so it is tested without a database.
+
+    `evidence`: the plan's attachments not removed, oldest first (models.Evidence's names).
+    """
+    evidence_by_item: dict[int, list[EvidenceView]] = {}
+    for row in evidence:
+        evidence_by_item.setdefault(row.item_id, []).append(
+            EvidenceView(row.name, row.size, row.sha256, row.added_at, row.added_by)
+        )
     notes_by_item: dict[int, list[Note]] = {}
     notes_by_task: dict[int, list[Note]] = {}
     for note in notes:
@@ -523,7 +561,14 @@ def build_plan_view(
     task_views: list[TaskView] = []
     for task in sorted(tasks, key=lambda row: row.seq):
         item_views = tuple(
-            _item_view(task, item, notes_by_item.get(item.id or 0), plan, today)
+            _item_view(
+                task,
+                item,
+                notes_by_item.get(item.id or 0),
+                plan,
+                today,
+                tuple(evidence_by_item.get(item.id or 0, ())),
+            )
             for item in sorted(items_by_task.get(task.id or 0, []), key=lambda row: row.seq)
         )
         task_views.append(
@@ -569,7 +614,7 @@ def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
     from sqlalchemy import text
     from sqlmodel import Session, col, select
 
-    from lawtasks.models import Item, Note, Task
+    from lawtasks.models import Evidence, Item, Note, Task
 
     with Session(engine) as session:
         head = trail_head(tuple(session.connection().execute(text(TRAIL_HEAD_SQL)).one()))
@@ -582,7 +627,15 @@ def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
                 select(Note).where(Note.plan_id == plan.id, col(Note.retracted).is_(False))
             )
         )
-        return replace(build_plan_view(plan, tasks, items, notes, today=today), trail=head)
+        evidence = list(
+            session.exec(
+                select(Evidence)
+                .where(Evidence.plan_id == plan.id, col(Evidence.removed).is_(False))
+                .order_by(col(Evidence.id))
+            )
+        )
+        view = build_plan_view(plan, tasks, items, notes, today=today, evidence=evidence)
+        return replace(view, trail=head)
 
 
 @dataclass(frozen=True)

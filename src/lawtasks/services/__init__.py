@@ -6,7 +6,8 @@ An error leaves the database exactly as it was. The CLI, the TUI and the importe
 through here, so they leave the same history.
 
 By concern: `items` (changes, notes, undo), `apply` (returns and the sheets sent), `users`,
-`plans`; `writes` is the one path they all write through, `base` what they share.
+`plans`, `supervision` (evidence); `writes` is the one path they all write through,
+`base` what they share.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from lawtasks.commands import UNSET, ItemReturn
 from lawtasks.services.apply import Returns
 from lawtasks.services.items import ItemChanges
 from lawtasks.services.plans import Plans
+from lawtasks.services.supervision import Supervision
 from lawtasks.services.users import Users
 from lawtasks.services.writes import BUSY_RETRIES, Change, Outcome
 
 __all__ = ["BUSY_RETRIES", "UNSET", "Change", "ItemReturn", "Ledger", "Outcome"]
 
 
-class Ledger(ItemChanges, Returns, Users, Plans):
+class Ledger(ItemChanges, Returns, Users, Plans, Supervision):
     """Writes to one plan of one database on behalf of one actor."""

@@ -23,6 +23,7 @@ from lawtasks.models import Event, Note
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.plans import revert_plan_event
+from lawtasks.services.supervision import ATTACH_ACTION, revert_attach
 from lawtasks.services.writes import (
     Change,
     Outcome,
@@ -173,7 +174,7 @@ class ItemChanges(LedgerBase):
                 .where(
                     Event.plan_id == plan.id,
                     Event.actor == self.actor,
-                    col(Event.action).in_(["set", "note", "plan"]),
+                    col(Event.action).in_(["set", "note", "plan", ATTACH_ACTION]),
                     col(Event.batch).not_in(reverted),
                 )
                 .order_by(col(Event.id).desc())
@@ -197,6 +198,11 @@ class ItemChanges(LedgerBase):
                 if event.action == "plan":
                     # A plan's own setting, or the plan in use (services.plans).
                     changes.append(revert_plan_event(session, batch, access, event))
+                    continue
+                if event.action == ATTACH_ACTION and event.item_id is not None:
+                    # Evidence is marked removed, never deleted (services.supervision).
+                    item = items[event.item_id]
+                    changes.append(revert_attach(session, batch, access, event, item))
                     continue
                 if event.field == "note" and event.note_id is not None:
                     note = session.get(Note, event.note_id)

@@ -1,0 +1,283 @@
+"""The supervision cycle (督查督办): evidence attached to items (佐证材料).
+
+A file is stored in the ledger itself, once, addressed by its SHA-256 (`evidence_file`),
+and linked to an item under the name it came with (`evidence`). The attachment is an event
+of the trail (action `attach`, field `evidence`, new `name (size bytes) sha256:…`) written
+in the same transaction: `verify` checks each stored file against its hash and each
+attachment against its event, and `undo` marks an attachment removed, never deleting what
+the trail names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from lawtasks.access import Access
+from lawtasks.audit import EVIDENCE_FIELD, evidence_value
+from lawtasks.domain import ItemRef, clean_text
+from lawtasks.errors import DomainError
+from lawtasks.i18n import t
+from lawtasks.models import Event, Evidence, EvidenceFile
+from lawtasks.readmodel import resolve_plan
+from lawtasks.services.base import LedgerBase
+from lawtasks.services.writes import (
+    Change,
+    Outcome,
+    _Batch,
+    _commit,
+    _ItemState,
+    _Refs,
+    _retry_busy,
+)
+
+ATTACH_ACTION = "attach"
+# The longest name an attachment keeps (a file system's own limit is 255).
+NAME_LIMIT = 255
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    """A file read for attaching: its name (without its folder), bytes and hash."""
+
+    name: str
+    content: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def read_evidence(paths: Sequence[str | Path], limit: int) -> list[EvidenceInput]:
+    """The files at `paths`, each read whole; every bad one (missing, a directory,
+    unreadable, empty, over `limit` bytes) is a line of one refusal, so nothing is stored
+    until all of them can be."""
+    read: list[EvidenceInput] = []
+    refused: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        shown = str(raw)
+        try:
+            if not path.exists():
+                refused.append(t("evidence.refused_missing", path=shown))
+                continue
+            if path.is_dir():
+                refused.append(t("evidence.refused_directory", path=shown))
+                continue
+            size = path.stat().st_size
+            if size > limit:
+                refused.append(
+                    t("evidence.refused_large", path=shown, size=_mb(size), limit=_mb(limit))
+                )
+                continue
+            with path.open("rb") as file:
+                content = file.read(limit + 1)  # a file that grew since stat still shows
+        except OSError as error:
+            refused.append(t("evidence.refused_unreadable", path=shown, reason=error.strerror))
+            continue
+        if len(content) > limit:
+            refused.append(
+                t("evidence.refused_large", path=shown, size=_mb(len(content)), limit=_mb(limit))
+            )
+            continue
+        if not content:
+            refused.append(t("evidence.refused_empty", path=shown))
+            continue
+        name = clean_text(path.name, field="evidence", limit=NAME_LIMIT)
+        read.append(EvidenceInput(name, content))
+    if refused:
+        raise DomainError("error.evidence_refused", lines="\n".join(refused))
+    return read
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class Supervision(LedgerBase):
+    """Evidence attached to items."""
+
+    def evidence_limit(self) -> int:
+        """The largest file the plan stores, in bytes (Plan.evidence_limit)."""
+        with Session(self.engine) as session:
+            return resolve_plan(session, self.plan_slug).evidence_limit
+
+    @_retry_busy
+    def attach(
+        self, ref: str, files: Sequence[EvidenceInput], *, note: str | None = None
+    ) -> Outcome:
+        """Store `files` as evidence of the item `ref`: each file once by its hash, an
+        attachment and its event each. All or nothing; a file already attached to the item
+        under the same name is left as it is."""
+        note_text = None if note is None else self._clean_note(note)
+        if not files:
+            raise DomainError("error.evidence_none")
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            ref_obj, task, items = _Refs(session, plan, [ref]).resolve(ref)
+            if not isinstance(ref_obj, ItemRef):
+                raise DomainError("error.evidence_task", ref=ref.strip())
+            item = items[0]
+            self._access(session).check_item(item.ref, item.lead_unit)
+            # Checked again here: the limit may have changed since the files were read.
+            refused = [
+                t("evidence.refused_large", path=file.name, size=_mb(file.size),
+                  limit=_mb(plan.evidence_limit))
+                for file in files
+                if file.size > plan.evidence_limit
+            ]  # fmt: skip
+            if refused:
+                raise DomainError("error.evidence_refused", lines="\n".join(refused))
+            attached = {
+                (row.name, row.sha256)
+                for row in session.exec(
+                    select(Evidence).where(
+                        Evidence.item_id == item.id, col(Evidence.removed).is_(False)
+                    )
+                )
+            }
+            batch = self._batch(session, plan, ATTACH_ACTION)
+            changes: list[Change] = []
+            for file in files:
+                sha256 = file.sha256
+                if (file.name, sha256) in attached:
+                    continue
+                attached.add((file.name, sha256))
+                if session.get(EvidenceFile, sha256) is None:
+                    session.add(EvidenceFile(sha256=sha256, size=file.size, content=file.content))
+                    session.flush()
+                session.add(
+                    Evidence(
+                        plan_id=plan.id or 0,
+                        item_id=item.id,
+                        sha256=sha256,
+                        name=file.name,
+                        size=file.size,
+                        added_at=batch.at,
+                        added_by=batch.actor,
+                        batch=batch.id,
+                    )
+                )
+                value = evidence_value(file.name, file.size, sha256)
+                batch.record(field=EVIDENCE_FIELD, new=value, task_id=task.id, item_id=item.id)
+                changes.append(Change(item.ref, EVIDENCE_FIELD, None, value))
+            if not changes:
+                session.rollback()
+                return Outcome(None, None, (), self.actor)
+            if note_text is not None:
+                changes.append(self._add_note(session, batch, task, item, note_text))
+            session.flush()
+            _commit(session)
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+
+def revert_attach(
+    session: Session, batch: _Batch, access: Access, event: Event, item: _ItemState
+) -> Change:
+    """Undo one `attach` event (services.items.ItemChanges.undo): the attachment is marked
+    removed, its file kept, and the removal recorded in the undo's batch."""
+    access.check_item(item.ref, item.lead_unit)
+    for row in session.exec(
+        select(Evidence).where(Evidence.batch == event.batch, Evidence.item_id == item.id)
+    ):
+        if evidence_value(row.name, row.size, row.sha256) == event.new and not row.removed:
+            row.removed = True
+            session.add(row)
+            break
+    batch.record(
+        field=EVIDENCE_FIELD,
+        old=event.new,
+        task_id=event.task_id,
+        item_id=event.item_id,
+        reverts=event.batch,
+    )
+    return Change(item.ref, EVIDENCE_FIELD, event.new, None)
+
+
+# -- reading evidence back ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    name: str
+    size: int
+    sha256: str
+    content: bytes
+
+
+def stored_evidence(engine: Engine, plan_slug: str | None, ref: str) -> list[StoredEvidence]:
+    """The files attached to the item `ref` (not removed), oldest first, with their bytes."""
+    with Session(engine) as session:
+        return _stored(session, plan_slug, ref)
+
+
+def _stored(session: Session, plan_slug: str | None, ref: str) -> list[StoredEvidence]:
+    plan = resolve_plan(session, plan_slug)
+    ref_obj, _task, items = _Refs(session, plan, [ref]).resolve(ref)
+    if not isinstance(ref_obj, ItemRef):
+        raise DomainError("error.evidence_task", ref=ref.strip())
+    rows = session.exec(
+        select(Evidence, EvidenceFile.content)
+        .join(EvidenceFile, col(EvidenceFile.sha256) == col(Evidence.sha256))
+        .where(Evidence.item_id == items[0].id, col(Evidence.removed).is_(False))
+        .order_by(col(Evidence.id))
+    )
+    return [StoredEvidence(row.name, row.size, row.sha256, content) for row, content in rows]
+
+
+# Names Windows will not open as a file, whatever the extension (CON.txt is the console).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
+             *(f"LPT{n}" for n in range(1, 10))}  # fmt: skip
+_UNSAFE = set('<>:"/\\|?*')
+
+
+def safe_name(name: str) -> str:
+    """`name` as a file name every system (Windows above all) accepts."""
+    cleaned = "".join("_" if ch in _UNSAFE or ord(ch) < 32 else ch for ch in name)
+    cleaned = cleaned.strip().rstrip(". ")
+    if not cleaned:
+        cleaned = "evidence"
+    if cleaned.split(".")[0].strip().upper() in _RESERVED:
+        cleaned = "_" + cleaned
+    return cleaned
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2).ext` and on, so as not to clash (case-blind, as Windows is) with
+    `taken` (casefolded names); the one chosen is added to `taken`."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem:
+        stem, suffix = name, ""
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{stem} ({n}).{suffix}" if suffix else f"{stem} ({n})"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def write_evidence(files: Sequence[StoredEvidence], directory: Path) -> list[Path]:
+    """Write `files` into `directory` (made if missing), never over a file already there."""
+    written = []
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        taken = {entry.name.casefold() for entry in directory.iterdir()}
+        for file in files:
+            path = directory / unique_name(safe_name(file.name), taken)
+            with path.open("xb") as out:  # exclusive: never replaces what appeared meanwhile
+                out.write(file.content)
+            written.append(path)
+    except OSError as error:
+        raise DomainError(
+            "error.evidence_write", path=str(directory), reason=error.strerror or str(error)
+        ) from None
+    return written

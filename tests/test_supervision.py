@@ -1,0 +1,425 @@
+"""The supervision cycle (issue 17): evidence (佐证材料) stored in the ledger by SHA-256, on
+both engines, checked by verify, taken back by undo, and kept to the officer's own unit's
+items, by the service and, on PostgreSQL, by the database against an officer's own login."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session, col, func, select
+from typer.testing import CliRunner
+
+from lawtasks.audit import verify
+from lawtasks.cli import app
+from lawtasks.errors import DomainError
+from lawtasks.models import Event, Evidence, EvidenceFile, Plan
+from lawtasks.readmodel import load_plan
+from lawtasks.services import Ledger
+from lawtasks.services.supervision import read_evidence, safe_name, unique_name
+
+from .conftest import TODAY
+from .test_access import with_units
+from .test_pg_attacks import (  # noqa: F401  (fixtures, used by name)
+    OFFICER,
+    Ledger13,
+    _as,
+    _chained_event,
+    _item_event,
+    fzb,
+    ledger,
+    template,
+    zhang,
+)
+
+LIMIT = 20 * 1024 * 1024
+
+
+def _file(folder: Path, name: str, content: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(content)
+    return path
+
+
+def _attach(writer: Ledger, ref: str, *paths: Path, note: str | None = None) -> None:
+    writer.attach(ref, read_evidence(paths, LIMIT), note=note)
+
+
+def _counts(engine: Engine) -> tuple[int, int, int]:
+    with Session(engine) as session:
+        return (
+            session.exec(select(func.count()).select_from(EvidenceFile)).one(),
+            session.exec(select(func.count()).select_from(Evidence)).one(),
+            session.exec(select(func.count()).select_from(Event)).one(),
+        )
+
+
+def _item(view: object, ref: str) -> object:
+    return next(item for task in view.tasks for item in task.items if item.id == ref)  # type: ignore[attr-defined]
+
+
+# -- attaching ---------------------------------------------------------------------------------
+
+
+def test_a_file_is_stored_once_by_its_hash_with_an_event_per_attachment(
+    engine: Engine, tmp_path: Path
+) -> None:
+    office = Ledger(engine, actor="office")
+    minutes = _file(tmp_path, "会议纪要.pdf", b"%PDF minutes of the meeting")
+    photo = _file(tmp_path, "photo.jpg", b"\xff\xd8 a photo")
+    _attach(office, "2.1", minutes, photo, note="纪要和照片")
+    _attach(office, "3.1", minutes)  # the same bytes, on another item
+    sha = hashlib.sha256(minutes.read_bytes()).hexdigest()
+    with Session(engine) as session:
+        files = session.exec(select(EvidenceFile.sha256, EvidenceFile.size)).all()
+        rows = session.exec(
+            select(Evidence.name, Evidence.sha256, Evidence.added_by).order_by(col(Evidence.id))
+        ).all()
+        attached = session.exec(
+            select(Event.action, Event.field, Event.new)
+            .where(Event.field == "evidence")
+            .order_by(col(Event.id))
+        ).all()
+    photo_sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert sorted(files) == sorted([(sha, 27), (photo_sha, 10)])
+    assert [row[:2] for row in rows] == [
+        ("会议纪要.pdf", sha),
+        ("photo.jpg", photo_sha),
+        ("会议纪要.pdf", sha),
+    ]
+    assert attached[0] == ("attach", "evidence", f"会议纪要.pdf (27 bytes) sha256:{sha}")
+    assert len(attached) == 3
+    view = load_plan(engine, slug=None, today=TODAY)
+    item = _item(view, "2.1")
+    assert [file.name for file in item.evidence] == ["会议纪要.pdf", "photo.jpg"]  # type: ignore[attr-defined]
+    shown = item.as_dict()["evidence"]  # type: ignore[attr-defined]
+    assert (shown[0]["sha256"], shown[0]["size"], shown[0]["added_by"]) == (sha, 27, "office")
+    assert shown[0]["added_at"]
+    assert item.latest_note.text == "纪要和照片"  # type: ignore[attr-defined]
+    assert verify(engine).intact
+
+
+def test_attaching_the_same_file_again_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    office = Ledger(engine, actor="office")
+    minutes = _file(tmp_path, "纪要.docx", b"minutes")
+    _attach(office, "2.1", minutes)
+    before = _counts(engine)
+    outcome = office.attach("2.1", read_evidence([minutes], LIMIT))
+    assert not outcome.changed
+    assert _counts(engine) == before
+
+
+def test_bad_files_are_refused_one_line_each_and_nothing_is_stored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    good = _file(tmp_path, "good.pdf", b"good")
+    empty = _file(tmp_path, "empty.pdf", b"")
+    big = _file(tmp_path, "big.pdf", b"x" * 2048)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    # Unreadable even for root, who may read any file: the kernel refuses address 0.
+    unreadable = Path("/proc/self/mem")
+    with pytest.raises(DomainError) as refused:
+        read_evidence([good, tmp_path / "missing.pdf", folder, empty, big, unreadable], 1024)
+    lines = str(refused.value).splitlines()
+    assert any("missing.pdf" in line and "no such file" in line for line in lines)
+    assert any("folder" in line and "folder, not a file" in line for line in lines)
+    assert any("empty.pdf" in line and "empty" in line for line in lines)
+    assert any("big.pdf" in line and "over the plan's evidence limit" in line for line in lines)
+    assert any("/proc/self/mem" in line and "cannot be read" in line for line in lines)
+    assert not any("good.pdf" in line for line in lines)
+    assert "No file was stored" in str(refused.value)
+
+
+def test_the_plans_limit_is_checked_again_when_storing(engine: Engine, tmp_path: Path) -> None:
+    office = Ledger(engine, actor="office")
+    files = read_evidence([_file(tmp_path, "a.pdf", b"x" * 100)], LIMIT)
+    with engine.begin() as connection:  # the limit lowered after the files were read
+        connection.execute(text("UPDATE plan SET evidence_limit = 10"))
+    before = _counts(engine)
+    with pytest.raises(DomainError, match=r"a\.pdf.*over the plan's evidence limit"):
+        office.attach("2.1", files)
+    assert _counts(engine) == before
+    with Session(engine) as session:
+        assert session.exec(select(Plan.evidence_limit)).first() == 10
+
+
+def test_evidence_goes_on_an_item_not_a_task(engine: Engine, tmp_path: Path) -> None:
+    files = read_evidence([_file(tmp_path, "a.pdf", b"a")], LIMIT)
+    with pytest.raises(DomainError, match=r"2 is a task"):
+        Ledger(engine, actor="office").attach("2", files)
+    with pytest.raises(DomainError, match=r"9\.9"):
+        Ledger(engine, actor="office").attach("9.9", files)
+    assert _counts(engine)[:2] == (0, 0)
+
+
+# -- who may -----------------------------------------------------------------------------------
+
+
+def test_an_officer_attaches_only_to_their_units_items(engine: Engine, tmp_path: Path) -> None:
+    with_units(engine)
+    files = read_evidence([_file(tmp_path, "a.pdf", b"ours")], LIMIT)
+    before = _counts(engine)
+    with pytest.raises(DomainError, match=r"3\.1"):
+        Ledger(engine, actor="alice").attach("3.1", files)
+    assert _counts(engine) == before
+    Ledger(engine, actor="alice").attach("2.1", files)
+    with pytest.raises(DomainError):
+        Ledger(engine, actor="stranger").attach("2.1", files)
+    with Session(engine) as session:
+        assert session.exec(select(Evidence.added_by)).all() == ["alice"]
+    assert verify(engine).intact
+
+
+# -- undo and verify ---------------------------------------------------------------------------
+
+
+def test_undo_marks_an_attachment_removed_and_keeps_its_file(
+    engine: Engine, tmp_path: Path
+) -> None:
+    office = Ledger(engine, actor="office")
+    _attach(office, "2.1", _file(tmp_path, "a.pdf", b"aaa"), note="with a note")
+    office.undo()
+    with Session(engine) as session:
+        assert session.exec(select(Evidence.removed)).all() == [True]
+        assert session.exec(select(func.count()).select_from(EvidenceFile)).one() == 1
+        undone = session.exec(
+            select(Event.old, Event.new).where(Event.action == "undo", Event.field == "evidence")
+        ).all()
+    assert len(undone) == 1
+    assert undone[0][0].startswith("a.pdf (3 bytes) sha256:")
+    assert undone[0][1] is None
+    item = _item(load_plan(engine, slug=None, today=TODAY), "2.1")
+    assert (item.evidence, item.notes) == ((), ())  # type: ignore[attr-defined]
+    assert verify(engine).intact
+    # Attached again after the undo: a new attachment, the file still stored once.
+    _attach(office, "2.1", tmp_path / "a.pdf")
+    assert _counts(engine)[:2] == (1, 2)
+    assert verify(engine).intact
+
+
+def test_verify_fails_when_a_stored_file_is_altered(engine: Engine, tmp_path: Path) -> None:
+    office = Ledger(engine, actor="office")
+    _attach(office, "2.1", _file(tmp_path, "a.pdf", b"the original"))
+    _attach(office, "2.2", _file(tmp_path, "会议纪要.pdf", b"other minutes"))
+    assert verify(engine).intact
+    sha = hashlib.sha256(b"the original").hexdigest()
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE evidence_file SET content = :bytes WHERE sha256 = :sha"),
+            {"bytes": b"the forgery!", "sha": sha},
+        )
+    report = verify(engine)
+    assert not report.intact
+    assert [finding.key for finding in report.findings] == ["trail.evidence_file"]
+    message = report.findings[0].message()
+    assert sha in message
+    assert "2.1 a.pdf" in message
+    assert hashlib.sha256(b"the forgery!").hexdigest() in message
+
+
+def test_verify_fails_when_an_attachment_is_added_removed_or_deleted_outside(
+    engine: Engine, tmp_path: Path
+) -> None:
+    office = Ledger(engine, actor="office")
+    _attach(office, "2.1", _file(tmp_path, "a.pdf", b"aaa"))
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE evidence SET removed = true"))
+    assert [f.key for f in verify(engine).findings] == ["trail.evidence_removed"]
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE evidence SET removed = false, name = 'b.pdf'"))
+    keys = sorted(f.key for f in verify(engine).findings)
+    assert keys == ["trail.evidence_gone", "trail.evidence_unlogged"]
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM evidence"))
+    assert [f.key for f in verify(engine).findings] == ["trail.evidence_gone"]
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def _run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["--db", str(db), "--user", "office", *args])
+    return result.exit_code, result.output
+
+
+def test_attach_show_and_evidence_out_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
+    minutes = _file(tmp_path, "会议纪要.pdf", b"minutes")
+    odd = _file(tmp_path, "CON.txt", b"a console name")
+    code, out = _run(db_path, "attach", "2.1", str(minutes), str(odd), "--note", "材料")
+    assert code == 0, out
+    assert "会议纪要.pdf (7 bytes) sha256:" in out
+    code, out = _run(db_path, "show", "2.1")
+    assert code == 0
+    assert all(shown in out for shown in ("Evidence", "会议纪要.pdf", "CON.txt"))
+    code, out = _run(db_path, "show", "2.1", "-f", "json")
+    names = [file["name"] for file in json.loads(out)["item"]["evidence"]]
+    assert names == ["会议纪要.pdf", "CON.txt"]
+    code, out = _run(db_path, "export", "-f", "json", "-o", str(tmp_path / "plan.json"))
+    assert code == 0, out
+    exported = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    items = [item for task in exported["tasks"] for item in task["items"]]
+    assert [f["name"] for f in next(i for i in items if i["id"] == "2.1")["evidence"]] == names
+    out_dir = tmp_path / "out" / "2.1"  # made, parents too
+    for _ in range(2):
+        code, out = _run(db_path, "evidence", "2.1", "-o", str(out_dir))
+        assert code == 0, out
+    written = sorted(path.name for path in out_dir.iterdir())
+    assert written == ["_CON (2).txt", "_CON.txt", "会议纪要 (2).pdf", "会议纪要.pdf"]
+    assert (out_dir / "会议纪要 (2).pdf").read_bytes() == b"minutes"
+    code, out = _run(db_path, "evidence", "2.1", "-f", "json")
+    assert [file["name"] for file in json.loads(out)["evidence"]] == names
+    code, out = _run(db_path, "evidence", "2.2")
+    assert code == 0
+    assert "2.2 has no evidence" in out
+
+
+def test_attach_refuses_bad_files_from_the_command_line(db_path: Path, tmp_path: Path) -> None:
+    good = _file(tmp_path, "good.pdf", b"good")
+    code, out = _run(db_path, "attach", "2.1", str(good), str(tmp_path / "nope.pdf"), str(tmp_path))
+    assert code == 1
+    assert "nope.pdf: no such file." in out
+    assert "a folder, not a file" in out
+    code, out = _run(db_path, "evidence", "2.1")
+    assert "2.1 has no evidence" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("a:b?.pdf", "a_b_.pdf"),
+        ("CON.txt", "_CON.txt"),
+        ("lpt1", "_lpt1"),
+        ("report. ", "report"),
+        ("...", "evidence"),
+        ("dir\\..\\x.pdf", "dir_.._x.pdf"),
+        ("会议纪要.pdf", "会议纪要.pdf"),
+    ],
+)
+def test_names_are_made_safe_for_windows(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+
+
+def test_a_clash_gets_a_number_case_blind() -> None:
+    taken = {"a.pdf"}
+    assert unique_name("A.PDF", taken) == "A (2).PDF"
+    assert unique_name("a.pdf", taken) == "a (3).pdf"
+    assert unique_name("README", taken) == "README"
+    assert unique_name("readme", taken) == "readme (2)"
+
+
+# -- PostgreSQL: an officer's own login --------------------------------------------------------
+
+
+@pytest.fixture
+def wang(ledger: Ledger13) -> Iterator[Ledger]:  # noqa: F811
+    from .test_pg_attacks import OTHER
+
+    yield from _as(ledger, OTHER)
+
+
+def test_the_app_attaches_and_undoes_under_an_officers_login(
+    ledger: Ledger13,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+    wang: Ledger,
+    tmp_path: Path,
+) -> None:
+    files = read_evidence([_file(tmp_path, "纪要.pdf", b"ours")], LIMIT)
+    zhang.attach("2.1", files, note="纪要")
+    with pytest.raises(DomainError, match=r"2\.1"):
+        wang.attach("2.1", files)
+    wang_files = read_evidence([_file(tmp_path, "theirs.pdf", b"theirs")], LIMIT)
+    wang.attach("3.1", wang_files)
+    zhang.undo()
+    assert ledger.one("SELECT array_agg(removed ORDER BY id) FROM evidence") == [True, False]
+    assert verify(ledger.engine).intact
+
+
+def _evidence_insert(
+    copy: Ledger13, ref: str, sha: str, size: int, batch: str
+) -> tuple[str, tuple[object, ...]]:
+    item = copy.item_id(ref)
+    plan = copy.one(
+        "SELECT k.plan_id FROM item i JOIN task k ON k.id = i.task_id WHERE i.id = %s", item
+    )
+    return (
+        "INSERT INTO evidence (plan_id, item_id, sha256, name, size, added_at, added_by, batch,"
+        " removed) VALUES (%s, %s, %s, 'x.pdf', %s, now(), %s, %s, false)",
+        (plan, item, sha, size, OFFICER, batch),
+    )
+
+
+def test_an_officers_login_cannot_store_evidence_the_app_would_not(
+    ledger: Ledger13,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    content = b"forged evidence"
+    sha = hashlib.sha256(content).hexdigest()
+    store = ("INSERT INTO evidence_file (sha256, size, content) VALUES (%s, %s, %s)",
+             (sha, len(content), content))  # fmt: skip
+    value = f"x.pdf ({len(content)} bytes) sha256:{sha}"
+    before = _dump(ledger)
+    # A file whose address is not its hash, or whose size is not its length.
+    insert = "INSERT INTO evidence_file (sha256, size, content) VALUES (%s, %s, %s)"
+    assert ledger.attempt(OFFICER, (insert, ("0" * 64, 3, b"abc"))) is not None
+    assert ledger.attempt(OFFICER, (insert, (sha, 3, content))) is not None
+    # A file no attachment names.
+    assert ledger.attempt(OFFICER, store) is not None
+    # An attachment without its event.
+    assert ledger.attempt(OFFICER, store, _evidence_insert(ledger, "2.1", sha, len(content),
+                                                           "b1")) is not None  # fmt: skip
+    # On another unit's item, even with an event.
+    other = ledger.attempt(
+        OFFICER,
+        store,
+        _evidence_insert(ledger, "3.1", sha, len(content), "b2"),
+        _item_event(ledger, "3.1", batch="b2", action="attach", field="evidence", old=None,
+                    new=value),
+    )  # fmt: skip
+    assert other is not None
+    assert _dump(ledger) == before
+    # The app's own attachment cannot then be rewritten or taken back without an undo.
+    zhang.attach("2.1", read_evidence([_file(tmp_path, "a.pdf", b"real")], LIMIT))
+    before = _dump(ledger)
+    assert ledger.attempt(OFFICER, "UPDATE evidence SET name = 'renamed.pdf'") is not None
+    assert ledger.attempt(OFFICER, "UPDATE evidence SET removed = true") is not None
+    assert ledger.attempt(OFFICER, "UPDATE evidence_file SET content = 'x'") is not None
+    assert ledger.attempt(OFFICER, "DELETE FROM evidence") is not None
+    assert _dump(ledger) == before
+    assert verify(ledger.engine).intact
+
+
+def _dump(copy: Ledger13) -> tuple[object, ...]:
+    return (
+        copy.dump(),
+        copy.one("SELECT count(*) FROM evidence"),
+        copy.one("SELECT count(*) FROM evidence_file"),
+        copy.one("SELECT coalesce(array_agg(removed::text || name ORDER BY id), '{}')"
+                   " FROM evidence"),
+    )  # fmt: skip
+
+
+def test_a_forged_attach_event_without_its_file_is_named_by_verify(ledger: Ledger13) -> None:  # noqa: F811
+    # The forged attach event alone, on the officer's own item, is an event the app could
+    # write: it goes in, and verify names the attachment it announces as missing.
+    content = b"announced"
+    sha = hashlib.sha256(content).hexdigest()
+    forged = _chained_event(
+        ledger,
+        **{
+            "plan_id": ledger.one("SELECT plan_id FROM task WHERE seq = 2"),
+            "task_id": ledger.one("SELECT id FROM task WHERE seq = 2"),
+            "item_id": ledger.item_id("2.1"),
+            "action": "attach",
+            "field": "evidence",
+            "old": None,
+            "new": f"x.pdf ({len(content)} bytes) sha256:{sha}",
+        },
+    )
+    assert ledger.attempt(OFFICER, forged) is None
+    assert [f.key for f in verify(ledger.engine).findings] == ["trail.evidence_gone"]
