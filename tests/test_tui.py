@@ -687,14 +687,16 @@ def test_a_applies_a_return_after_showing_its_preview(
     from typer.testing import CliRunner
 
     from lawtasks.cli import app as cli_app
+    from lawtasks.exporters.sheets import FIRST_ROW
     from lawtasks.tui.screens.dialogs import ConfirmDialog
 
     Ledger(engine, actor="office").update(["2"], lead_unit="县司法局")
     CliRunner().invoke(cli_app, ["--db", database_url(engine), "sheets", "-o", str(tmp_path)])
     (sheet,) = tmp_path.glob("*.xlsx")
     workbook = load_workbook(sheet)
-    workbook.worksheets[0]["G2"] = 70
-    workbook.worksheets[0]["H2"] = "已完成目录编制"
+    # The first item's row, under the sheet's form header (issue 16).
+    workbook.worksheets[0][f"G{FIRST_ROW}"] = 70
+    workbook.worksheets[0][f"H{FIRST_ROW}"] = "已完成目录编制"
     workbook.save(sheet)
 
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
