@@ -1076,10 +1076,17 @@ def test_import_of_an_unreadable_report_is_a_domain_error(
 
 def test_import_refuses_a_taken_or_malformed_slug(cli: Cli, report: Path) -> None:
     cli.ok("import", str(report))
+    # Another plan of the same year: plan-2023 is taken, and --slug is the way out.
+    other = report.with_name("another-2023.txt")
+    other.write_text(REPORT_2023.replace("案卷评查", "案卷交叉评查"), encoding="utf-8")
     before = cli.dump()
-    assert "--slug" in one_error_line(cli("import", str(report)))
-    assert "Bad_Slug" in one_error_line(cli("import", str(report), "--slug", "Bad_Slug"))
-    assert "tonglu-2022" in one_error_line(cli("import", str(report), "--slug", "tonglu-2022"))
+    assert "--slug" in one_error_line(cli("import", str(other)))
+    assert "Bad_Slug" in one_error_line(cli("import", str(other), "--slug", "Bad_Slug"))
+    assert "tonglu-2022" in one_error_line(cli("import", str(other), "--slug", "tonglu-2022"))
+    # The same file again is a copy, whatever the slug: said first, as no name would help.
+    for args in ([], ["--slug", "tonglu-2022"]):
+        line = one_error_line(cli("import", str(report), *args))
+        assert "already in the ledger as plan plan-2023" in line
     assert cli.dump() == before
 
 
