@@ -1,5 +1,6 @@
-"""Render the README's pictures of the Word report and a 催办单: docs/report-page1.png and
-docs/reminder.png.
+"""Render the README's pictures of the documents lawtasks writes: the Word report
+(docs/report-page1.png), a 催办单 (docs/reminder.png), the Excel 台账
+(docs/ledger-page1.png) and a 填报 sheet (docs/sheet.png).
 
     python tools/render_docs.py
 
@@ -98,15 +99,21 @@ def main() -> int:
         today = ("--today", "2022-06-30")
         run(lawtasks, *today, "export", "-f", "docx", "-o", str(tmp / "report.docx"), env=env)
         run(lawtasks, *today, "remind", "-f", "docx", "-o", str(tmp / "催办"), env=env)
+        run(lawtasks, *today, "export", "-f", "xlsx", "-o", str(tmp / "ledger.xlsx"), env=env)
+        run(lawtasks, *today, "sheets", "--unit", "县司法局", "-o", str(tmp / "填报"), env=env)
         notice = tmp / "催办" / "tonglu-2022-催办单-县司法局.docx"
+        (sheet,) = (tmp / "填报").glob("*.xlsx")
         soffice = shutil.which("soffice") or "soffice"
         profile = (tmp / "lo-profile").as_uri()
         run(soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-            "--outdir", str(tmp), str(tmp / "report.docx"), str(notice), env=env)  # fmt: skip
+            "--outdir", str(tmp), str(tmp / "report.docx"), str(notice),
+            str(tmp / "ledger.xlsx"), str(sheet), env=env)  # fmt: skip
         DOCS.mkdir(exist_ok=True)
         for pdf, png in (
             (tmp / "report.pdf", "report-page1"),
             (tmp / notice.with_suffix(".pdf").name, "reminder"),
+            (tmp / "ledger.pdf", "ledger-page1"),
+            (tmp / sheet.with_suffix(".pdf").name, "sheet"),
         ):
             run("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
                 str(pdf), str(DOCS / png), env=env)  # fmt: skip
