@@ -255,8 +255,9 @@ def test_a_command_without_its_row_is_found(row: str, missing: list[str]) -> Non
 
 
 def test_a_row_without_an_example_is_found() -> None:
-    readme = README.read_text(encoding="utf-8").replace("`lawtasks sheets --unit 县司法局`", "")
-    assert rows_without_an_example(readme) == ["`sheets [--unit TEXT] [-o DIR]`"]
+    example = "`lawtasks sheets --unit 县司法局 --due 7月10日`"
+    readme = README.read_text(encoding="utf-8").replace(example, "")
+    assert rows_without_an_example(readme) == ["`sheets [--unit TEXT] [-o DIR] [--due DATE]`"]
 
 
 def test_an_option_without_its_row_is_found() -> None:
