@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from lawtasks.services.supervision import read_evidence, safe_name, unique_name
 from .conftest import TODAY
 from .test_access import with_units
 from .test_pg_attacks import (  # noqa: F401  (fixtures, used by name)
+    COORDINATOR,
     OFFICER,
     Ledger13,
     _as,
@@ -35,6 +37,7 @@ from .test_pg_attacks import (  # noqa: F401  (fixtures, used by name)
     template,
     zhang,
 )
+from .test_services import item_row, snapshot
 
 LIMIT = 20 * 1024 * 1024
 
@@ -423,3 +426,188 @@ def test_a_forged_attach_event_without_its_file_is_named_by_verify(ledger: Ledge
     )
     assert ledger.attempt(OFFICER, forged) is None
     assert [f.key for f in verify(ledger.engine).findings] == ["trail.evidence_gone"]
+
+
+# -- 销号 sign-off -----------------------------------------------------------------------------
+
+
+def _view_item(engine: Engine, ref: str, today: object = TODAY) -> object:
+    return _item(load_plan(engine, slug=None, today=today), ref)  # type: ignore[arg-type]
+
+
+def _signoff_events(engine: Engine) -> list[tuple[str, str, str | None, str | None]]:
+    with Session(engine) as session:
+        return list(
+            session.exec(
+                select(Event.action, Event.field, Event.old, Event.new)
+                .where(col(Event.field).in_(["signed_off_at", "signed_off_by"]))
+                .order_by(col(Event.id))
+            ).all()
+        )
+
+
+def test_a_done_item_awaits_sign_off_until_a_coordinator_signs_it(engine: Engine) -> None:
+    with_units(engine)
+    office = Ledger(engine, actor="office")
+    Ledger(engine, actor="alice").update(["2.1", "2.2"], status="done")
+    item = _view_item(engine, "2.1")
+    assert (item.signoff, item.status_label) == ("awaiting", "done (to sign off)")  # type: ignore[attr-defined]
+    before = snapshot(engine)
+    with pytest.raises(DomainError, match="coordinator"):
+        Ledger(engine, actor="alice").sign_off(["2.1"])
+    with pytest.raises(DomainError, match=r"2\.3 is not done"):
+        office.sign_off(["2.1", "2.3"])  # all or nothing
+    assert snapshot(engine) == before
+    outcome = office.sign_off(["2"], note="材料齐全")  # a task: its done items
+    assert [change.field for change in outcome.changes] == [
+        "signed_off_at", "signed_off_by", "signed_off_at", "signed_off_by", "note",
+    ]  # fmt: skip
+    view = load_plan(engine, slug=None, today=TODAY)
+    item = _item(view, "2.1")
+    assert (item.signoff, item.signed_off_by, item.status_label) == (  # type: ignore[attr-defined]
+        "signed_off", "office", "signed off",
+    )  # fmt: skip
+    assert item.as_dict()["signoff"] == "signed_off"  # type: ignore[attr-defined]
+    assert view.signoff_counts == {"awaiting": 0, "signed_off": 2}
+    assert [event[:2] for event in _signoff_events(engine)] == [
+        ("signoff", "signed_off_at"), ("signoff", "signed_off_by"),
+    ] * 2  # fmt: skip
+    # Signed off already: nothing to do.
+    assert not office.sign_off(["2.1"]).changed
+    assert verify(engine).intact
+
+
+def test_reopening_a_signed_off_item_clears_its_sign_off(engine: Engine) -> None:
+    with_units(engine)
+    alice = Ledger(engine, actor="alice")
+    alice.update(["2.1"], progress=40)
+    alice.update(["2.1"], status="done")
+    Ledger(engine, actor="office").sign_off(["2.1"])
+    alice.update(["2.1"], status="in_progress")  # the officer reopens it
+    row = item_row(engine, "2.1")
+    assert (row.status, row.progress, row.signed_off_at, row.signed_off_by) == (
+        "in_progress", 40, None, None,
+    )  # fmt: skip
+    cleared = _signoff_events(engine)[-2:]
+    assert [(action, field, new) for action, field, _old, new in cleared] == [
+        ("set", "signed_off_at", None), ("set", "signed_off_by", None),
+    ]  # fmt: skip
+    assert verify(engine).intact
+    alice.undo()  # the sign-off comes back with the done status
+    row = item_row(engine, "2.1")
+    assert (row.status, row.signed_off_by) == ("done", "office")
+    assert verify(engine).intact
+
+
+def test_a_rejected_item_is_reopened_with_the_reason_as_its_note(engine: Engine) -> None:
+    office = Ledger(engine, actor="office")
+    office.update(["2.1"], progress=70)
+    office.update(["2.1", "2.2"], status="done")
+    office.sign_off(["2.2"])
+    with pytest.raises(DomainError, match=r"2\.3 is not done"):
+        office.reject(["2.1", "2.3"], reason="缺佐证材料")
+    office.reject(["2.1", "2.2"], reason="缺佐证材料")
+    first, second = item_row(engine, "2.1"), item_row(engine, "2.2")
+    assert (first.status, first.progress) == ("in_progress", 70)  # before it was done
+    assert (second.status, second.signed_off_at) == ("in_progress", None)
+    assert _view_item(engine, "2.1").latest_note.text == "缺佐证材料"  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        actions = set(session.exec(select(Event.action).where(Event.action == "reject")).all())
+    assert actions == {"reject"}
+    assert verify(engine).intact
+    office.undo()
+    assert (item_row(engine, "2.1").status, item_row(engine, "2.2").signed_off_by) == (
+        "done", "office",
+    )  # fmt: skip
+    assert verify(engine).intact
+
+
+def test_a_plan_without_sign_off_has_none(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE plan SET signoff = false"))
+    office = Ledger(engine, actor="office")
+    office.update(["2.1"], status="done")
+    item = _view_item(engine, "2.1")
+    assert (item.signoff, item.status_label) == (None, "done")  # type: ignore[attr-defined]
+    with pytest.raises(DomainError, match="does not ask for sign-off"):
+        office.sign_off(["2.1"])
+
+
+def test_waiting_for_sign_off_past_the_due_date_is_the_coordinators(engine: Engine) -> None:
+    office = Ledger(engine, actor="office")
+    office.update(["2.1"], due="2022-05-31")
+    office.update(["2.1", "2.2"], status="done")
+    view = load_plan(engine, slug=None, today=TODAY)
+    assert [item.id for item in view.signoff_overdue] == ["2.1"]
+    assert view.summary_dict()["signoff_overdue"] == ["2.1"]
+    assert _item(view, "2.1").warning.value == "green"  # type: ignore[attr-defined]
+    office.sign_off(["2.1"])
+    assert load_plan(engine, slug=None, today=TODAY).signoff_overdue == []
+
+
+def test_verify_names_a_sign_off_written_behind_its_back(engine: Engine) -> None:
+    office = Ledger(engine, actor="office")
+    office.update(["2.1"], status="done")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE item SET signed_off_by = 'forger'"))
+    findings = verify(engine).findings
+    assert {(f.key, f.field) for f in findings} >= {("trail.item_unlogged", "signed_off_by")}
+    assert any(f.ref == "2.1" for f in findings)
+
+
+def test_signoff_from_the_command_line(db_path: Path) -> None:
+    assert _run(db_path, "set", "2.1", "--progress", "40")[0] == 0
+    assert _run(db_path, "done", "2.1", "2.2")[0] == 0
+    code, out = _run(db_path, "list", "--task", "2")
+    assert out.count("done (to sign off)") == 2
+    code, out = _run(db_path, "signoff", "2.1", "--note", "材料齐全")
+    assert code == 0, out
+    assert "signed off by ∅ → office" in out
+    code, out = _run(db_path, "signoff", "2.2", "--reject")
+    assert code == 1
+    assert "--reason" in out
+    code, out = _run(db_path, "signoff", "2.2", "--reject", "--reason", "缺少佐证材料")
+    assert code == 0, out
+    code, out = _run(db_path, "show", "2.2")
+    assert "缺少佐证材料" in out
+    code, out = _run(db_path, "summary", "-f", "json")
+    assert json.loads(out)["plan"]["signoff_counts"] == {"awaiting": 0, "signed_off": 1}
+    code, out = _run(db_path, "summary")
+    assert "Sign-off: 0 awaiting, 1 signed off" in out
+    code, out = _run(db_path, "show", "2.1")
+    assert "signed off" in out
+
+
+def test_an_officers_login_never_signs_off(
+    ledger: Ledger13,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+    fzb: Ledger,  # noqa: F811
+) -> None:
+    zhang.update(["2.1", "2.2"], status="done")
+    with pytest.raises(DomainError, match="coordinator"):
+        zhang.sign_off(["2.1"])
+    fzb.sign_off(["2.1"])
+    before = _dump(ledger)
+    item = ledger.item_id("2.2")
+    signed = (
+        "UPDATE item SET signed_off_at = now(), signed_off_by = %s, version = version + 1,"
+        " updated_by = %s WHERE id = %s"
+    )
+    value = datetime.now(UTC)
+    with_event = _item_event(ledger, "2.2", action="set", field="signed_off_by", old=None,
+                             new=OFFICER)  # fmt: skip
+    assert ledger.attempt(OFFICER, (signed, (OFFICER, OFFICER, item))) is not None
+    assert ledger.attempt(OFFICER, with_event, (signed, (OFFICER, OFFICER, item))) is not None
+    forged = _item_event(ledger, "2.1", action="signoff", field="signed_off_by", new=OFFICER)
+    assert ledger.attempt(OFFICER, forged) is not None
+    # A coordinator's login signs off only with the events.
+    bare = "UPDATE item SET signed_off_at = %s, signed_off_by = 'pa_fzb' WHERE id = %s"
+    assert ledger.attempt(COORDINATOR, (bare, (value, item))) is not None
+    assert _dump(ledger) == before
+    # The officer reopens the signed-off item: the sign-off is cleared, as the app does.
+    zhang.update(["2.1"], status="in_progress")
+    assert ledger.one("SELECT signed_off_by IS NULL FROM item WHERE id = %s",
+                      ledger.item_id("2.1")) is True  # fmt: skip
+    fzb.sign_off(["2.2"])
+    fzb.reject(["2.2"], reason="缺佐证材料")
+    assert verify(ledger.engine).intact

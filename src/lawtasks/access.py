@@ -485,18 +485,34 @@ CREATE TRIGGER lawtasks_event_added BEFORE INSERT ON {schema}.event
     FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_event_added();
 
 -- Items. An item's official wording, its place in the plan and its lead unit are a
--- coordinator's to change.
+-- coordinator's to change; so is its 销号 (schema 6), which an officer may only see cleared
+-- (reopening a signed-off item clears it). The sign-off columns are read through jsonb:
+-- this function is installed from schema 1 on.
 CREATE OR REPLACE FUNCTION {schema}.lawtasks_item_changed() RETURNS trigger
     LANGUAGE plpgsql {path} AS $f$
+DECLARE
+    old_row jsonb;
+    new_row jsonb;
 BEGIN
-    IF (NEW.id, NEW.task_id, NEW.seq, NEW.title, NEW.text, NEW.lead_unit)
-       IS NOT DISTINCT FROM (OLD.id, OLD.task_id, OLD.seq, OLD.title, OLD.text, OLD.lead_unit)
-       OR NOT pg_catalog.row_security_active('{schema}.item'::pg_catalog.regclass)
+    IF NOT pg_catalog.row_security_active('{schema}.item'::pg_catalog.regclass)
        OR {schema}.lawtasks_is_coordinator() THEN
         RETURN NEW;
     END IF;
-    RAISE EXCEPTION 'lawtasks: only a coordinator changes an item''s title, text, task, '
-        'number or lead unit (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
+    IF (NEW.id, NEW.task_id, NEW.seq, NEW.title, NEW.text, NEW.lead_unit)
+       IS DISTINCT FROM (OLD.id, OLD.task_id, OLD.seq, OLD.title, OLD.text, OLD.lead_unit) THEN
+        RAISE EXCEPTION 'lawtasks: only a coordinator changes an item''s title, text, task, '
+            'number or lead unit (item %)', OLD.id USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    old_row := pg_catalog.to_jsonb(OLD);
+    new_row := pg_catalog.to_jsonb(NEW);
+    IF (new_row -> 'signed_off_at' IS DISTINCT FROM old_row -> 'signed_off_at'
+        OR new_row -> 'signed_off_by' IS DISTINCT FROM old_row -> 'signed_off_by')
+       AND (new_row ->> 'signed_off_at' IS NOT NULL OR new_row ->> 'signed_off_by' IS NOT NULL)
+    THEN
+        RAISE EXCEPTION 'lawtasks: only a coordinator signs an item off (item %)', OLD.id
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
 END
 $f$;
 DROP TRIGGER IF EXISTS lawtasks_item_changed ON {schema}.item;
@@ -534,11 +550,18 @@ BEGIN
     old_row := pg_catalog.to_jsonb(OLD);
     new_row := pg_catalog.to_jsonb(NEW);
     FOREACH changed IN ARRAY ARRAY['status', 'progress', 'lead_unit', 'assisting_units',
-                                   'responsible_person', 'due', 'target'] LOOP
+                                   'responsible_person', 'due', 'target', 'signed_off_at',
+                                   'signed_off_by'] LOOP
+        -- A time is compared as a time: the trail writes it as Python does, jsonb in the
+        -- session's time zone.
         IF new_row -> changed IS DISTINCT FROM old_row -> changed AND NOT EXISTS (
             SELECT 1 FROM {schema}.event e
-            WHERE e.item_id = NEW.id AND e.field = changed
-              AND e.new IS NOT DISTINCT FROM new_row ->> changed
+            WHERE e.item_id = NEW.id
+              AND CASE WHEN e.field IS DISTINCT FROM changed THEN false
+                       WHEN changed = 'signed_off_at' AND e.new IS NOT NULL
+                       THEN e.new::timestamptz
+                            IS NOT DISTINCT FROM (new_row ->> changed)::timestamptz
+                       ELSE e.new IS NOT DISTINCT FROM new_row ->> changed END
               AND (anyone OR e.actor = current_user::text)
               AND {this_transaction})
         THEN

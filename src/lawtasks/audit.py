@@ -92,11 +92,15 @@ SEALED_FIELDS = ("target", "lead_unit", "assisting_units")
 # imports read them stay as they were.
 SEALED_IF_SET = ("due", "responsible_person")
 # The item fields the service layer changes, each change with its event.
-ITEM_FIELDS = ("status", "progress", *SEALED_FIELDS, *SEALED_IF_SET)
+# A coordinator's 销号 of a done item (services.supervision): who and when, cleared on reopening.
+SIGNOFF_FIELDS = ("signed_off_at", "signed_off_by")
+ITEM_FIELDS = ("status", "progress", *SEALED_FIELDS, *SEALED_IF_SET, *SIGNOFF_FIELDS)
 # What an import leaves in the item fields it does not take from the report.
 IMPORTED: Mapping[str, str | None] = {
     "status": Status.NOT_STARTED.value,
     "progress": "0",
+    "signed_off_at": None,
+    "signed_off_by": None,
 }
 # A plan's own fields that `plan` events change (services.plans), and what an import leaves
 # in them (the period end: 31 December of the plan year, see `_plan_default`).

@@ -36,12 +36,13 @@ from lawtasks.readmodel import (
 # The columns each view needs, by table; the names are the models' (lawtasks.models).
 _PLAN = (
     "id, slug, title, year, goal, heading, source_name, published, start_date, end_date, "
-    "tolerance, state"
+    "tolerance, state, signoff"
 )
 _TASK = "id, seq, numeral, title, body, lead_unit, assisting_units"
 _ITEM = (
     "id, task_id, seq, title, text, status, progress, lead_unit, assisting_units, "
-    "responsible_person, due, target, updated_at, updated_by, version"
+    "responsible_person, due, target, updated_at, updated_by, version, signed_off_at, "
+    "signed_off_by"
 )
 _NOTE = "id, task_id, item_id, text, author, created_at, retracted"
 _EVIDENCE = "item_id, name, size, sha256, added_at, added_by"
@@ -138,6 +139,7 @@ class Reader:
             _ITEM,
             due=date.fromisoformat,
             updated_at=_utc,
+            signed_off_at=_utc,
         )
         notes = _rows(
             self.connection.execute(

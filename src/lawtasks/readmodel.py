@@ -30,6 +30,7 @@ from lawtasks.domain import (
     warning_for,
 )
 from lawtasks.errors import DomainError
+from lawtasks.i18n import t
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -129,6 +130,24 @@ class ItemView:
     # The item has no deadline of its own: `due` is the end of its plan's period.
     due_is_plan_end: bool = False
     evidence: tuple[EvidenceView, ...] = ()  # oldest first, removed ones left out
+    # Whether the item's plan asks for a coordinator's 销号 of done items, and that 销号.
+    signoff_asked: bool = False
+    signed_off_at: datetime | None = None
+    signed_off_by: str | None = None
+
+    @property
+    def signoff(self) -> str | None:
+        """`awaiting` (已完成（待销号）) or `signed_off` (已销号) for a done item of a plan
+        that asks for sign-off; None otherwise."""
+        if self.status is not Status.DONE or not self.signoff_asked:
+            return None
+        return "awaiting" if self.signed_off_at is None else "signed_off"
+
+    @property
+    def status_label(self) -> str:
+        """The status as officers read it: a done item says whether it is signed off."""
+        state = self.signoff
+        return self.status.label if state is None else t(f"signoff.label.{state}")
 
     @property
     def latest_note(self) -> NoteView | None:
@@ -142,6 +161,10 @@ class ItemView:
             "text": self.text,
             "status": self.status.value,
             "status_label": self.status.label,
+            "signoff": self.signoff,
+            "signoff_label": self.status_label if self.signoff else None,
+            "signed_off_at": iso(self.signed_off_at),
+            "signed_off_by": self.signed_off_by,
             "progress": self.progress,
             "lead_unit": self.lead_unit,
             "assisting_units": self.assisting_units,
@@ -253,6 +276,8 @@ class PlanView:
     warning_counts: dict[str, int] = field(default_factory=dict)
     # The trail's head as the view was read; None for a view not read from a ledger.
     trail: TrailHead | None = None
+    # Whether done items wait for a coordinator's 销号 (Plan.signoff).
+    signoff: bool = False
 
     @property
     def items(self) -> list[ItemView]:
@@ -274,7 +299,26 @@ class PlanView:
             "progress": self.progress,
             "status_counts": self.status_counts,
             "warning_counts": self.warning_counts,
+            "signoff": self.signoff,
+            "signoff_counts": self.signoff_counts,
+            "signoff_overdue": [item.id for item in self.signoff_overdue],
         }
+
+    @property
+    def signoff_counts(self) -> dict[str, int]:
+        """Done items waiting for 销号 and signed off: zero both where none is asked."""
+        states = Counter(item.signoff for item in self.items)
+        return {"awaiting": states.get("awaiting", 0), "signed_off": states.get("signed_off", 0)}
+
+    @property
+    def signoff_overdue(self) -> list[ItemView]:
+        """Done items waiting for the coordinator's 销号 past their due date: the office's to
+        act on, not the unit's (they are green, and no reminder chases the unit)."""
+        return [
+            item
+            for item in self.items
+            if item.signoff == "awaiting" and item.due is not None and item.due < self.today
+        ]
 
 
 @dataclass(frozen=True)
@@ -524,6 +568,9 @@ def _item_view(
         version=item.version,
         notes=_note_views(notes) if notes else (),
         evidence=evidence,
+        signoff_asked=bool(getattr(plan, "signoff", False)),
+        signed_off_at=getattr(item, "signed_off_at", None),
+        signed_off_by=getattr(item, "signed_off_by", None),
     )
 
 
@@ -606,6 +653,7 @@ def build_plan_view(
         tasks=tuple(task_views),
         progress=mean_progress(all_items),
         status_counts={status.value: statuses.get(status.value, 0) for status in Status},
+        signoff=bool(getattr(plan, "signoff", False)),
         warning_counts={warning.value: warnings.get(warning.value, 0) for warning in Warning},
     )
 

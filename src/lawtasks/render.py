@@ -75,8 +75,12 @@ def counts_text(view: PlanView) -> str:
     return f"{statuses}   |   {warnings}"
 
 
-def status_text(item: ItemView) -> Text:
-    return Text(f"{STATUS_GLYPH[item.status]} {item.status.label}")
+def status_text(item: ItemView, *, signoff: bool = False) -> Text:
+    """The status with its glyph; with `signoff`, a done item of a plan that asks for 销号
+    says whether it is signed off (已完成（待销号）, 已销号). The TUI shows the plain status
+    until its sign-off keys come (issue 17)."""
+    label = item.status_label if signoff else item.status.label
+    return Text(f"{STATUS_GLYPH[item.status]} {label}")
 
 
 def warning_text(warning: Warning) -> Text:
@@ -115,7 +119,7 @@ def items_table(view: PlanView, *, width: int = 120) -> Text:
         ]
         rows.append(("bold", cells + [Text("")] * (3 if with_unit else 2)))
         for item in task.items:
-            cells = [Text(item.id), Text(printable(item.title)), status_text(item)]
+            cells = [Text(item.id), Text(printable(item.title)), status_text(item, signoff=True)]
             cells.append(Text(f"{item.progress}%"))
             if with_unit:
                 cells.append(Text(printable(item.lead_unit)))
@@ -162,6 +166,7 @@ def summary(view: PlanView) -> RenderableType:
         Text(f"{t('label.as_of')} {view.today.isoformat()}   {view.slug}"),
         Text(f"{t('label.overall')} {bar(view.progress)} {percent(view.progress)}"),
         Text(counts_text(view)),
+        *signoff_lines(view),
         Text(""),
     ]
     table = Table(box=None, show_header=False, pad_edge=False)
@@ -192,6 +197,27 @@ def summary(view: PlanView) -> RenderableType:
     if not red:
         lines.append(Text(f"  {t('label.none')}"))
     return Group(*lines)
+
+
+def signoff_lines(view: PlanView) -> list[RenderableType]:
+    """销号: how many done items wait for it and how many have it, and those waiting past
+    their due date (the coordinator's to sign off or send back); nothing where no item is
+    done or the plan asks for none."""
+    counts = view.signoff_counts
+    if not view.signoff or not any(counts.values()):
+        return []
+    lines: list[RenderableType] = [
+        Text(t("signoff.counts", awaiting=counts["awaiting"], signed_off=counts["signed_off"]))
+    ]
+    overdue = view.signoff_overdue
+    if overdue:
+        lines.append(Text(t("signoff.overdue", number=len(overdue)), style="bold yellow"))
+        for item in overdue:
+            due = item.due.isoformat() if item.due else ""
+            lines.append(
+                Text(f"  {item.id} {printable(item.title)}  {due}  {printable(item.lead_unit)}")
+            )
+    return lines
 
 
 def _warning_counts(task: TaskView) -> Text:
@@ -325,11 +351,15 @@ def due_text(item: ItemView) -> str:
     return item.due.isoformat()
 
 
-def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
+def item_detail(
+    item: ItemView, history: Sequence[EventView], *, signoff: bool = False
+) -> RenderableType:
+    """An item's fields, notes, evidence and history; `signoff` as for `status_text`, and
+    who signed it off and when."""
     rows: list[tuple[str, str | Text]] = [
         (t("label.id"), item.id),
         (t("label.title"), item.title),
-        (t("label.status"), status_text(item)),
+        (t("label.status"), status_text(item, signoff=signoff)),
         (t("label.progress"), f"{bar(item.progress, 12)} {item.progress}%"),
         (t("label.lead_unit"), item.lead_unit or "—"),
         (t("label.assisting_units"), item.assisting_units or "—"),
@@ -343,6 +373,10 @@ def item_detail(item: ItemView, history: Sequence[EventView]) -> RenderableType:
         ),
         (t("label.version"), str(item.version)),
     ]
+    if signoff and item.signed_off_at is not None:
+        rows.append(
+            (t("label.signed_off"), f"{local_time(item.signed_off_at)}  {item.signed_off_by}")
+        )
     return Group(
         Text(printable(item.text)),
         Text(""),

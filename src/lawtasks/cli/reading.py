@@ -164,7 +164,7 @@ def show(
             data = item.as_dict() | {"history": [event.as_dict() for event in history]}
             print_json({"plan": view.summary_dict(), "item": data})
         else:
-            make_console().print(render.item_detail(item, history))
+            make_console().print(render.item_detail(item, history, signoff=True))
         return
     if fmt is TextFormat.json:
         data = task.as_dict() | {"history": [event.as_dict() for event in history]}

@@ -1,4 +1,4 @@
-"""The supervision cycle's commands: attach (佐证材料) and evidence.
+"""The supervision cycle's commands: attach and evidence (佐证材料), signoff (销号).
 
 No `from __future__ import annotations`: typer reads each command's signature (see core).
 """
@@ -10,6 +10,7 @@ import typer
 
 from lawtasks.cli.core import (
     Command,
+    IdsArg,
     NoteOpt,
     PlanOpt,
     TextFormat,
@@ -21,6 +22,7 @@ from lawtasks.cli.core import (
     print_outcome,
     settings_of,
 )
+from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 
 IdArg = Annotated[
@@ -95,3 +97,28 @@ def evidence(
         )
     if written:
         typer.echo(t("evidence.written", dir=str(output)))
+
+
+@app.command(cls=Command, help=t("help.signoff"))
+def signoff(
+    ctx: typer.Context,
+    ids: IdsArg,
+    reject: Annotated[bool, typer.Option("--reject", help=t("help.signoff_reject"))] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help=t("help.signoff_reason"), show_default=False, metavar="TEXT"),
+    ] = None,
+    note: NoteOpt = None,
+    fmt: TextFormatOpt = TextFormat.text,
+    plan: PlanOpt = None,
+) -> None:
+    ledger = settings_of(ctx).ledger(plan)
+    if reject:
+        if reason is None or note is not None:
+            raise DomainError("error.signoff_reason")
+        outcome = ledger.reject(ids, reason=reason)
+    else:
+        if reason is not None:
+            raise DomainError("error.signoff_reason_without_reject")
+        outcome = ledger.sign_off(ids, note=note)
+    print_outcome(outcome, fmt)

@@ -23,7 +23,12 @@ from lawtasks.models import Event, Note
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.plans import revert_plan_event
-from lawtasks.services.supervision import ATTACH_ACTION, revert_attach
+from lawtasks.services.supervision import (
+    ATTACH_ACTION,
+    REJECT_ACTION,
+    SIGNOFF_ACTION,
+    revert_attach,
+)
 from lawtasks.services.writes import (
     Change,
     Outcome,
@@ -174,7 +179,9 @@ class ItemChanges(LedgerBase):
                 .where(
                     Event.plan_id == plan.id,
                     Event.actor == self.actor,
-                    col(Event.action).in_(["set", "note", "plan", ATTACH_ACTION]),
+                    col(Event.action).in_(
+                        ["set", "note", "plan", ATTACH_ACTION, SIGNOFF_ACTION, REJECT_ACTION]
+                    ),
                     col(Event.batch).not_in(reverted),
                 )
                 .order_by(col(Event.id).desc())

@@ -1,4 +1,11 @@
-"""The supervision cycle (督查督办): evidence attached to items (佐证材料).
+"""The supervision cycle (督查督办): evidence attached to items (佐证材料), and the 销号
+(sign-off) of done items.
+
+A done item of a plan that asks for sign-off (Plan.signoff, the default) is 已完成（待销号）
+until a coordinator signs it off (`signoff`: item.signed_off_at/by, action `signoff`) or
+sends it back (`reject`: reopened as `reopen` does, at the progress it had before it was
+done, with the reason as its note; action `reject`). Reopening a signed-off item by any
+path clears its sign-off (services.writes.clear_signoff). Officers never sign off.
 
 A file is stored in the ledger itself, once, addressed by its SHA-256 (`evidence_file`),
 and linked to an item under the name it came with (`evidence`). The attachment is an event
@@ -20,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from lawtasks.access import Access
 from lawtasks.audit import EVIDENCE_FIELD, evidence_value
-from lawtasks.domain import ItemRef, clean_text
+from lawtasks.domain import ItemRef, Status, clean_text
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 from lawtasks.models import Event, Evidence, EvidenceFile
@@ -29,14 +36,18 @@ from lawtasks.services.base import LedgerBase
 from lawtasks.services.writes import (
     Change,
     Outcome,
+    _apply_item,
     _Batch,
     _commit,
     _ItemState,
     _Refs,
     _retry_busy,
+    _value,
 )
 
 ATTACH_ACTION = "attach"
+SIGNOFF_ACTION = "signoff"
+REJECT_ACTION = "reject"
 # The longest name an attachment keeps (a file system's own limit is 255).
 NAME_LIMIT = 255
 
@@ -176,6 +187,91 @@ class Supervision(LedgerBase):
             if note_text is not None:
                 changes.append(self._add_note(session, batch, task, item, note_text))
             session.flush()
+            _commit(session)
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+    # -- 销号 ------------------------------------------------------------------------------
+
+    @_retry_busy
+    def sign_off(self, refs: Sequence[str], *, note: str | None = None) -> Outcome:
+        """Sign off done items (a task: its done items); a coordinator's. All or nothing:
+        an item not done is refused, naming it; one signed off already is left as it is."""
+        note_text = None if note is None else self._clean_note(note)
+        if not refs:
+            raise DomainError("error.no_ids")
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            self._access(session).check_coordinator("access.action.signoff")
+            if not plan.signoff:
+                raise DomainError("error.signoff_off", plan=plan.slug)
+            found = _Refs(session, plan, refs)
+            resolved = [found.resolve(text) for text in refs]
+            batch = self._batch(session, plan, SIGNOFF_ACTION)
+            changes: list[Change] = []
+            seen: set[int] = set()
+            for ref_obj, _task, items in resolved:
+                if isinstance(ref_obj, ItemRef) and items[0].status != Status.DONE.value:
+                    raise DomainError(
+                        "error.signoff_not_done",
+                        ref=items[0].ref,
+                        status=Status(items[0].status).label,
+                    )
+                for item in items:
+                    if item.id in seen or item.status != Status.DONE.value:
+                        continue
+                    seen.add(item.id)
+                    if item.signed_off_at is not None:
+                        continue
+                    for name, value in (
+                        ("signed_off_at", batch.at),
+                        ("signed_off_by", batch.actor),
+                    ):
+                        setattr(item, name, value)
+                        batch.record(field=name, new=value, task_id=item.task_id, item_id=item.id)
+                        changes.append(Change(item.ref, name, None, _value(value)))
+                    batch.touch(item)
+            if note_text is not None and changes:
+                noted: set[str] = set()
+                for ref_obj, task, items in resolved:
+                    if str(ref_obj) in noted:
+                        continue
+                    noted.add(str(ref_obj))
+                    target = items[0] if isinstance(ref_obj, ItemRef) else None
+                    changes.append(self._add_note(session, batch, task, target, note_text))
+            if not changes:
+                session.rollback()
+                return Outcome(None, None, (), self.actor)
+            _commit(session)
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+    @_retry_busy
+    def reject(self, refs: Sequence[str], *, reason: str) -> Outcome:
+        """Send done items back (退回): each reopened in progress at the progress it had
+        before it was done (as `reopen`), its sign-off cleared, the reason its note."""
+        reason_text = self._clean_note(reason)
+        if not refs:
+            raise DomainError("error.no_ids")
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            self._access(session).check_coordinator("access.action.signoff")
+            found = _Refs(session, plan, refs)
+            resolved = [found.resolve(text) for text in refs]
+            batch = self._batch(session, plan, REJECT_ACTION)
+            changes: list[Change] = []
+            seen: set[int] = set()
+            for ref_obj, task, items in resolved:
+                if not isinstance(ref_obj, ItemRef):
+                    raise DomainError("error.evidence_task", ref=str(ref_obj))
+                item = items[0]
+                if item.id in seen:
+                    continue
+                seen.add(item.id)
+                if item.status != Status.DONE.value:
+                    raise DomainError(
+                        "error.signoff_not_done", ref=item.ref, status=Status(item.status).label
+                    )
+                changes += _apply_item(batch, item, item.ref, Status.IN_PROGRESS, None, {})
+                changes.append(self._add_note(session, batch, task, item, reason_text))
             _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor)
 

@@ -113,13 +113,19 @@ class _ItemState:
     updated_at: datetime | None
     updated_by: str | None
     version: int
+    # A coordinator's 销号 of the done item (services.supervision); cleared when it reopens.
+    signed_off_at: datetime | None = None
+    signed_off_by: str | None = None
 
 
+# The sign-off columns, in the order their events are written.
+SIGNOFF_FIELDS = ("signed_off_at", "signed_off_by")
 # The columns a call reads of each item, in _ItemState's order (less its ref).
 _LOADED = ("id", "task_id", "seq", "status", "progress", *_PLAIN_FIELDS, "updated_at",
-           "updated_by", "version")  # fmt: skip
+           "updated_by", "version", *SIGNOFF_FIELDS)  # fmt: skip
 # The columns an item's change writes back (see _touch).
-_WRITTEN = ("status", "progress", *_PLAIN_FIELDS, "version", "updated_at", "updated_by")
+_WRITTEN = ("status", "progress", *_PLAIN_FIELDS, "version", "updated_at", "updated_by",
+            *SIGNOFF_FIELDS)  # fmt: skip
 
 _WRITES = "lawtasks.writes"  # session.info key: the transaction's _Writes
 
@@ -355,8 +361,24 @@ def _apply_item(
         setattr(item, name, new)
         batch.record(field=name, old=old, new=new, task_id=item.task_id, item_id=item.id)
         changes.append(Change(ref, name, _value(old), _value(new)))
+    if new_status is not Status.DONE:
+        # A 销号 is of the item as done: reopened, it waits for a new one.
+        changes += clear_signoff(batch, item)
     if changes:
         batch.touch(item)
+    return changes
+
+
+def clear_signoff(batch: _Batch, item: _ItemState) -> list[Change]:
+    """Take back an item's sign-off, an event per field; nothing if it has none."""
+    changes = []
+    for name in SIGNOFF_FIELDS:
+        old = getattr(item, name)
+        if old is None:
+            continue
+        setattr(item, name, None)
+        batch.record(field=name, old=old, new=None, task_id=item.task_id, item_id=item.id)
+        changes.append(Change(item.ref, name, _value(old), None))
     return changes
 
 
@@ -457,4 +479,6 @@ def _parse_field(field: str, value: str | None) -> object:
         return int(value)
     if field == "due":
         return date.fromisoformat(value)
+    if field == "signed_off_at":
+        return datetime.fromisoformat(value)
     return value
