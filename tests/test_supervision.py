@@ -611,3 +611,67 @@ def test_an_officers_login_never_signs_off(
     fzb.sign_off(["2.2"])
     fzb.reject(["2.2"], reason="缺佐证材料")
     assert verify(ledger.engine).intact
+
+
+# -- a plan's settings: sign-off on or off, the evidence limit ---------------------------------
+
+
+def test_a_plan_turns_sign_off_off_and_sets_its_evidence_limit(
+    engine: Engine, tmp_path: Path
+) -> None:
+    office = Ledger(engine, actor="office")
+    outcome = office.set_plan("tonglu-2022", signoff=False, evidence_limit="1KB")
+    assert [(c.field, c.old, c.new) for c in outcome.changes] == [
+        ("signoff", "yes", "no"), ("evidence_limit", "20971520", "1024"),
+    ]  # fmt: skip
+    office.update(["2.1"], status="done")
+    assert _view_item(engine, "2.1").signoff is None  # type: ignore[attr-defined]
+    with pytest.raises(DomainError, match="over the plan's evidence limit"):
+        office.attach("2.1", read_evidence([_file(tmp_path, "a.pdf", b"x" * 2000)], LIMIT))
+    with pytest.raises(DomainError, match="not a file size"):
+        office.set_plan("tonglu-2022", evidence_limit="2TB")
+    assert verify(engine).intact
+    office.undo()  # the done
+    office.undo()  # the settings
+    with Session(engine) as session:
+        plan = session.exec(select(Plan)).one()
+        assert (plan.signoff, plan.evidence_limit) == (True, LIMIT)
+    assert verify(engine).intact
+    with engine.begin() as connection:  # behind the trail's back
+        connection.execute(text("UPDATE plan SET signoff = false"))
+    findings = verify(engine).findings
+    assert [(f.key, f.field, f.found) for f in findings] == [("trail.plan_field", "signoff", "no")]
+
+
+def test_plans_set_signoff_and_evidence_limit_from_the_command_line(db_path: Path) -> None:
+    code, out = _run(db_path, "plans", "set", "tonglu-2022", "--signoff", "off")
+    assert code == 0, out
+    code, out = _run(db_path, "plans", "set", "tonglu-2022", "--signoff", "maybe")
+    assert code == 1
+    assert "not a switch" in out
+    code, out = _run(db_path, "plans", "set", "tonglu-2022", "--evidence-limit", "50MB")
+    assert code == 0, out
+    assert "52428800" in out
+    assert _run(db_path, "done", "2.1")[0] == 0
+    code, out = _run(db_path, "summary", "-f", "json")
+    plan = json.loads(out)["plan"]
+    assert (plan["signoff"], plan["signoff_counts"]) == (False, {"awaiting": 0, "signed_off": 0})
+
+
+def test_only_a_coordinators_login_changes_a_plans_settings_with_their_event(
+    ledger: Ledger13,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+    fzb: Ledger,  # noqa: F811
+) -> None:
+    with pytest.raises(DomainError, match="coordinator"):
+        zhang.set_plan("tonglu-2022", signoff=False)
+    before = _dump(ledger)
+    ledger.attempt(OFFICER, "UPDATE plan SET signoff = false")  # no row is the officer's
+    assert ledger.attempt(COORDINATOR, "UPDATE plan SET evidence_limit = 1") is not None
+    assert ledger.attempt(COORDINATOR, "UPDATE plan SET signoff = false") is not None
+    assert _dump(ledger) == before
+    fzb.set_plan("tonglu-2022", signoff=False, evidence_limit="5MB")
+    fzb.undo()
+    fzb.set_plan("tonglu-2022", signoff=False)
+    assert ledger.one("SELECT signoff FROM plan") is False
+    assert verify(ledger.engine).intact

@@ -350,11 +350,16 @@ BEGIN
     END IF;
     old_row := pg_catalog.to_jsonb(OLD);
     new_row := pg_catalog.to_jsonb(NEW);
-    FOREACH changed IN ARRAY ARRAY['state', 'end_date', 'tolerance'] LOOP
+    -- (schema 6: the 销号 switch, written yes/no in the trail, and the evidence limit.)
+    FOREACH changed IN ARRAY ARRAY['state', 'end_date', 'tolerance', 'signoff',
+                                   'evidence_limit'] LOOP
         IF new_row -> changed IS DISTINCT FROM old_row -> changed AND NOT EXISTS (
             SELECT 1 FROM {schema}.event e
             WHERE e.plan_id = NEW.id AND e.item_id IS NULL AND e.field = changed
-              AND e.new IS NOT DISTINCT FROM new_row ->> changed
+              AND e.new IS NOT DISTINCT FROM CASE
+                  WHEN changed = 'signoff' AND new_row ->> changed = 'true' THEN 'yes'
+                  WHEN changed = 'signoff' AND new_row ->> changed = 'false' THEN 'no'
+                  ELSE new_row ->> changed END
               AND {this_transaction})
         THEN
             RAISE EXCEPTION 'lawtasks: plan % changed (%) without its event in the trail',

@@ -34,7 +34,13 @@ from sqlalchemy import Connection, Engine, Table
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from lawtasks.domain import DEFAULT_TOLERANCE, PlanState, Status, period_end
+from lawtasks.domain import (
+    DEFAULT_EVIDENCE_LIMIT,
+    DEFAULT_TOLERANCE,
+    PlanState,
+    Status,
+    period_end,
+)
 from lawtasks.i18n import known, t
 from lawtasks.models import Event, Evidence, EvidenceFile, Item, Meta, Note, Plan, Task, User
 
@@ -104,10 +110,12 @@ IMPORTED: Mapping[str, str | None] = {
 }
 # A plan's own fields that `plan` events change (services.plans), and what an import leaves
 # in them (the period end: 31 December of the plan year, see `_plan_default`).
-PLAN_FIELDS = ("state", "end_date", "tolerance")
+PLAN_FIELDS = ("state", "end_date", "tolerance", "signoff", "evidence_limit")
 PLAN_IMPORTED: Mapping[str, str | None] = {
     "state": PlanState.ACTIVE.value,
     "tolerance": str(DEFAULT_TOLERANCE),
+    "signoff": "yes",
+    "evidence_limit": str(DEFAULT_EVIDENCE_LIMIT),
 }
 # The meta key of the plan in use, and the field of the events that choose it.
 IN_USE_KEY = "plan_in_use"

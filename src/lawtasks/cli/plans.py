@@ -22,6 +22,7 @@ from lawtasks.cli.core import (
     print_outcome,
     settings_of,
 )
+from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 
 # -- plans and seeding -----------------------------------------------------------------------
@@ -331,15 +332,47 @@ def plans_set(
             "--tolerance", help=t("help.plans_tolerance"), show_default=False, metavar="N"
         ),
     ] = None,
+    signoff: Annotated[
+        str | None,
+        typer.Option(
+            "--signoff", help=t("help.plans_signoff"), show_default=False, metavar="on|off"
+        ),
+    ] = None,
+    evidence_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence-limit",
+            help=t("help.plans_evidence_limit"),
+            show_default=False,
+            metavar="SIZE",
+        ),
+    ] = None,
     fmt: TextFormatOpt = TextFormat.text,
 ) -> None:
     from lawtasks.commands import UNSET
 
-    if end is None and tolerance is None:
+    if end is None and tolerance is None and signoff is None and evidence_limit is None:
         fail(t("error.plans_set_nothing"))
+    switch = None if signoff is None else _on_off(signoff)
     outcome = (
         settings_of(ctx)
         .ledger()
-        .set_plan(slug, end=UNSET if end is None else end, tolerance=tolerance)
+        .set_plan(
+            slug,
+            end=UNSET if end is None else end,
+            tolerance=tolerance,
+            signoff=switch,
+            evidence_limit=evidence_limit,
+        )
     )
     print_outcome(outcome, fmt)
+
+
+def _on_off(value: str) -> bool:
+    """`on`/`off` (also yes/no, true/false, 开/关) for a plan's switch (issue 17)."""
+    word = value.strip().lower()
+    if word in ("on", "yes", "true", "1", "开", "是"):
+        return True
+    if word in ("off", "no", "false", "0", "关", "否"):
+        return False
+    raise DomainError("error.on_off", value=value)

@@ -18,6 +18,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from lawtasks.access import Access
+from lawtasks.audit import text_value
 from lawtasks.commands import UNSET, _Unset
 from lawtasks.dates import parse_date
 from lawtasks.domain import (
@@ -43,7 +44,7 @@ from lawtasks.services.writes import (
 # The meta key that records the plan commands use when none is named (schema 5).
 IN_USE = "plan_in_use"
 # The plan fields whose changes are `plan` events, as verify replays them.
-PLAN_FIELDS = ("state", "end_date", "tolerance")
+PLAN_FIELDS = ("state", "end_date", "tolerance", "signoff", "evidence_limit")
 
 
 class Plans(LedgerBase):
@@ -256,10 +257,13 @@ class Plans(LedgerBase):
         *,
         end: date | str | _Unset = UNSET,
         tolerance: int | str | None = None,
+        signoff: bool | None = None,
+        evidence_limit: int | str | None = None,
     ) -> Outcome:
         """Set a plan's period end (items with no deadline of their own are due then; an
-        empty value is 31 December of the plan year) and its 序时进度 tolerance (0–100
-        percentage points)."""
+        empty value is 31 December of the plan year), its 序时进度 tolerance (0–100
+        percentage points), whether done items wait for 销号, and the largest evidence file
+        it stores (`20MB`, `500KB`, bytes)."""
         with self._session() as session:
             self._access(session).check_coordinator("access.action.plans")
             plan = resolve_plan(session, slug)
@@ -273,6 +277,12 @@ class Plans(LedgerBase):
                 points = parse_tolerance(tolerance)
                 if points != plan.tolerance:
                     changes.append(_set_field(batch, plan, "tolerance", points))
+            if signoff is not None and signoff != plan.signoff:
+                changes.append(_set_field(batch, plan, "signoff", signoff))
+            if evidence_limit is not None:
+                limit = parse_size(evidence_limit)
+                if limit != plan.evidence_limit:
+                    changes.append(_set_field(batch, plan, "evidence_limit", limit))
             return self._done(session, batch, changes)
 
     def _done(self, session: Session, batch: _Batch | None, changes: list[Change]) -> Outcome:
@@ -299,6 +309,30 @@ def parse_tolerance(value: int | str) -> int:
     return number
 
 
+# The largest evidence file a plan may be set to store: PostgreSQL's bytea holds 1 GB, and
+# a file is read whole into memory.
+EVIDENCE_LIMIT_MAX = 1024 * 1024 * 1024
+_SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2,
+               "G": 1024**3, "GB": 1024**3}  # fmt: skip
+
+
+def parse_size(value: int | str) -> int:
+    """A file size: bytes, or `500KB`, `20MB`, `1GB` (binary units), from 1 byte to 1 GB."""
+    if isinstance(value, bool):
+        raise DomainError("error.evidence_limit", value=value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = unicodedata.normalize("NFKC", value).strip().upper().replace(" ", "")
+        match = re.fullmatch(r"([0-9]{1,10})([KMG]?B?)", text)
+        if match is None:
+            raise DomainError("error.evidence_limit", value=value)
+        number = int(match.group(1)) * _SIZE_UNITS[match.group(2)]
+    if not 1 <= number <= EVIDENCE_LIMIT_MAX:
+        raise DomainError("error.evidence_limit", value=value)
+    return number
+
+
 def _period_end(plan: Plan, value: date | str) -> date:
     """The period end `value` means for `plan`; empty is 31 December of the plan year."""
     if isinstance(value, str):
@@ -320,8 +354,10 @@ def _set_field(
     old = plan.period_end if name == "end_date" else getattr(plan, name)
     setattr(plan, name, new)
     batch.session.add(plan)
-    batch.record(field=name, old=old, new=new, subject=subject)
-    return Change(plan.slug, name, _value(old), _value(new))
+    # A switch is written yes/no, as verify reads it back (audit.text_value).
+    old_text, new_text = (text_value(old), text_value(new)) if name == "signoff" else (old, new)
+    batch.record(field=name, old=old_text, new=new_text, subject=subject)
+    return Change(plan.slug, name, _value(old_text), _value(new_text))
 
 
 def _set_in_use(session: Session, batch: _Batch, plan: Plan, recorded: Meta | None) -> Change:
@@ -372,7 +408,7 @@ def revert_plan_event(session: Session, batch: _Batch, access: Access, event: Ev
         return Change(plan.slug, name, current, previous.slug)
     if name == "state" and event.new == PlanState.REMOVED.value:
         raise DomainError("error.undo_removed", plan=plan.slug, backup=event.subject or "-")
-    current = _value(getattr(plan, name))
+    current = text_value(getattr(plan, name))  # a switch as yes/no, as its event has it
     if current != event.new:
         raise DomainError("error.undo_plan_conflict", plan=plan.slug, field=t(f"field.{name}"),
                           value=current or "-")  # fmt: skip
@@ -381,8 +417,10 @@ def revert_plan_event(session: Session, batch: _Batch, access: Access, event: Ev
     restored: object = event.old
     if name == "end_date" and event.old is not None:
         restored = date.fromisoformat(event.old)
-    elif name == "tolerance" and event.old is not None:
+    elif name in ("tolerance", "evidence_limit") and event.old is not None:
         restored = int(event.old)
+    elif name == "signoff":
+        restored = event.old == "yes"
     setattr(plan, name, restored)
     session.add(plan)
     batch.record(field=name, old=current, new=event.old, reverts=event.batch)

@@ -111,6 +111,11 @@ def read_evidence(paths: Sequence[str | Path], limit: int) -> list[EvidenceInput
 
 
 def _mb(size: int) -> str:
+    """A size as people read it: 512 bytes, 12.3 KB, 20.0 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
 
 
