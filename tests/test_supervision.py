@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from lawtasks.audit import verify
 from lawtasks.cli import app
 from lawtasks.errors import DomainError
+from lawtasks.history import load_plan_as_of
 from lawtasks.models import Event, Evidence, EvidenceFile, Plan
 from lawtasks.readmodel import load_plan
 from lawtasks.services import Ledger
@@ -25,6 +26,7 @@ from lawtasks.services.supervision import read_evidence, safe_name, unique_name
 
 from .conftest import TODAY
 from .test_access import with_units
+from .test_history import Clocked, clocked, local  # noqa: F401  (clocked: a fixture)
 from .test_pg_attacks import (  # noqa: F401  (fixtures, used by name)
     COORDINATOR,
     OFFICER,
@@ -675,3 +677,29 @@ def test_only_a_coordinators_login_changes_a_plans_settings_with_their_event(
     fzb.set_plan("tonglu-2022", signoff=False)
     assert ledger.one("SELECT signoff FROM plan") is False
     assert verify(ledger.engine).intact
+
+
+# -- the ledger as it was (--as-of) ------------------------------------------------------------
+
+
+def test_a_past_day_shows_the_evidence_and_sign_off_of_that_day(
+    clocked: Clocked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    engine = clocked.engine
+    office = Ledger(engine, actor="office")
+    first, second = date(2022, 4, 10), date(2022, 5, 20)
+    clocked.now = local(first, 10)
+    _attach(office, "2.1", _file(tmp_path, "纪要.pdf", b"minutes"))
+    office.update(["2.1"], progress=60)
+    office.update(["2.1"], status="done")
+    office.sign_off(["2.1"])
+    clocked.now = local(second, 10)
+    for _ in range(4):  # the sign-off, the done, the progress, the attachment
+        assert office.undo().changed
+    then = _item(load_plan_as_of(engine, slug=None, day=first), "2.1")
+    assert [file.name for file in then.evidence] == ["纪要.pdf"]  # type: ignore[attr-defined]
+    assert (then.signoff, then.signed_off_by) == ("signed_off", "office")  # type: ignore[attr-defined]
+    now = _item(load_plan_as_of(engine, slug=None, day=second), "2.1")
+    assert (now.evidence, now.signoff, now.progress) == ((), None, 0)  # type: ignore[attr-defined]
+    assert verify(engine).intact

@@ -58,9 +58,10 @@ if TYPE_CHECKING:
 # The item fields the services change, each change with its event (audit.ITEM_FIELDS; not
 # imported from there, which would load the audit's SQLAlchemy for every import of this).
 ITEM_FIELDS = ("status", "progress", "target", "lead_unit", "assisting_units", "due",
-               "responsible_person")  # fmt: skip
-# A plan's own settings that an event may change (its period's end, its tolerance).
-PLAN_FIELDS = ("end_date", "tolerance")
+               "responsible_person", "signed_off_at", "signed_off_by")  # fmt: skip
+# A plan's own settings that an event may change (its period's end, its tolerance, its
+# 销号 switch and evidence limit).
+PLAN_FIELDS = ("end_date", "tolerance", "signoff", "evidence_limit")
 # The columns of an event the walk back reads, in the order it unpacks them.
 _WALKED = ("item_id", "note_id", "task_id", "batch", "action", "field", "old", "reverts", "new")
 # An import event's `new`: `report.txt (+18)`, with its seal after it since schema 3.
@@ -79,10 +80,14 @@ def _parsed(name: str, value: str | None) -> object:
     """A value as the trail wrote it (services.writes._value), back in its column's type."""
     if value is None:
         return None
-    if name in ("progress", "tolerance"):
+    if name in ("progress", "tolerance", "evidence_limit"):
         return int(value)
     if name in ("due", "end_date"):
         return date.fromisoformat(value)
+    if name == "signed_off_at":
+        return datetime.fromisoformat(value)
+    if name == "signoff":
+        return value == "yes"
     return value
 
 
@@ -135,7 +140,7 @@ def _load(engine: Engine, *, slug: str | None, day: date, before_import: str) ->
     from sqlalchemy import func, select
     from sqlmodel import Session, col
 
-    from lawtasks.models import Event, Item, Note, Plan, Task
+    from lawtasks.models import Event, Evidence, Item, Note, Plan, Task
 
     with Session(engine) as session:
         connection = session.connection()
@@ -165,10 +170,54 @@ def _load(engine: Engine, *, slug: str | None, day: date, before_import: str) ->
         task_ids = select(col(Task.id)).where(col(Task.plan_id) == plan_id)
         items = _rows(connection, select(Item.__table__).where(col(Item.task_id).in_(task_ids)))  # type: ignore[attr-defined]
         notes = _rows(connection, select(Note.__table__).where(col(Note.plan_id) == plan_id))  # type: ignore[attr-defined]
+        evidence = _rows(
+            connection,
+            select(Evidence.__table__)  # type: ignore[attr-defined]
+            .where(col(Evidence.plan_id) == plan_id)
+            .order_by(col(Evidence.id)),
+        )
         if cutoff.event is not None:
             tasks, items, notes = _walk_back(connection, cutoff.event, plan, tasks, items, notes)
-    view = build_plan_view(plan, tasks, items, notes, today=day)  # type: ignore[arg-type]
+        evidence = _evidence_then(connection, plan_id, cutoff.event, evidence)
+    view = build_plan_view(plan, tasks, items, notes, today=day, evidence=evidence)  # type: ignore[arg-type]
     return replace(view, trail=cutoff.head)
+
+
+def _evidence_then(
+    connection: Connection, plan_id: int | None, first: int | None, rows: list[SimpleNamespace]
+) -> list[SimpleNamespace]:
+    """The attachments shown before event `first` (None: now): attached by then, and not
+    yet taken back by an undo. An attachment is known by its batch, item and trail value
+    (services.supervision), which its row and its events share."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from lawtasks.models import Event
+
+    if first is None:
+        return [row for row in rows if not row.removed]
+    events = connection.execute(
+        select(
+            col(Event.batch), col(Event.item_id), col(Event.new), col(Event.old), col(Event.reverts)
+        ).where(
+            col(Event.plan_id) == plan_id,
+            col(Event.field) == "evidence",
+            col(Event.id) < first,
+        )
+    )
+    attached: set[tuple[str, int | None, str]] = set()
+    removed: set[tuple[str, int | None, str]] = set()
+    for batch, item_id, new, old, reverts in events:
+        if reverts is None and new is not None:
+            attached.add((batch, item_id, new))
+        elif reverts is not None and old is not None:
+            removed.add((reverts, item_id, old))
+    shown = []
+    for row in rows:
+        key = (row.batch, row.item_id, f"{row.name} ({row.size} bytes) sha256:{row.sha256}")
+        if key in attached and key not in removed:
+            shown.append(row)
+    return shown
 
 
 def _walk_back(
