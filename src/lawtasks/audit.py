@@ -342,6 +342,10 @@ class _Replay:
     # (plan id, field) -> its latest `plan` event (or the undo of one); the latest `in_use`.
     plan_fields: dict[tuple[int, str], Any] = field(default_factory=dict)
     in_use: Any = None
+    # (plan id, period) -> the events opening and closing its reporting round; (batch, plan
+    # id, period, unit) -> the event recording that unit's return to it (services.rounds).
+    rounds: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
+    round_returns: dict[tuple[str, int, str, str], Any] = field(default_factory=dict)
     positions: dict[int, str] = field(default_factory=dict)  # anchored position -> digest
     # (batch, item id, value) -> the event attaching evidence, or the undo removing it.
     attached: dict[tuple[str, int, str], Any] = field(default_factory=dict)
@@ -410,6 +414,11 @@ class _Replay:
                 self.in_use = row
             else:
                 self.plan_fields[(row.plan_id, name)] = row
+        elif row.action == "round" and row.plan_id is not None and row.subject is not None:
+            if name == "round_return":
+                self.round_returns[(row.batch, row.plan_id, row.subject, row.for_unit)] = row
+            else:
+                self.rounds.setdefault((row.plan_id, row.subject), {})[name] = row
         elif row.action == "import" and row.plan_id is not None:
             self.imports[row.plan_id] = row
         elif row.subject is not None and row.plan_id is None:
@@ -454,6 +463,7 @@ class _Replay:
         findings += rows.check_users(self.users)
         findings += rows.check_plans(self.plan_fields, self.imports)
         findings += rows.check_in_use(self.in_use)
+        findings += rows.check_rounds(self.rounds, self.round_returns)
         findings += rows.check_evidence(self.attached, self.detached)
         return findings, unchecked
 
@@ -728,6 +738,81 @@ class _Rows:
         ):
             return []
         return [Finding("trail.in_use_unlogged", field=IN_USE_FIELD, found=found)]
+
+    def check_rounds(
+        self,
+        rounds: Mapping[tuple[int, str], Mapping[str, Any]],
+        returns: Mapping[tuple[str, int, str, str], Any],
+    ) -> list[Finding]:
+        """Each reporting round is as its `round` event opened it (due, by whom, when) and
+        its `round_closed` event closed it, and each unit's return to it as its event says
+        (on time or late, by whom, when); each such event still has its row."""
+        # Imported here: another concern's tables, read by this check alone.
+        from lawtasks.models import ReportingRound, RoundReturn
+
+        findings: list[Finding] = []
+        execute = self.connection.execute
+        periods: dict[int, tuple[int | None, str]] = {}
+        for row in execute(sa_select(_table(ReportingRound)).order_by(_table(ReportingRound).c.id)):
+            key = (row.plan_id, row.period)
+            periods[row.id] = key
+            plan = self.slug(row.plan_id)
+            events = rounds.get(key, {})
+            opened, closed = events.get("round"), events.get("round_closed")
+            if opened is None:
+                findings.append(Finding("trail.round_unlogged", ref=row.period, plan=plan))
+                continue
+            parts = [
+                ("due", opened.new, text_value(row.due), opened),
+                ("author", opened.actor, row.opened_by, opened),
+                ("at", text_value(opened.at), text_value(row.opened_at), opened),
+                ("closed", "yes" if closed else None, "yes" if row.closed_at else None,
+                 closed or opened),
+            ]  # fmt: skip
+            if closed is not None and row.closed_at is not None:
+                parts.append(("at", text_value(closed.at), text_value(row.closed_at), closed))
+            for part, expected, found, event in parts:
+                if expected != found:
+                    findings.append(
+                        Finding("trail.round_changed", event=event.id, ref=row.period,
+                                field=part, expected=expected, found=found, plan=plan)
+                    )  # fmt: skip
+        for (plan_id, period), events in rounds.items():
+            if (plan_id, period) not in periods.values() and "round" in events:
+                findings.append(
+                    Finding("trail.round_gone", event=events["round"].id, expected=period,
+                            plan=self.slug(plan_id))
+                )  # fmt: skip
+        seen: set[tuple[str, int | None, str, str]] = set()
+        table = _table(RoundReturn)
+        for row in execute(sa_select(table).order_by(table.c.id)):
+            owner, period = periods.get(row.round_id, (None, "?"))
+            answer = (row.batch, owner, period, row.unit)
+            seen.add(answer)
+            where = f"{period} {row.unit}"
+            plan = self.slug(owner)
+            event = returns.get(answer)  # type: ignore[arg-type]
+            if event is None:
+                findings.append(Finding("trail.round_return_unlogged", ref=where, plan=plan))
+                continue
+            for part, expected, found in (
+                ("late", event.new, "late" if row.late else "on_time"),
+                ("author", event.actor, row.by),
+                ("at", text_value(event.at), text_value(row.at)),
+            ):
+                if expected != found:
+                    findings.append(
+                        Finding("trail.round_return_changed", event=event.id, ref=where,
+                                field=part, expected=expected, found=found, plan=plan)
+                    )  # fmt: skip
+        for answer, event in returns.items():
+            if answer not in seen:
+                findings.append(
+                    Finding("trail.round_return_gone", event=event.id,
+                            ref=f"{answer[2]} {answer[3]}",
+                            plan=self.slug(event.plan_id))
+                )  # fmt: skip
+        return findings
 
     def check_evidence(
         self,

@@ -168,11 +168,16 @@ def remind(
     from lawtasks.exporters.content import due_state
     from lawtasks.followup import reminders
     from lawtasks.render import printable
+    from lawtasks.services.rounds import round_status
 
     settings = settings_of(ctx)
     view = settings.view(plan)
     answer_by = _reply_by(view, reply_by)
     found = reminders(view, within)
+    # The units that have not answered the open reporting round (none open: none named).
+    current = round_status(settings.engine, view.slug)
+    in_round = current if current is not None and current.open else None
+    unreported = [] if in_round is None else in_round.unreported()
     # Items with no lead unit are the coordinator's to assign: listed, never a notice.
     by_unit = [(unit, items) for unit, items in found if unit is not None]
     unassigned = [item for unit, items in found if unit is None for item in items]
@@ -186,11 +191,17 @@ def remind(
                     for unit, items in by_unit
                 ],
                 "unassigned": [item.as_dict() for item in unassigned],
+                "round": None if in_round is None else in_round.period,
+                "unreported": unreported,
             }
         )
         return
+    if unreported and in_round is not None and fmt is RemindFormat.text:
+        units = "、".join(printable(unit) for unit in unreported)
+        typer.echo(t("remind.unreported", period=in_round.period, units=units))
     if not by_unit and not unassigned:
-        typer.echo(t("remind.none"))
+        if not unreported:
+            typer.echo(t("remind.none"))
         return
     if fmt is RemindFormat.docx:
         from lawtasks.exporters.docx_report import office_name, render_reminder

@@ -13,6 +13,7 @@ from lawtasks.errors import DomainError
 from lawtasks.models import utcnow
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
+from lawtasks.services.rounds import record_round_returns
 from lawtasks.services.writes import (
     Change,
     Outcome,
@@ -47,6 +48,7 @@ class Returns(LedgerBase):
             batch = self._batch(session, plan, "set")
             changes: list[Change] = []
             seen: set[str] = set()
+            answering: list[str] = []  # the units whose return this is, for the round
             for entry in returns:
                 _, task, items = found.resolve(entry.ref)
                 (item,) = items
@@ -70,6 +72,8 @@ class Returns(LedgerBase):
                 new_unit = entry.lead_unit if isinstance(entry.lead_unit, str) else None
                 access.check_item(entry.ref, item.lead_unit, new_unit or item.lead_unit)
                 batch.for_unit = unit
+                if unit:
+                    answering.append(unit)
                 plain: dict[str, object] = {}
                 if not isinstance(entry.lead_unit, _Unset):
                     plain["lead_unit"] = entry.lead_unit
@@ -85,6 +89,8 @@ class Returns(LedgerBase):
             if not changes:
                 session.rollback()
                 return Outcome(None, None, (), self.actor)
+            # Each unit answered the reporting round in hand, on time or late (services.rounds).
+            record_round_returns(session, plan, batch, answering)
             _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor)
 

@@ -1,0 +1,290 @@
+"""Reporting rounds (一轮填报): a coordinator opens a round for a period with a due day,
+the units' returns answer it, on time or late, and the coordinator closes it.
+
+A return answers the plan's open round; with none open, the latest round, late (a unit's
+return after the close still applies). Each unit's answer is a `round_return` row written by
+`apply` in its own batch. Every step is an event of the trail (action `round`, the period as
+its subject): `round` (new: the due date) when opened, `round_closed` (new: yes) when
+closed, and `round_return` (for the unit; new: on_time or late) for each answer. `verify`
+replays the rounds and their returns against these events.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from lawtasks.domain import DEFAULT_ROUND_DAY
+from lawtasks.errors import DomainError
+from lawtasks.models import Event, Item, Plan, ReportingRound, RoundReturn, Task
+from lawtasks.readmodel import resolve_plan
+from lawtasks.services.base import LedgerBase
+from lawtasks.services.writes import Change, Outcome, _Batch, _commit, _retry_busy
+
+ROUND_ACTION = "round"
+OPEN_FIELD = "round"
+CLOSE_FIELD = "round_closed"
+RETURN_FIELD = "round_return"
+ON_TIME, LATE = "on_time", "late"
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def unit_key(unit: str) -> str:
+    """A lead unit's name as it is compared, as lawtasks.period compares it (full-width
+    forms folded, spaces dropped); repeated here, since the services read no report."""
+    return "".join(unicodedata.normalize("NFKC", unit).split())
+
+
+def parse_period(text: str) -> str:
+    """A period as the rounds name it: YYYY-MM (2022-07)."""
+    found = _PERIOD.match(text.strip())
+    if found is None or not 1 <= int(found.group(2)) <= 12:
+        raise DomainError("error.round_period", value=text)
+    return found.group(0)
+
+
+def default_due(period: str, round_day: int = DEFAULT_ROUND_DAY) -> date:
+    """The plan's round day of the period's month (its last day if the month is shorter)."""
+    year, month = (int(part) for part in period.split("-"))
+    for day in range(min(round_day, 31), 27, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, min(round_day, 28))
+
+
+def local_day(at: datetime) -> date:
+    """The day a moment falls on where lawtasks runs: what an officer calls 'the 25th'."""
+    return at.astimezone().date()
+
+
+def open_round_of(session: Session, plan: Plan) -> ReportingRound | None:
+    return session.exec(
+        select(ReportingRound).where(
+            ReportingRound.plan_id == plan.id, col(ReportingRound.closed_at).is_(None)
+        )
+    ).first()
+
+
+def answered_round(session: Session, plan: Plan) -> ReportingRound | None:
+    """The round a return answers now: the open one, else the latest (its returns late)."""
+    found = open_round_of(session, plan)
+    if found is not None:
+        return found
+    return session.exec(
+        select(ReportingRound)
+        .where(ReportingRound.plan_id == plan.id)
+        .order_by(col(ReportingRound.period).desc())
+    ).first()
+
+
+def record_round_returns(session: Session, plan: Plan, batch: _Batch, units: Sequence[str]) -> None:
+    """Record that `units` answered the round in hand with `batch` (services.apply)."""
+    found = answered_round(session, plan)
+    if found is None or found.id is None:
+        return
+    late = found.closed_at is not None or local_day(batch.at) > found.due
+    seen: set[str] = set()
+    for unit in units:
+        if unit_key(unit) in seen:
+            continue
+        seen.add(unit_key(unit))
+        session.add(
+            RoundReturn(
+                round_id=found.id, unit=unit, at=batch.at, by=batch.actor, batch=batch.id, late=late
+            )
+        )
+        batch.record(
+            field=RETURN_FIELD,
+            new=LATE if late else ON_TIME,
+            action=ROUND_ACTION,
+            subject=found.period,
+            for_unit=unit,
+        )
+
+
+class Rounds(LedgerBase):
+    """Opening and closing reporting rounds: a coordinator's."""
+
+    @_retry_busy
+    def open_round(self, period: str, due: date | None = None) -> Outcome:
+        """Open the round of `period` (YYYY-MM), due on `due` or the plan's round day of
+        that month. One round is open per plan at a time, and a period has one round."""
+        period = parse_period(period)
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            self._access(session).check_coordinator("access.action.round")
+            current = open_round_of(session, plan)
+            if current is not None:
+                raise DomainError("error.round_open", period=current.period)
+            used = session.exec(
+                select(ReportingRound).where(
+                    ReportingRound.plan_id == plan.id, ReportingRound.period == period
+                )
+            ).first()
+            if used is not None:
+                raise DomainError("error.round_used", period=period)
+            when = due or default_due(period, plan.round_day)
+            batch = self._batch(session, plan, ROUND_ACTION)
+            session.add(
+                ReportingRound(
+                    plan_id=plan.id or 0,
+                    period=period,
+                    due=when,
+                    opened_at=batch.at,
+                    opened_by=batch.actor,
+                )
+            )
+            batch.record(field=OPEN_FIELD, new=when, subject=period)
+            session.flush()
+            _commit(session)
+            return Outcome(
+                batch.id,
+                batch.at,
+                (Change(period, OPEN_FIELD, None, when.isoformat()),),
+                self.actor,
+            )
+
+    @_retry_busy
+    def close_round(self) -> Outcome:
+        """Close the open round: later returns still apply, marked late."""
+        with self._session() as session:
+            plan = resolve_plan(session, self.plan_slug)
+            self._access(session).check_coordinator("access.action.round")
+            current = open_round_of(session, plan)
+            if current is None:
+                raise DomainError("error.round_none", plan=plan.slug)
+            batch = self._batch(session, plan, ROUND_ACTION)
+            current.closed_at = batch.at
+            current.closed_by = batch.actor
+            session.add(current)
+            batch.record(field=CLOSE_FIELD, new="yes", subject=current.period)
+            session.flush()
+            _commit(session)
+            return Outcome(
+                batch.id, batch.at, (Change(current.period, CLOSE_FIELD, None, "yes"),), self.actor
+            )
+
+
+# -- a round's status -----------------------------------------------------------------------
+
+REPORTED, LATE_REPORTED, UNREPORTED = "reported", "late", "unreported"
+
+
+@dataclass(frozen=True)
+class UnitAnswer:
+    unit: str
+    state: str  # reported | late | unreported
+    at: datetime | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "unit": self.unit,
+            "state": self.state,
+            "at": None if self.at is None else self.at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class RoundStatus:
+    period: str
+    due: date
+    open: bool
+    units: tuple[UnitAnswer, ...]
+    not_updated: tuple[str, ...]  # item IDs with no change or note in the round
+
+    def unreported(self) -> list[str]:
+        return [answer.unit for answer in self.units if answer.state == UNREPORTED]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "period": self.period,
+            "due": self.due.isoformat(),
+            "open": self.open,
+            "units": [answer.as_dict() for answer in self.units],
+            "unreported": self.unreported(),
+            "not_updated": list(self.not_updated),
+        }
+
+
+def round_status(
+    engine: Engine,
+    plan_slug: str | None,
+    period: str | None = None,
+) -> RoundStatus | None:
+    """The round of `period` (the open one, else the latest, when None): each lead unit of
+    the plan's items 已报送, 逾期报送 or 未报送, and which items got no change or note while
+    the round ran (from its opening to the next round's). None: the plan has no round."""
+    with Session(engine) as session:
+        plan = resolve_plan(session, plan_slug)
+        items: list[tuple[str, int]] = []
+        names: dict[str, str] = {}
+        for task, item in session.exec(
+            select(Task, Item)
+            .join(Item, col(Item.task_id) == col(Task.id))
+            .where(Task.plan_id == plan.id)
+            .order_by(col(Task.seq), col(Item.seq))
+        ):
+            items.append((f"{task.seq}.{item.seq}", item.id or 0))
+            if item.lead_unit:
+                names.setdefault(unit_key(item.lead_unit), item.lead_unit)
+        units = sorted(names.values())
+        if period is None:
+            found = answered_round(session, plan)
+            if found is None:
+                return None
+        else:
+            wanted = parse_period(period)
+            found = session.exec(
+                select(ReportingRound).where(
+                    ReportingRound.plan_id == plan.id, ReportingRound.period == wanted
+                )
+            ).first()
+            if found is None:
+                raise DomainError("error.round_unknown", period=wanted)
+        answers: dict[str, RoundReturn] = {}
+        for row in session.exec(
+            select(RoundReturn)
+            .where(RoundReturn.round_id == found.id)
+            .order_by(col(RoundReturn.at))
+        ):
+            key = unit_key(row.unit)
+            kept = answers.get(key)
+            if kept is None or (kept.late and not row.late):
+                answers[key] = row
+        states = []
+        for unit in units:
+            answer = answers.get(unit_key(unit))
+            if answer is None:
+                states.append(UnitAnswer(unit, UNREPORTED, None))
+            else:
+                state = LATE_REPORTED if answer.late else REPORTED
+                states.append(UnitAnswer(unit, state, answer.at))
+        later = session.exec(
+            select(ReportingRound.opened_at)
+            .where(ReportingRound.plan_id == plan.id, col(ReportingRound.period) > found.period)
+            .order_by(col(ReportingRound.period))
+        ).first()
+        query = select(Event.item_id).where(
+            Event.plan_id == plan.id,
+            col(Event.item_id).is_not(None),
+            col(Event.action).in_(["set", "note"]),
+            Event.at >= found.opened_at,
+        )
+        if later is not None:
+            query = query.where(Event.at < later)
+        touched = set(session.exec(query))
+        return RoundStatus(
+            found.period,
+            found.due,
+            found.closed_at is None,
+            tuple(states),
+            tuple(ref for ref, item_id in items if item_id not in touched),
+        )

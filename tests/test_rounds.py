@@ -1,0 +1,221 @@
+"""Reporting rounds (issue 17): a quarter of three monthly rounds, units returning on time,
+late and not at all; `round status` and `remind` say what happened, every step is an event,
+and `verify` catches a round or a round's return altered behind the app's back."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from lawtasks.audit import verify
+from lawtasks.commands import ItemReturn
+from lawtasks.errors import DomainError
+from lawtasks.models import Event, ReportingRound, RoundReturn
+from lawtasks.services.rounds import default_due, round_status
+
+from .test_history import Clocked, clocked, local  # noqa: F401  (clocked: a fixture)
+
+
+def _units(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    office = clocked.ledger("office")
+    office.add_user("office", unit="法治办", coordinator=True)
+    office.add_user("alice", unit="司法局")
+    office.add_user("bob", unit="县公安局")
+    office.add_user("carol", unit="县财政局")
+    office.update(["2.1", "2.2"], lead_unit="司法局")
+    office.update(["3.1"], lead_unit="县公安局")
+    office.update(["3.2"], lead_unit="县财政局")
+
+
+def _return(
+    clocked: Clocked,  # noqa: F811
+    actor: str,
+    unit: str,
+    ref: str,
+    progress: int,
+) -> None:
+    clocked.ledger(actor).apply_returns([ItemReturn(ref=ref, progress=progress, for_unit=unit)])
+
+
+def _states(
+    clocked: Clocked,  # noqa: F811
+    period: str | None = None,
+) -> dict[str, str]:
+    found = round_status(clocked.engine, None, period)
+    assert found is not None
+    return {answer.unit: answer.state for answer in found.units}
+
+
+def _quarter(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    """July, August, September 2022. 司法局 always on time; 县公安局 on time in July, late
+    in August (after the 25th, round still open), late in September (after the close);
+    县财政局 reports in July only, late."""
+    _units(clocked)
+    office = clocked.ledger("office")
+    # July: opened on the 1st, due the 25th.
+    clocked.at(local(date(2022, 7, 1), 9))
+    office.open_round("2022-07")
+    clocked.at(local(date(2022, 7, 20), 10))
+    _return(clocked, "alice", "司法局", "2.1", 20)
+    clocked.at(local(date(2022, 7, 25), 16))
+    _return(clocked, "bob", "县公安局", "3.1", 10)
+    clocked.at(local(date(2022, 7, 27), 11))
+    _return(clocked, "carol", "县财政局", "3.2", 5)
+    clocked.at(local(date(2022, 7, 31), 18))
+    office.close_round()
+    # August, due the 20th this time.
+    clocked.at(local(date(2022, 8, 1), 9))
+    office.open_round("2022-08", date(2022, 8, 20))
+    clocked.at(local(date(2022, 8, 19), 9))
+    _return(clocked, "alice", "司法局", "2.2", 30)
+    clocked.at(local(date(2022, 8, 22), 9))
+    _return(clocked, "bob", "县公安局", "3.1", 25)
+    clocked.at(local(date(2022, 8, 31), 18))
+    office.close_round()
+    # September: 县公安局 answers after the round closed, still applied, late.
+    clocked.at(local(date(2022, 9, 1), 9))
+    office.open_round("2022-09")
+    clocked.at(local(date(2022, 9, 24), 9))
+    _return(clocked, "alice", "司法局", "2.1", 60)
+
+
+def test_a_quarter_of_rounds(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _quarter(clocked)
+    assert _states(clocked, "2022-07") == {
+        "司法局": "reported", "县公安局": "reported", "县财政局": "late",
+    }  # fmt: skip
+    assert _states(clocked, "2022-08") == {
+        "司法局": "reported", "县公安局": "late", "县财政局": "unreported",
+    }  # fmt: skip
+    september = round_status(clocked.engine, None)
+    assert september is not None
+    assert (september.period, september.open) == ("2022-09", True)
+    assert september.unreported() == ["县公安局", "县财政局"]
+    # In August only 2.2 and 3.1 changed: every other item got no update in that round.
+    august = round_status(clocked.engine, None, "2022-08")
+    assert august is not None
+    assert (august.open, august.due) == (False, date(2022, 8, 20))
+    assert {"2.2", "3.1"}.isdisjoint(august.not_updated)
+    assert {"2.1", "3.2"} <= set(august.not_updated)
+
+    # remind names the units that have not reported in the open round, text and JSON.
+    clocked.at(local(date(2022, 9, 26), 9))
+    shown = clocked("--today", "2022-09-26", "remind")
+    assert shown.exit_code == 0, shown.output
+    assert "round 2022-09: 县公安局、县财政局" in shown.output
+    data = json.loads(clocked("--today", "2022-09-26", "remind", "-f", "json").output)
+    assert (data["round"], data["unreported"]) == ("2022-09", ["县公安局", "县财政局"])
+
+    clocked.at(local(date(2022, 9, 30), 18))
+    clocked.ledger("office").close_round()
+    clocked.at(local(date(2022, 10, 8), 9))
+    _return(clocked, "bob", "县公安局", "3.1", 40)
+    assert _states(clocked, "2022-09") == {
+        "司法局": "reported", "县公安局": "late", "县财政局": "unreported",
+    }  # fmt: skip
+
+    # The CLI shows the same, in text and JSON.
+    status = clocked("round", "status", "--period", "2022-09")
+    assert status.exit_code == 0, status.output
+    assert "Reporting round 2022-09 (due 2022-09-25, closed)" in status.output
+    for line in ("司法局  reported", "县公安局  reported late", "县财政局  not reported"):
+        assert line in status.output
+    data = json.loads(clocked("round", "status", "--period", "2022-08", "-f", "json").output)
+    assert data["round"]["unreported"] == ["县财政局"]
+    assert [unit["state"] for unit in data["round"]["units"]] == ["late", "unreported", "reported"]
+
+    # Every step is an event of the trail, and the trail replays.
+    with Session(clocked.engine) as session:
+        fields = [
+            (row.field, row.subject, row.for_unit, row.new)
+            for row in session.exec(
+                select(Event).where(Event.action == "round").order_by(col(Event.id))
+            )
+        ]
+    assert fields[:5] == [
+        ("round", "2022-07", None, "2022-07-25"),
+        ("round_return", "2022-07", "司法局", "on_time"),
+        ("round_return", "2022-07", "县公安局", "on_time"),
+        ("round_return", "2022-07", "县财政局", "late"),
+        ("round_closed", "2022-07", None, "yes"),
+    ]
+    assert verify(clocked.engine).intact
+
+
+def test_opening_is_checked_and_a_coordinators(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _units(clocked)
+    office = clocked.ledger("office")
+    with pytest.raises(DomainError) as refused:
+        clocked.ledger("alice").open_round("2022-07")
+    assert "coordinator" in str(refused.value)
+    office.open_round("2022-07")
+    with pytest.raises(DomainError) as refused:
+        office.open_round("2022-08")
+    assert "2022-07 is still open" in str(refused.value)
+    with pytest.raises(DomainError):
+        clocked.ledger("alice").close_round()
+    office.close_round()
+    with pytest.raises(DomainError) as refused:
+        office.open_round("2022-07")
+    assert "2022-07 was already opened" in str(refused.value)
+    with pytest.raises(DomainError) as refused:
+        office.close_round()
+    assert "no open reporting round" in str(refused.value)
+    for bad in ("2022-13", "July", "2022-7-1"):
+        with pytest.raises(DomainError):
+            office.open_round(bad)
+
+
+def test_round_open_defaults_to_this_month_by_the_round_day(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _units(clocked)
+    opened = clocked("--user", "office", "--today", "2022-02-10", "round", "open")
+    assert opened.exit_code == 0, opened.output
+    assert "Opened reporting round 2022-02, due 2022-02-25." in opened.output
+    assert clocked("--user", "office", "round", "close").exit_code == 0
+    dated = clocked("--user", "office", "round", "open", "--period", "2022-03", "--due", "3月20日")
+    assert "due 2022-03-20" in dated.output, dated.output
+    assert default_due("2022-02", 31) == date(2022, 2, 28)
+    none = clocked("round", "status", "--period", "2022-05")
+    assert none.exit_code != 0
+    assert "no reporting round 2022-05" in none.output
+
+
+def test_verify_catches_a_round_or_return_altered_behind_the_apps_back(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _quarter(clocked)
+    assert verify(clocked.engine).intact
+    with clocked.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE round_return SET late = NOT late WHERE unit = :unit"), {"unit": "县财政局"}
+        )
+    found = verify(clocked.engine)
+    assert not found.intact
+    assert any("县财政局" in finding.message() for finding in found.findings)
+    with clocked.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE round_return SET late = NOT late WHERE unit = :unit"), {"unit": "县财政局"}
+        )
+        connection.execute(
+            text("UPDATE reporting_round SET due = '2022-08-28' WHERE period = '2022-08'")
+        )
+    found = verify(clocked.engine)
+    assert [finding.key for finding in found.findings] == ["trail.round_changed"]
+    assert "2022-08" in found.findings[0].message()
+    with Session(clocked.engine) as session:
+        assert len(session.exec(select(ReportingRound)).all()) == 3
+        assert len(session.exec(select(RoundReturn)).all()) == 6
