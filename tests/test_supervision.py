@@ -703,3 +703,27 @@ def test_a_past_day_shows_the_evidence_and_sign_off_of_that_day(
     now = _item(load_plan_as_of(engine, slug=None, day=second), "2.1")
     assert (now.evidence, now.signoff, now.progress) == ((), None, 0)  # type: ignore[attr-defined]
     assert verify(engine).intact
+
+
+def test_the_reports_tell_signed_off_from_awaiting(engine: Engine, tmp_path: Path) -> None:
+    from docx import Document
+
+    from lawtasks.exporters import ExportRequest, export, render_text
+    from lawtasks.i18n import set_language
+
+    with_units(engine)
+    Ledger(engine, actor="alice").update(["2.1", "2.2"], status="done")
+    Ledger(engine, actor="office").sign_off(["2.1"])
+    set_language("zh")
+    request = ExportRequest(view=load_plan(engine, slug=None, today=TODAY), exported_by="x")
+    rows = {line.split(" | ")[0]: line for line in render_text("md", request).splitlines()}
+    assert "已销号" in rows["| 2.1"]
+    assert "已完成（待销号）" in rows["| 2.2"]
+    path = export("docx", request, tmp_path / "report.docx", keep=())
+    cells = [
+        [cell.text for cell in row.cells]
+        for table in Document(str(path)).tables
+        for row in table.rows
+    ]
+    statuses = {row[0]: row[5] for row in cells if row[0] in ("2.1", "2.2")}
+    assert statuses == {"2.1": "已销号", "2.2": "已完成（待销号）"}

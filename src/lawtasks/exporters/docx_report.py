@@ -531,7 +531,7 @@ def _task(document: Document, task: TaskView) -> None:
         cells[2].paragraphs[0].add_run(printable(item.target or "") or "—")
         cells[3].paragraphs[0].add_run(printable(item.lead_unit or "") or "—")
         cells[4].paragraphs[0].add_run(due_text(item))
-        cells[5].paragraphs[0].add_run(item.status.label)
+        cells[5].paragraphs[0].add_run(item.status_label)
         cells[6].paragraphs[0].add_run(f"{item.progress}%")
         _warning_cell(cells[7], item)
         _centre(cells, (0, 4, 5, 6, 7))

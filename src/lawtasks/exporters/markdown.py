@@ -106,7 +106,7 @@ def _task(task: TaskView) -> list[str]:
         [
             item.id,
             item.title,
-            item.status.label,
+            item.status_label,
             f"{item.progress}%",
             item.lead_unit or "—",
             due_text(item),
