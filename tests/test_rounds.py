@@ -15,9 +15,21 @@ from lawtasks.audit import verify
 from lawtasks.commands import ItemReturn
 from lawtasks.errors import DomainError
 from lawtasks.models import Event, ReportingRound, RoundReturn
+from lawtasks.services import Ledger
 from lawtasks.services.rounds import default_due, round_status
 
 from .test_history import Clocked, clocked, local  # noqa: F401  (clocked: a fixture)
+from .test_pg_attacks import (  # noqa: F401  (fixtures, used by name)
+    COORDINATOR,
+    OFFICER,
+    OURS,
+    THEIRS,
+    Ledger13,
+    fzb,
+    ledger,
+    template,
+    zhang,
+)
 
 
 def _units(
@@ -219,3 +231,53 @@ def test_verify_catches_a_round_or_return_altered_behind_the_apps_back(
     with Session(clocked.engine) as session:
         assert len(session.exec(select(ReportingRound)).all()) == 3
         assert len(session.exec(select(RoundReturn)).all()) == 6
+
+
+# -- on PostgreSQL, against the users' own logins ----------------------------------------------
+
+
+def test_on_postgresql_an_officer_answers_the_round_and_only_a_coordinator_runs_it(
+    ledger: Ledger13,  # noqa: F811
+    fzb: Ledger,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+) -> None:
+    fzb.open_round("2022-07", date(2022, 7, 25))
+    zhang.apply_returns([ItemReturn(ref="2.1", progress=40, for_unit=OURS)])
+    assert ledger.one("SELECT unit || ' ' || by FROM round_return") == f"{OURS} {OFFICER}"
+    # Opening, closing, or changing a round is not the officer's, by the database either.
+    with pytest.raises(DomainError):
+        zhang.open_round("2022-08")
+    opened = "'2022-08', DATE '2022-08-25', now(), current_user"
+    refused = ledger.attempt(
+        OFFICER,
+        "INSERT INTO reporting_round (plan_id, period, due, opened_at, opened_by)"
+        f" SELECT id, {opened} FROM plan",
+    )
+    assert refused is not None
+    assert "row-level security" in refused
+    ledger.attempt(OFFICER, "UPDATE reporting_round SET due = DATE '2022-07-31'")
+    assert ledger.one("SELECT due::text FROM reporting_round") == "2022-07-25"
+    # A coordinator's own login neither: a round goes in with its event.
+    refused = ledger.attempt(
+        COORDINATOR,
+        "INSERT INTO reporting_round (plan_id, period, due, opened_at, opened_by)"
+        f" SELECT id, {opened} FROM plan",
+    )
+    assert refused is not None
+    assert "without its event" in refused
+    refused = ledger.attempt(COORDINATOR, "UPDATE reporting_round SET due = DATE '2022-07-31'")
+    assert refused is not None
+    assert "only ever closed" in refused
+    # An answer without its event, for another unit, or on time to a closed round: refused.
+    answer = (
+        "INSERT INTO round_return (round_id, unit, at, by, batch, late)"
+        " SELECT id, %s, now(), current_user, 'forged', %s FROM reporting_round"
+    )
+    assert "without its event" in str(ledger.attempt(OFFICER, (answer, (OURS, False))))
+    assert "row-level security" in str(ledger.attempt(OFFICER, (answer, (THEIRS, True))))
+    fzb.close_round()
+    assert "row-level security" in str(ledger.attempt(OFFICER, (answer, (OURS, False))))
+    zhang.apply_returns([ItemReturn(ref="2.2", progress=10, for_unit=OURS)])
+    # After the close, late whatever the day.
+    assert ledger.one("SELECT late FROM round_return ORDER BY id DESC LIMIT 1") is True
+    assert verify(ledger.engine).intact

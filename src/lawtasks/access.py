@@ -286,6 +286,103 @@ DO $$ BEGIN
     END IF;
 END $$;
 
+-- Reporting rounds (schema 6, services.rounds): a coordinator opens and closes a round,
+-- each with its `round` or `round_closed` event of the same transaction, and a round is
+-- never otherwise changed; a unit's answer (round_return) is its applier's, for their own
+-- unit (a coordinator's for any), late once the round is closed, with its `round_return`
+-- event of the same transaction, and never changed.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_round_checked() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF {schema}.lawtasks_bound() AND TG_OP = 'UPDATE' AND (
+        (NEW.id, NEW.plan_id, NEW.period, NEW.due, NEW.opened_at, NEW.opened_by)
+        IS DISTINCT FROM (OLD.id, OLD.plan_id, OLD.period, OLD.due, OLD.opened_at,
+                          OLD.opened_by)
+        OR OLD.closed_at IS NOT NULL OR NEW.closed_at IS NULL
+        OR NEW.closed_by IS DISTINCT FROM current_user::text) THEN
+        RAISE EXCEPTION 'lawtasks: reporting round % is only ever closed', OLD.period
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$f$;
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_round_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() OR EXISTS (
+        SELECT 1 FROM {schema}.event e
+        WHERE e.plan_id = NEW.plan_id AND e.action = 'round' AND e.subject = NEW.period
+          AND e.actor = current_user::text
+          AND CASE WHEN TG_OP = 'INSERT'
+                   THEN e.field = 'round'
+                        AND e.new = pg_catalog.to_char(NEW.due, 'YYYY-MM-DD')
+                   ELSE e.field = 'round_closed' AND e.new = 'yes' END
+          AND {this_transaction})
+    THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'lawtasks: reporting round % was opened or closed without its event',
+        NEW.period USING ERRCODE = 'insufficient_privilege';
+END
+$f$;
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_round_return_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+BEGIN
+    IF NOT {schema}.lawtasks_bound() OR EXISTS (
+        SELECT 1 FROM {schema}.event e
+        JOIN {schema}.reporting_round g ON g.id = NEW.round_id
+        WHERE e.plan_id = g.plan_id AND e.action = 'round' AND e.field = 'round_return'
+          AND e.subject = g.period AND e.batch = NEW.batch AND e.actor = NEW."by"
+          AND (pg_catalog.to_jsonb(e) ->> 'for_unit') = NEW.unit
+          AND e.new = CASE WHEN NEW.late THEN 'late' ELSE 'on_time' END
+          AND {this_transaction})
+    THEN
+        RETURN NULL;
+    END IF;
+    RAISE EXCEPTION 'lawtasks: the return of % to a reporting round was recorded without its '
+        'event', NEW.unit USING ERRCODE = 'insufficient_privilege';
+END
+$f$;
+DO $$ BEGIN
+    IF pg_catalog.to_regclass('{schema}.reporting_round') IS NOT NULL THEN
+        GRANT SELECT, INSERT, UPDATE ON {schema}.reporting_round TO {role};
+        GRANT SELECT, INSERT ON {schema}.round_return TO {role};
+        GRANT USAGE, SELECT ON SEQUENCE {schema}.reporting_round_id_seq,
+            {schema}.round_return_id_seq TO {role};
+        ALTER TABLE {schema}.reporting_round ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {schema}.round_return ENABLE ROW LEVEL SECURITY;
+        DROP POLICY IF EXISTS lawtasks_read ON {schema}.reporting_round;
+        CREATE POLICY lawtasks_read ON {schema}.reporting_round FOR SELECT USING (true);
+        DROP POLICY IF EXISTS lawtasks_add ON {schema}.reporting_round;
+        CREATE POLICY lawtasks_add ON {schema}.reporting_round FOR INSERT WITH CHECK (
+            {schema}.lawtasks_is_coordinator() AND opened_by = current_user::text
+            AND closed_at IS NULL AND closed_by IS NULL);
+        DROP POLICY IF EXISTS lawtasks_change ON {schema}.reporting_round;
+        CREATE POLICY lawtasks_change ON {schema}.reporting_round FOR UPDATE
+            USING ({schema}.lawtasks_is_coordinator())
+            WITH CHECK ({schema}.lawtasks_is_coordinator());
+        DROP POLICY IF EXISTS lawtasks_read ON {schema}.round_return;
+        CREATE POLICY lawtasks_read ON {schema}.round_return FOR SELECT USING (true);
+        DROP POLICY IF EXISTS lawtasks_add ON {schema}.round_return;
+        CREATE POLICY lawtasks_add ON {schema}.round_return FOR INSERT WITH CHECK (
+            "by" = current_user::text
+            AND ({schema}.lawtasks_is_coordinator() OR unit = {schema}.lawtasks_unit())
+            AND (late OR EXISTS (SELECT 1 FROM {schema}.reporting_round g
+                                 WHERE g.id = round_id AND g.closed_at IS NULL)));
+        DROP TRIGGER IF EXISTS lawtasks_round_checked ON {schema}.reporting_round;
+        CREATE TRIGGER lawtasks_round_checked BEFORE UPDATE ON {schema}.reporting_round
+            FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_round_checked();
+        DROP TRIGGER IF EXISTS lawtasks_round_recorded ON {schema}.reporting_round;
+        CREATE CONSTRAINT TRIGGER lawtasks_round_recorded
+            AFTER INSERT OR UPDATE ON {schema}.reporting_round DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_round_recorded();
+        DROP TRIGGER IF EXISTS lawtasks_round_return_recorded ON {schema}.round_return;
+        CREATE CONSTRAINT TRIGGER lawtasks_round_return_recorded
+            AFTER INSERT ON {schema}.round_return DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_round_return_recorded();
+    END IF;
+END $$;
+
 -- The ledger's plan in use (meta plan_in_use, schema 5) is a coordinator's to choose, and
 -- no other meta row (the schema version) is any login's to write.
 GRANT INSERT, UPDATE ON {schema}.meta TO {role};
@@ -414,6 +511,14 @@ BEGIN
     IF NEW.actor IS DISTINCT FROM me THEN
         RAISE EXCEPTION 'lawtasks: % may write events only in their own name, not as %',
             me, NEW.actor USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- An officer's return answers the reporting round (services.rounds): the event names
+    -- their own unit and no item; its row is checked against it (lawtasks_round_recorded).
+    IF NEW.action = 'round' AND NEW.field = 'round_return' AND NEW.subject IS NOT NULL
+       AND NEW.reverts IS NULL AND NEW.item_id IS NULL AND NEW.task_id IS NULL
+       AND NEW.note_id IS NULL AND NEW.old IS NULL AND my_unit IS NOT NULL
+       AND (pg_catalog.to_jsonb(NEW) ->> 'for_unit') IS NOT DISTINCT FROM my_unit THEN
+        RETURN NEW;
     END IF;
     IF NEW.action NOT IN ('set', 'note', 'undo', 'attach') OR NEW.subject IS NOT NULL
        OR (NEW.action = 'undo') <> (NEW.reverts IS NOT NULL) THEN
