@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from lawtasks.audit import verify
 from lawtasks.commands import ItemReturn
 from lawtasks.errors import DomainError
+from lawtasks.exporters.content import long_date
 from lawtasks.models import Event, ReportingRound, RoundReturn
 from lawtasks.services import Ledger
 from lawtasks.services.rounds import default_due, round_status
@@ -231,6 +234,39 @@ def test_verify_catches_a_round_or_return_altered_behind_the_apps_back(
     with Session(clocked.engine) as session:
         assert len(session.exec(select(ReportingRound)).all()) == 3
         assert len(session.exec(select(RoundReturn)).all()) == 6
+
+
+def test_sheets_carry_the_open_round_and_its_return_answers_it(
+    clocked: Clocked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    _units(clocked)
+    clocked.at(local(date(2022, 7, 1), 9))
+    clocked.ledger("office").open_round("2022-07")
+    made = clocked("--user", "office", "sheets", "--unit", "司法局", "-o", str(tmp_path))
+    assert made.exit_code == 0, made.output
+    (path,) = tmp_path.glob("*.xlsx")
+    workbook = load_workbook(path)
+    header = workbook["Return"]["F2"].value
+    assert header == f"Round: 2022-07　Return by: {long_date(date(2022, 7, 25))}"
+    stamp = {row[0]: row[1] for row in workbook["_lawtasks"].iter_rows(values_only=True)}
+    assert stamp["round"] == "2022-07"
+    # --due still names another day; the round is stamped all the same.
+    named = clocked("--user", "office", "sheets", "--due", "2022-07-20", "-o", str(tmp_path))
+    assert named.exit_code == 0, named.output
+    assert long_date(date(2022, 7, 20)) in load_workbook(path)["Return"]["F2"].value
+    ws = workbook["Return"]
+    row = next(cells[0].row for cells in ws.iter_rows(min_row=6) if cells[0].value == "2.1")
+    ws[f"G{row}"] = 35
+    workbook.save(path)
+    clocked.at(local(date(2022, 7, 10), 9))
+    applied = clocked("--user", "alice", "apply", str(path))
+    assert applied.exit_code == 0, applied.output
+    assert _states(clocked) == {
+        "县公安局": "unreported",
+        "县财政局": "unreported",
+        "司法局": "reported",
+    }
 
 
 # -- on PostgreSQL, against the users' own logins ----------------------------------------------

@@ -52,11 +52,20 @@ def sheets(
     from lawtasks.exporters.files import ensure_directory, write_atomically
     from lawtasks.exporters.sheets import render_sheet
     from lawtasks.followup import items_by_unit
+    from lawtasks.services.rounds import current_round
 
     settings = settings_of(ctx)
     view = settings.view(plan)
-    # The day the units must send their sheets back by: a week from today unless named.
-    deadline = parse_date(due, year=view.year) if due else view.today + timedelta(days=7)
+    # The round the sheets are sent in, if one is open: stamped, and its due date theirs.
+    in_round = current_round(settings.engine, view.slug)
+    # The day the units must send their sheets back by: the round's, or a week from today,
+    # unless named.
+    if due:
+        deadline = parse_date(due, year=view.year)
+    elif in_round is not None:
+        deadline = in_round[1]
+    else:
+        deadline = view.today + timedelta(days=7)
     # An unknown --unit is refused before anything is written or created.
     by_unit, unassigned = items_by_unit(view, unit)
     directory = ensure_directory(output)
@@ -83,7 +92,14 @@ def sheets(
         path = directory / f"{view.slug}-{t('sheet.title')}-{safe}.xlsx"
         write_atomically(
             path,
-            render_sheet(view, name, rows, sheet_id=sheet_ids[name], due=deadline),
+            render_sheet(
+                view,
+                name,
+                rows,
+                sheet_id=sheet_ids[name],
+                due=deadline,
+                round_period=None if in_round is None else in_round[0],
+            ),
             keep=ledger_files(settings),
         )
         typer.echo(t("sheets.written", unit=name, path=str(path), count=len(rows)))

@@ -73,10 +73,12 @@ def render_sheet(
     *,
     sheet_id: str | None = None,
     due: date | None = None,
+    round_period: str | None = None,
 ) -> bytes:
     """The workbook for `unit`; `sheet_id` names the record of the sheet sent (see
     `Ledger.issue_sheets`), which `apply` checks the returned stamp against; `due` is the
-    day the unit must send it back by, shown in the form's header."""
+    day the unit must send it back by, shown in the form's header; `round_period` the
+    reporting round the sheet is sent in (2022-07), shown there and stamped."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
@@ -95,7 +97,7 @@ def render_sheet(
     open_fill = PatternFill("solid", fgColor=OPEN_FILL)
     unlocked = Protection(locked=False)
 
-    _form_header(ws, view, unit, due, font=font, border=border, open_fill=open_fill)
+    _form_header(ws, view, unit, due, round_period, font=font, border=border, open_fill=open_fill)
 
     for column, key in enumerate(HEADERS, start=1):
         cell = ws.cell(row=HEADER_ROW, column=column, value=t(key))
@@ -174,6 +176,8 @@ def render_sheet(
     stamp.append(["unit", unit])
     if sheet_id is not None:
         stamp.append(["sheet", sheet_id])
+    if round_period is not None:
+        stamp.append(["round", round_period])
     # What each row said when the sheet was made: only the cells a unit changes are its
     # report, and a version that moved since is a conflict.
     stamp.append(["id", "version", "status", "progress"])
@@ -192,7 +196,15 @@ def render_sheet(
 
 
 def _form_header(
-    ws: Any, view: PlanView, unit: str, due: date | None, *, font: Any, border: Any, open_fill: Any
+    ws: Any,
+    view: PlanView,
+    unit: str,
+    due: date | None,
+    round_period: str | None,
+    *,
+    font: Any,
+    border: Any,
+    open_fill: Any,
 ) -> None:
     """Rows 1 to 4: the title, the unit and the deadline, the fields the unit signs with
     (填报人, 联系电话, 审核人: open cells), and how to fill the sheet in."""
@@ -213,9 +225,12 @@ def _form_header(
     ws.row_dimensions[1].height = 30
     put("A2", printable(t("sheet.form_unit", unit=unit)), merge="E2")
     deadline = long_date(due) if due else "—"
+    shown = t("sheet.form_due", date=deadline)
+    if round_period is not None:
+        shown = f"{t('sheet.form_round', period=round_period)}　{shown}"
     put(
         "F2",
-        t("sheet.form_due", date=deadline),
+        shown,
         merge="J2",
         font=Font(name=FONT_NAME, size=11, bold=True),
     )

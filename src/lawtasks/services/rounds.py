@@ -173,6 +173,13 @@ class Rounds(LedgerBase):
             )
 
 
+def current_round(engine: Engine, plan_slug: str | None) -> tuple[str, date] | None:
+    """The plan's open round, as `sheets` stamps it: its period and due date."""
+    with Session(engine) as session:
+        found = open_round_of(session, resolve_plan(session, plan_slug))
+        return None if found is None else (found.period, found.due)
+
+
 # -- a round's status -----------------------------------------------------------------------
 
 REPORTED, LATE_REPORTED, UNREPORTED = "reported", "late", "unreported"
