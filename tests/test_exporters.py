@@ -370,7 +370,7 @@ def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
     # The title block: the plan's name, then the as-of date and the exporter.
     assert sheet["A1"].value == "桐庐县2022年主要工作任务"
     assert sheet["A2"].value == "截至 2022年6月1日\u3000\u3000导出人：张科长"
-    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:O1", "A2:O2"}
+    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:P1", "A2:P2"}
     header = [c.value for c in sheet[3]]
     assert header[:10] == LEDGER_HEADERS_ZH
     assert sheet.freeze_panes == "A4"
@@ -432,7 +432,7 @@ def test_xlsx_ledger_formats_styles_and_print_setup(zh: None, request_: ExportRe
     # Colours are rules on 状态, 进度 and 预警, not fills: they follow an edit.
     assert all(c.fill.fill_type is None for row in rows.values() for c in row)
     (formatting,) = list(sheet.conditional_formatting)
-    assert str(formatting.sqref) == f"A4:O{sheet.max_row}"
+    assert str(formatting.sqref) == f"A4:P{sheet.max_row}"
     red_rule, yellow_rule = formatting.rules
     assert red_rule.formula == ['AND($G4<>"已完成",OR($H4="",$H4<100),OR($K4="红灯",$G4="受阻"))']
     assert red_rule.dxf.fill.fgColor.rgb.endswith("FFC7CE")
@@ -456,7 +456,7 @@ def test_xlsx_ledger_formats_styles_and_print_setup(zh: None, request_: ExportRe
     assert all(6 <= width <= 60 for width in widths.values())
     assert widths["C"] == 36  # 具体事项 wraps at its cap
     assert sum(widths.values()) <= 240  # A3 landscape, one page wide, at about 9 pt
-    assert sheet.auto_filter.ref == f"A3:O{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A3:P{sheet.max_row}"
     assert sheet.print_title_rows == "$3:$3"
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3)

@@ -520,7 +520,7 @@ BEGIN
        AND (pg_catalog.to_jsonb(NEW) ->> 'for_unit') IS NOT DISTINCT FROM my_unit THEN
         RETURN NEW;
     END IF;
-    IF NEW.action NOT IN ('set', 'note', 'undo', 'attach') OR NEW.subject IS NOT NULL
+    IF NEW.action NOT IN ('set', 'note', 'undo', 'attach', 'milestone') OR NEW.subject IS NOT NULL
        OR (NEW.action = 'undo') <> (NEW.reverts IS NOT NULL) THEN
         RAISE EXCEPTION 'lawtasks: only a coordinator writes a % event', NEW.action
             USING ERRCODE = 'insufficient_privilege';
@@ -867,6 +867,70 @@ DO $$ BEGIN
         CREATE CONSTRAINT TRIGGER lawtasks_evidence_file_recorded
             AFTER INSERT ON {schema}.evidence_file DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_evidence_file_recorded();
+    END IF;
+END $$;
+
+-- Milestones (每季度的形象进度, schema 6): set and removed by a coordinator or the item's
+-- unit, each row inserted or deleted with its `milestone` event of the same transaction
+-- (`new` the milestone added, `old` the one removed; services.milestones), never updated.
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_milestone_value(due date, progress integer,
+                                                             words text) RETURNS text
+    LANGUAGE sql IMMUTABLE {path} AS $f$
+    SELECT pg_catalog.to_char(due, 'YYYY-MM-DD')
+        || coalesce(' ' || progress::text || '%', '') || coalesce(' ' || words, '')
+$f$;
+CREATE OR REPLACE FUNCTION {schema}.lawtasks_milestone_recorded() RETURNS trigger
+    LANGUAGE plpgsql {path} AS $f$
+DECLARE
+    anyone boolean;
+    row_item integer;
+    value text;
+BEGIN
+    IF NOT {schema}.lawtasks_bound() THEN
+        RETURN NULL;
+    END IF;
+    anyone := {schema}.lawtasks_is_coordinator();
+    IF TG_OP = 'INSERT' THEN
+        row_item := NEW.item_id;
+        value := {schema}.lawtasks_milestone_value(NEW.due, NEW.progress, NEW.text);
+    ELSE
+        row_item := OLD.item_id;
+        value := {schema}.lawtasks_milestone_value(OLD.due, OLD.progress, OLD.text);
+    END IF;
+    IF NOT EXISTS (
+        SELECT 1 FROM {schema}.event e
+        WHERE e.item_id = row_item AND e.field = 'milestone'
+          AND e.action IN ('milestone', 'undo')
+          AND (anyone OR e.actor = current_user::text)
+          AND CASE WHEN TG_OP = 'INSERT' THEN e.new IS NOT DISTINCT FROM value
+                   ELSE e.old IS NOT DISTINCT FROM value END
+          AND {this_transaction})
+    THEN
+        RAISE EXCEPTION 'lawtasks: a milestone of item % was set or removed without its event',
+            row_item USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NULL;
+END
+$f$;
+DO $$ BEGIN
+    IF pg_catalog.to_regclass('{schema}.milestone') IS NOT NULL THEN
+        GRANT SELECT, INSERT, DELETE ON {schema}.milestone TO {role};
+        GRANT USAGE, SELECT ON SEQUENCE {schema}.milestone_id_seq TO {role};
+        ALTER TABLE {schema}.milestone ENABLE ROW LEVEL SECURITY;
+        DROP POLICY IF EXISTS lawtasks_read ON {schema}.milestone;
+        CREATE POLICY lawtasks_read ON {schema}.milestone FOR SELECT USING (true);
+        DROP POLICY IF EXISTS lawtasks_add ON {schema}.milestone;
+        CREATE POLICY lawtasks_add ON {schema}.milestone FOR INSERT WITH CHECK (
+            {schema}.lawtasks_may_change(
+                (SELECT i.lead_unit FROM {schema}.item i WHERE i.id = item_id)));
+        DROP POLICY IF EXISTS lawtasks_remove ON {schema}.milestone;
+        CREATE POLICY lawtasks_remove ON {schema}.milestone FOR DELETE USING (
+            {schema}.lawtasks_may_change(
+                (SELECT i.lead_unit FROM {schema}.item i WHERE i.id = item_id)));
+        DROP TRIGGER IF EXISTS lawtasks_milestone_recorded ON {schema}.milestone;
+        CREATE CONSTRAINT TRIGGER lawtasks_milestone_recorded
+            AFTER INSERT OR DELETE ON {schema}.milestone DEFERRABLE INITIALLY DEFERRED
+            FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_milestone_recorded();
     END IF;
 END $$;
 """

@@ -14,7 +14,8 @@ Undo appends events; nothing in the trail is ever rewritten.
   import leaves them), the ledger's plan in use is the one its latest `in_use` event chose,
   and each plan's tasks and items still hash to the seal its latest import recorded; each
   stored evidence file still hashes to the SHA-256 it is stored under, and each attachment
-  matches its `attach` event and is removed exactly when an undo removed it;
+  matches its `attach` event and is removed exactly when an undo removed it; the
+  milestones are those the trail's `milestone` events (and their undos) left standing;
 - checks heads recorded outside the database (`Anchor`: from a past report, or a heads
   file the office keeps): the trail must still hold that many events with that digest at
   that position. Deleting the last events, or altering one and re-chaining everything
@@ -42,7 +43,18 @@ from lawtasks.domain import (
     period_end,
 )
 from lawtasks.i18n import known, t
-from lawtasks.models import Event, Evidence, EvidenceFile, Item, Meta, Note, Plan, Task, User
+from lawtasks.models import (
+    Event,
+    Evidence,
+    EvidenceFile,
+    Item,
+    Meta,
+    Milestone,
+    Note,
+    Plan,
+    Task,
+    User,
+)
 
 GENESIS = "0" * 64
 
@@ -128,6 +140,33 @@ def evidence_value(name: str, size: int, sha256: str) -> str:
     """How an attachment is written in the trail (its event's `new`): what verify matches
     the attachment's row against."""
     return f"{name} ({size} bytes) sha256:{sha256}"
+
+
+# The field of the events that add and remove an item's milestones (services.milestones):
+# `new` the milestone added, `old` the one removed, each as `milestone_value` writes it.
+MILESTONE_FIELD = "milestone"
+
+
+def milestone_value(due: date, progress: int | None, text: str | None) -> str:
+    """How a milestone is written in the trail: `2022-09-30 60%`, `2022-06-30 完成方案`,
+    or both (`2022-09-30 60% 完成方案`); what verify matches the milestone's row against."""
+    parts = [due.isoformat()]
+    if progress is not None:
+        parts.append(f"{progress}%")
+    if text:
+        parts.append(text)
+    return " ".join(parts)
+
+
+def parse_milestone_value(value: str) -> tuple[date, int | None, str | None]:
+    """The due day, progress and text of a milestone as `milestone_value` wrote it (for
+    undo, and for the ledger as it was)."""
+    day, _, rest = value.partition(" ")
+    figure: int | None = None
+    head, _, tail = rest.partition(" ")
+    if head.endswith("%") and head[:-1].isdigit():
+        figure, rest = int(head[:-1]), tail
+    return date.fromisoformat(day), figure, rest or None
 
 
 # An import event's `new` reads `report.txt (+18) sha256:<seal>`; older ones have no seal.
@@ -350,6 +389,8 @@ class _Replay:
     # (batch, item id, value) -> the event attaching evidence, or the undo removing it.
     attached: dict[tuple[str, int, str], Any] = field(default_factory=dict)
     detached: dict[tuple[str, int, str], Any] = field(default_factory=dict)
+    # (item id, value) -> the events that added that milestone and have not removed it since.
+    milestones: dict[tuple[int, str], list[Any]] = field(default_factory=dict)
 
     def run(self, anchors: Sequence[Anchor]) -> TrailReport:
         wanted = {anchor.events for anchor in anchors}
@@ -396,6 +437,14 @@ class _Replay:
                 self.attached[(row.batch, row.item_id, row.new)] = row
             elif row.reverts is not None and row.old is not None:
                 self.detached[(row.reverts, row.item_id, row.old)] = row
+        elif name == MILESTONE_FIELD and row.item_id is not None:
+            # Added (`new`) or removed (`old`), by a milestone call or by its undo alike.
+            if row.old is not None:
+                live = self.milestones.get((row.item_id, row.old))
+                if live:
+                    live.pop()
+            if row.new is not None:
+                self.milestones.setdefault((row.item_id, row.new), []).append(row)
         elif name == "note" and row.note_id is not None:
             if row.action == "note":
                 if row.note_id in self.notes:
@@ -465,6 +514,7 @@ class _Replay:
         findings += rows.check_in_use(self.in_use)
         findings += rows.check_rounds(self.rounds, self.round_returns)
         findings += rows.check_evidence(self.attached, self.detached)
+        findings += rows.check_milestones(self.milestones)
         return findings, unchecked
 
 
@@ -874,6 +924,31 @@ class _Rows:
                 findings.append(
                     Finding("trail.evidence_gone", event=event.id, ref=self.ref(None, key[1]),
                             expected=key[2], plan=self.slug(event.plan_id))
+                )  # fmt: skip
+        return findings
+
+    def check_milestones(self, replayed: Mapping[tuple[int, str], list[Any]]) -> list[Finding]:
+        """The milestones in the ledger are those the trail added and did not remove: each
+        row has its event, and each event still standing its row."""
+        findings = []
+        standing = {key: list(events) for key, events in replayed.items() if events}
+        table = _table(Milestone)
+        for row in self.connection.execute(sa_select(table).order_by(table.c.id)):
+            value = milestone_value(row.due, row.progress, row.text)
+            events = standing.get((row.item_id, value))
+            if events:
+                events.pop()
+                continue
+            item = self.items.get(row.item_id)
+            findings.append(
+                Finding("trail.milestone_unlogged", ref=self.ref(None, row.item_id), found=value,
+                        plan=self.slug(self.plan_of(item)) if item is not None else None)
+            )  # fmt: skip
+        for (item_id, value), events in standing.items():
+            for event in events:
+                findings.append(
+                    Finding("trail.milestone_gone", event=event.id, ref=self.ref(None, item_id),
+                            expected=value, plan=self.slug(event.plan_id))
                 )  # fmt: skip
         return findings
 

@@ -7,9 +7,11 @@ one definition of what a valid value is.
 from __future__ import annotations
 
 import getpass
+import itertools
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -254,6 +256,33 @@ def clean_text(value: str, *, field: str, limit: int, multiline: bool = False) -
     return text
 
 
+# A milestone as the rules read it (每季度的形象进度): the day and the progress expected
+# by then; None for a text milestone (6月底前完成方案), which names a step, not a figure.
+MilestoneMark = tuple[date, int | None]
+
+
+def expected_progress(
+    *, start: date, due: date, today: date, milestones: Sequence[MilestoneMark] = ()
+) -> float:
+    """The progress an item should have reached on `today` (序时进度), in percent.
+
+    Interpolated linearly between the points around `today`: the plan's start at 0 %, each
+    milestone with a progress figure at its date (those between the start and the due date),
+    and 100 % at the due date. Without milestones this is the share of the time gone by.
+    """
+    if today <= start:
+        return 0.0
+    if today >= due:
+        return 100.0
+    inner = sorted((day, figure) for day, figure in milestones if figure is not None)
+    points = [(start, 0), *((day, figure) for day, figure in inner if start < day < due)]
+    points.append((due, 100))
+    for (left, low), (right, high) in itertools.pairwise(points):
+        if left <= today <= right:
+            return low + (high - low) * (today - left).days / (right - left).days
+    return 100.0  # not reached: the points cover start..due
+
+
 def warning_for(
     *,
     status: Status,
@@ -262,13 +291,15 @@ def warning_for(
     start: date,
     today: date,
     tolerance: int = DEFAULT_TOLERANCE,
+    milestones: Sequence[MilestoneMark] = (),
 ) -> Warning:
     """The 红黄绿灯 colour of an item on `today`.
 
     Red: overdue (past the end of its due day) and not done. Yellow: due within
-    YELLOW_DAYS, or behind schedule (落后于序时进度): progress more than `tolerance`
-    percentage points below the share of the time from the plan's start to the due date
-    that has already passed. Green otherwise, and always once done.
+    YELLOW_DAYS; or a milestone missed (its day passed, progress below its figure); or
+    behind schedule (落后于序时进度): progress more than `tolerance` percentage points
+    below `expected_progress`, which follows the item's milestones where it has them and
+    the share of its time gone by otherwise. Green otherwise, and always once done.
     """
     if status is Status.DONE or due is None:
         return Warning.GREEN
@@ -276,10 +307,12 @@ def warning_for(
         return Warning.RED
     if (due - today).days <= YELLOW_DAYS:
         return Warning.YELLOW
-    span = (due - start).days
-    if span > 0 and today > start:
-        elapsed_share = (today - start).days / span
-        if progress < elapsed_share * 100 - tolerance:
+    if any(figure is not None and day < today and progress < figure
+           for day, figure in milestones):  # fmt: skip
+        return Warning.YELLOW
+    if due > start and today > start:
+        expected = expected_progress(start=start, due=due, today=today, milestones=milestones)
+        if progress < expected - tolerance:
             return Warning.YELLOW
     return Warning.GREEN
 

@@ -46,6 +46,7 @@ _ITEM = (
 )
 _NOTE = "id, task_id, item_id, text, author, created_at, retracted"
 _EVIDENCE = "item_id, name, size, sha256, added_at, added_by"
+_MILESTONE = "id, item_id, due, progress, text"
 # An event's columns are the view's own fields (lawtasks.readmodel.EventView), less the ID
 # shown, which is worked out from the task and item the event names.
 _EVENT_SHOWN = tuple(field.name for field in fields(EventView) if field.name not in ("id", "ref"))
@@ -156,10 +157,20 @@ class Reader:
             _EVIDENCE,
             added_at=_utc,
         )
+        milestones = _rows(
+            self.connection.execute(
+                f"SELECT {_MILESTONE} FROM milestone WHERE item_id IN (SELECT i.id FROM item i"
+                " JOIN task k ON k.id = i.task_id WHERE k.plan_id = ?)",
+                (plan.id,),
+            ),
+            _MILESTONE,
+            due=date.fromisoformat,
+        )
         # The rows carry the models' attribute names and types, which is all it reads.
         rows = cast(Any, (plan, tasks, items, notes))
         head = trail_head(self.connection.execute(TRAIL_HEAD_SQL).fetchone())
-        return replace(build_plan_view(*rows, today=today, evidence=evidence), trail=head)
+        view = build_plan_view(*rows, today=today, evidence=evidence, milestones=milestones)
+        return replace(view, trail=head)
 
     def load_history(
         self, *, slug: str | None, ref: str, limit: int | None = None

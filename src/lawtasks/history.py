@@ -179,7 +179,16 @@ def _load(engine: Engine, *, slug: str | None, day: date, before_import: str) ->
         if cutoff.event is not None:
             tasks, items, notes = _walk_back(connection, cutoff.event, plan, tasks, items, notes)
         evidence = _evidence_then(connection, plan_id, cutoff.event, evidence)
-    view = build_plan_view(plan, tasks, items, notes, today=day, evidence=evidence)  # type: ignore[arg-type]
+        milestones = _milestones_then(connection, plan_id, cutoff.event, items)
+    view = build_plan_view(
+        plan,  # type: ignore[arg-type]
+        tasks,  # type: ignore[arg-type]
+        items,  # type: ignore[arg-type]
+        notes,  # type: ignore[arg-type]
+        today=day,
+        evidence=evidence,
+        milestones=milestones,
+    )
     return replace(view, trail=cutoff.head)
 
 
@@ -217,6 +226,47 @@ def _evidence_then(
         key = (row.batch, row.item_id, f"{row.name} ({row.size} bytes) sha256:{row.sha256}")
         if key in attached and key not in removed:
             shown.append(row)
+    return shown
+
+
+def _milestones_then(
+    connection: Connection,
+    plan_id: int | None,
+    first: int | None,
+    items: list[SimpleNamespace],
+) -> list[SimpleNamespace]:
+    """The items' milestones before event `first` (None: now), replayed from the trail:
+    each `milestone` event adds its `new` and removes its `old` (services.milestones)."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from lawtasks.audit import MILESTONE_FIELD, parse_milestone_value
+    from lawtasks.models import Event, Milestone
+
+    item_ids = [item.id for item in items]
+    if first is None:
+        return _rows(connection, select(Milestone.__table__).where(  # type: ignore[attr-defined]
+            col(Milestone.item_id).in_(item_ids)))  # fmt: skip
+    events = connection.execute(
+        select(col(Event.item_id), col(Event.old), col(Event.new))
+        .where(
+            col(Event.plan_id) == plan_id,
+            col(Event.field) == MILESTONE_FIELD,
+            col(Event.id) < first,
+        )
+        .order_by(col(Event.id))
+    )
+    standing: list[tuple[int | None, str]] = []
+    for item_id, old, new in events:
+        if old is not None and (item_id, old) in standing:
+            standing.remove((item_id, old))
+        if new is not None:
+            standing.append((item_id, new))
+    shown = []
+    for number, (item_id, value) in enumerate(standing):
+        day, figure, text = parse_milestone_value(value)
+        shown.append(SimpleNamespace(id=number, item_id=item_id, due=day, progress=figure,
+                                     text=text))  # fmt: skip
     return shown
 
 

@@ -81,6 +81,29 @@ class EvidenceView:
 
 
 @dataclass(frozen=True)
+class MilestoneView:
+    """Progress an item is expected to reach by a day (每季度的形象进度), or the step due
+    then (6月底前完成方案)."""
+
+    due: date
+    progress: int | None
+    text: str | None
+
+    @property
+    def label(self) -> str:
+        """As a sheet's 下一节点 column shows it: `2022-09-30 60%`, or with its text."""
+        parts = [self.due.isoformat()]
+        if self.progress is not None:
+            parts.append(f"{self.progress}%")
+        if self.text:
+            parts.append(self.text)
+        return " ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"due": self.due.isoformat(), "progress": self.progress, "text": self.text}
+
+
+@dataclass(frozen=True)
 class EventView:
     id: int
     ref: str | None
@@ -134,6 +157,9 @@ class ItemView:
     signoff_asked: bool = False
     signed_off_at: datetime | None = None
     signed_off_by: str | None = None
+    milestones: tuple[MilestoneView, ...] = ()  # by date
+    # The first milestone on or after the view's day, if any.
+    next_milestone: MilestoneView | None = None
 
     @property
     def signoff(self) -> str | None:
@@ -178,6 +204,8 @@ class ItemView:
             "version": self.version,
             "notes": [note.as_dict() for note in self.notes],
             "evidence": [file.as_dict() for file in self.evidence],
+            "milestones": [milestone.as_dict() for milestone in self.milestones],
+            "next_milestone": self.next_milestone.as_dict() if self.next_milestone else None,
         }
 
 
@@ -537,6 +565,7 @@ def _item_view(
     plan: Plan,
     today: date,
     evidence: tuple[EvidenceView, ...] = (),
+    milestones: tuple[MilestoneView, ...] = (),
 ) -> ItemView:
     status = Status(item.status)
     # An item whose text named no deadline is due at the end of its plan's period.
@@ -562,6 +591,7 @@ def _item_view(
             start=plan.start_date,
             today=today,
             tolerance=plan.tolerance,
+            milestones=[(milestone.due, milestone.progress) for milestone in milestones],
         ),
         updated_at=item.updated_at,
         updated_by=item.updated_by,
@@ -571,6 +601,8 @@ def _item_view(
         signoff_asked=bool(getattr(plan, "signoff", False)),
         signed_off_at=getattr(item, "signed_off_at", None),
         signed_off_by=getattr(item, "signed_off_by", None),
+        milestones=milestones,
+        next_milestone=next((m for m in milestones if m.due >= today), None),
     )
 
 
@@ -582,11 +614,18 @@ def build_plan_view(
     *,
     today: date,
     evidence: Sequence[Any] = (),
+    milestones: Sequence[Any] = (),
 ) -> PlanView:
     """Assemble the view and its roll-ups from rows; pure, so it is tested without a database.
 
     `evidence`: the plan's attachments not removed, oldest first (models.Evidence's names).
+    `milestones`: its items' milestones (models.Milestone's names), in any order.
     """
+    milestones_by_item: dict[int, list[MilestoneView]] = {}
+    for row in sorted(milestones, key=lambda row: (row.due, row.id or 0)):
+        milestones_by_item.setdefault(row.item_id, []).append(
+            MilestoneView(row.due, row.progress, row.text)
+        )
     evidence_by_item: dict[int, list[EvidenceView]] = {}
     for row in evidence:
         evidence_by_item.setdefault(row.item_id, []).append(
@@ -615,6 +654,7 @@ def build_plan_view(
                 plan,
                 today,
                 tuple(evidence_by_item.get(item.id or 0, ())),
+                tuple(milestones_by_item.get(item.id or 0, ())),
             )
             for item in sorted(items_by_task.get(task.id or 0, []), key=lambda row: row.seq)
         )
@@ -662,7 +702,7 @@ def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
     from sqlalchemy import text
     from sqlmodel import Session, col, select
 
-    from lawtasks.models import Evidence, Item, Note, Task
+    from lawtasks.models import Evidence, Item, Milestone, Note, Task
 
     with Session(engine) as session:
         head = trail_head(tuple(session.connection().execute(text(TRAIL_HEAD_SQL)).one()))
@@ -682,7 +722,14 @@ def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
                 .order_by(col(Evidence.id))
             )
         )
-        view = build_plan_view(plan, tasks, items, notes, today=today, evidence=evidence)
+        milestones = list(
+            session.exec(
+                select(Milestone).where(col(Milestone.item_id).in_([item.id for item in items]))
+            )
+        )
+        view = build_plan_view(
+            plan, tasks, items, notes, today=today, evidence=evidence, milestones=milestones
+        )
         return replace(view, trail=head)
 
 

@@ -265,6 +265,15 @@ def evidence_lines(evidence: Sequence[EvidenceView]) -> list[RenderableType]:
     return rendered
 
 
+def milestone_lines(item: ItemView) -> list[RenderableType]:
+    """An item's milestones by date, numbered as `milestone remove` takes them; → the next."""
+    rendered: list[RenderableType] = [Text(t("label.milestones"), style="bold")]
+    for number, milestone in enumerate(item.milestones, 1):
+        mark = "→" if milestone == item.next_milestone else " "
+        rendered.append(Text(f" {mark} {number}. {printable(milestone.label)}"))
+    return rendered
+
+
 def file_size(size: int) -> str:
     """A file's size as people read it: 512 B, 12.3 KB, 4.0 MB."""
     if size < 1024:
@@ -386,6 +395,7 @@ def item_detail(
         Text(""),
         # Only where there is some: most items have none, and the pane is short.
         *([*evidence_lines(item.evidence), Text("")] if item.evidence else []),
+        *([*milestone_lines(item), Text("")] if item.milestones else []),
         Text(t("label.history"), style="bold"),
         *history_lines(history),
     )

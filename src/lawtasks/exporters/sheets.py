@@ -11,6 +11,8 @@ then the table, its header on row 5 (HEADER_ROW), one row per item from row 6:
 
     A 编号 | B 工作任务 | C 具体事项 | D 完成时限 | E 目标      (locked: from the ledger)
     F 状态 | G 进度 | H 进展情况 | I 存在问题 | J 下一步措施   (open: the unit's report)
+    K 下一节点 (locked: the item's next milestone, 2022-09-30 60%; after the open columns,
+      since a return is read by position)
 
 状态 is a drop-down of the status labels; 进度 accepts whole numbers from 0 to 100 only.
 The sheet is protected (no password: it guards against slips, not people), so only the
@@ -46,10 +48,11 @@ STAMP_SHEET = "_lawtasks"
 HEADERS = (
     "label.id", "label.task", "label.item", "label.due", "label.target",
     "label.status", "label.progress", "label.done_so_far", "label.problems", "label.next_steps",
+    "label.next_milestone",
 )  # fmt: skip
 OPEN_COLUMNS = range(6, 11)  # F..J
-# Widths in Excel's units: about 160 in all, one A4 landscape page wide at about 10 pt.
-WIDTHS = (7, 14, 32, 11, 14, 9, 7, 26, 20, 20)
+# Widths in Excel's units: about 175 in all, one A4 landscape page wide at about 10 pt.
+WIDTHS = (7, 14, 32, 11, 14, 9, 7, 26, 20, 20, 14)
 HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
 FONT_NAME = "宋体"
@@ -118,6 +121,7 @@ def render_sheet(
             None,
             None,
             None,
+            printable(item.next_milestone.label) if item.next_milestone else None,
         ]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)

@@ -77,9 +77,9 @@ TITLE_SIZE = 16
 LINE_HEIGHT = 15  # points per line of 11-point text
 # The title and the as-of line sit above the header of the 台账 and of 汇总.
 HEADER_ROW = 3
-# 工作任务, 具体事项, 目标, 最新进展 and the rest wrap past these widths: the 15 columns add
-# up to about 230 characters, which A3 landscape prints one page wide at about 10 pt.
-LEDGER_CAPS = {2: 16, 3: 36, 4: 14, 6: 18, 9: 32, 12: 14, 13: 10, 14: 22, 15: 22}
+# 工作任务, 具体事项, 目标, 最新进展 and the rest wrap past these widths: the 16 columns add
+# up to about 250 characters, which A3 landscape prints one page wide at about 10 pt.
+LEDGER_CAPS = {2: 16, 3: 36, 4: 14, 6: 18, 9: 32, 12: 14, 13: 10, 14: 22, 15: 22, 16: 16}
 FILLS = {"red": "FFC7CE", "yellow": "FFEB9C"}
 HEADER_FILL = "D9E1F2"
 BORDER_COLOUR = "808080"
@@ -132,6 +132,8 @@ def _ledger_headers() -> list[str]:
         # and what comes next, as the supervision office asks for them.
         t("label.problems"),
         t("label.next_steps"),
+        # The item's next milestone (每季度的形象进度): 2022-09-30 60%, or its text.
+        t("label.next_milestone"),
     ]
 
 
@@ -163,6 +165,7 @@ def _ledger_row(item: ItemView, task_title: str, headers: list[str], labels: _La
         text(item.updated_by, 12),
         text(parts.get("problems"), 13),
         text(parts.get("next_steps"), 14),
+        text(item.next_milestone.label if item.next_milestone else None, 15),
     ]
 
 

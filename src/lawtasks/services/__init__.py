@@ -15,6 +15,7 @@ from __future__ import annotations
 from lawtasks.commands import UNSET, ItemReturn
 from lawtasks.services.apply import Returns
 from lawtasks.services.items import ItemChanges
+from lawtasks.services.milestones import Milestones
 from lawtasks.services.plans import Plans
 from lawtasks.services.rounds import Rounds
 from lawtasks.services.supervision import Supervision
@@ -24,5 +25,5 @@ from lawtasks.services.writes import BUSY_RETRIES, Change, Outcome
 __all__ = ["BUSY_RETRIES", "UNSET", "Change", "ItemReturn", "Ledger", "Outcome"]
 
 
-class Ledger(ItemChanges, Returns, Users, Plans, Supervision, Rounds):
+class Ledger(ItemChanges, Returns, Users, Plans, Supervision, Rounds, Milestones):
     """Writes to one plan of one database on behalf of one actor."""

@@ -22,6 +22,7 @@ from lawtasks.i18n import t
 from lawtasks.models import Event, Note
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
+from lawtasks.services.milestones import MILESTONE_ACTION, revert_milestone
 from lawtasks.services.plans import revert_plan_event
 from lawtasks.services.supervision import (
     ATTACH_ACTION,
@@ -180,7 +181,15 @@ class ItemChanges(LedgerBase):
                     Event.plan_id == plan.id,
                     Event.actor == self.actor,
                     col(Event.action).in_(
-                        ["set", "note", "plan", ATTACH_ACTION, SIGNOFF_ACTION, REJECT_ACTION]
+                        [
+                            "set",
+                            "note",
+                            "plan",
+                            ATTACH_ACTION,
+                            SIGNOFF_ACTION,
+                            REJECT_ACTION,
+                            MILESTONE_ACTION,
+                        ]
                     ),
                     col(Event.batch).not_in(reverted),
                 )
@@ -210,6 +219,12 @@ class ItemChanges(LedgerBase):
                     # Evidence is marked removed, never deleted (services.supervision).
                     item = items[event.item_id]
                     changes.append(revert_attach(session, batch, access, event, item))
+                    continue
+                if event.action == MILESTONE_ACTION and event.item_id is not None:
+                    # Added ones removed, removed ones put back (services.milestones).
+                    item = items[event.item_id]
+                    undone = revert_milestone(session, batch, access, event, item)
+                    changes += [undone] if undone is not None else []
                     continue
                 if event.field == "note" and event.note_id is not None:
                     note = session.get(Note, event.note_id)
