@@ -165,6 +165,10 @@ def test_a_quarter_of_rounds(
         ("round_closed", "2022-07", None, "yes"),
     ]
     assert verify(clocked.engine).intact
+    trail = clocked("log")
+    assert trail.exit_code == 0, trail.output
+    assert "round opened" in trail.output
+    assert "round answered ∅ → late" in trail.output
 
 
 def test_opening_is_checked_and_a_coordinators(
