@@ -43,6 +43,11 @@ COMMANDS = {
     "sheets": "help.sheets",
     "apply": "help.apply",
     "remind": "help.remind",
+    "round": "help.round",
+    "attach": "help.attach",
+    "evidence": "help.evidence",
+    "signoff": "help.signoff",
+    "milestone": "help.milestone_group",
     "tui": "help.tui",
 }
 
