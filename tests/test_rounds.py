@@ -197,6 +197,31 @@ def test_opening_is_checked_and_a_coordinators(
             office.open_round(bad)
 
 
+def test_undo_refuses_to_take_back_a_round_and_skips_nothing(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _units(clocked)
+    office = clocked.ledger("office")
+    office.update(["1.1"], progress=15)
+    office.open_round("2022-07")
+    with pytest.raises(DomainError) as refused:
+        office.undo()
+    assert "opened or closed reporting round 2022-07" in str(refused.value)
+    with Session(clocked.engine) as session:
+        assert session.exec(select(ReportingRound.period)).all() == ["2022-07"]
+    # The change before the round is left as it was, not undone in its place.
+    shown = json.loads(clocked("show", "1.1", "-f", "json").output)
+    assert shown["item"]["progress"] == 15
+    # An officer's apply, its answer to the round included, is still theirs to undo.
+    _return(clocked, "alice", "司法局", "2.1", 45)
+    clocked.ledger("alice").undo()
+    assert json.loads(clocked("show", "2.1", "-f", "json").output)["item"]["progress"] != 45
+    office.close_round()
+    with pytest.raises(DomainError):
+        office.undo()
+    assert verify(clocked.engine).intact
+
+
 def test_round_open_defaults_to_this_month_by_the_round_day(
     clocked: Clocked,  # noqa: F811
 ) -> None:

@@ -24,6 +24,7 @@ from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.milestones import MILESTONE_ACTION, revert_milestone
 from lawtasks.services.plans import revert_plan_event
+from lawtasks.services.rounds import ROUND_ACTION, undoable
 from lawtasks.services.supervision import (
     ATTACH_ACTION,
     REJECT_ACTION,
@@ -189,14 +190,15 @@ class ItemChanges(LedgerBase):
                             SIGNOFF_ACTION,
                             REJECT_ACTION,
                             MILESTONE_ACTION,
+                            ROUND_ACTION,
                         ]
                     ),
                     col(Event.batch).not_in(reverted),
                 )
                 .order_by(col(Event.id).desc())
             ).first()
-            if last is None:
-                raise DomainError("error.nothing_to_undo", actor=self.actor)
+            # Nothing to undo, or a round opened or closed (not taken back): refused.
+            last = undoable(last, self.actor)
             events = list(
                 session.exec(
                     select(Event).where(Event.batch == last.batch).order_by(col(Event.id).desc())

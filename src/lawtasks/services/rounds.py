@@ -110,6 +110,18 @@ def record_round_returns(session: Session, plan: Plan, batch: _Batch, units: Seq
         )
 
 
+def undoable(last: Event | None, actor: str) -> Event:
+    """The actor's last event, for `undo` (services.items) to revert its call; refused when
+    there is none, or when it opened or closed a round: the units go by a round, so it is
+    neither taken back silently nor skipped over for the change before it. (A unit's answer
+    to a round is part of its apply, which undo reverts.)"""
+    if last is None:
+        raise DomainError("error.nothing_to_undo", actor=actor)
+    if last.action == ROUND_ACTION and last.field != RETURN_FIELD:
+        raise DomainError("error.round_undo", period=last.subject or "?")
+    return last
+
+
 class Rounds(LedgerBase):
     """Opening and closing reporting rounds: a coordinator's."""
 
