@@ -350,34 +350,6 @@ class PlanView:
 
 
 @dataclass(frozen=True)
-class PlanSummary:
-    slug: str
-    title: str
-    year: int
-    items: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"slug": self.slug, "title": self.title, "year": self.year, "items": self.items}
-
-
-def list_plans(engine: Engine) -> list[PlanSummary]:
-    """Every plan with its number of items, newest year first (the default plan first)."""
-    from sqlmodel import Session, col, func, select
-
-    from lawtasks.models import Item, Plan, Task
-
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Plan.slug, Plan.title, Plan.year, func.count(col(Item.id)))
-            .join(Task, col(Task.plan_id) == Plan.id, isouter=True)
-            .join(Item, col(Item.task_id) == Task.id, isouter=True)
-            .group_by(col(Plan.id))
-            .order_by(col(Plan.year).desc(), col(Plan.id).desc())
-        ).all()
-    return [PlanSummary(*row) for row in rows]
-
-
-@dataclass(frozen=True)
 class UserView:
     name: str
     unit: str | None
