@@ -47,6 +47,7 @@ COMMANDS = {
     "attach": "help.attach",
     "evidence": "help.evidence",
     "signoff": "help.signoff",
+    "circular": "help.circular",
     "milestone": "help.milestone_group",
     "tui": "help.tui",
 }

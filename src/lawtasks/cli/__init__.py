@@ -9,7 +9,8 @@ No `from __future__ import annotations`: typer reads each command's signature (s
 """
 
 # Each area adds its commands when imported: this order is the order `--help` lists them.
-from lawtasks.cli import plans, reading, writing, returns, supervision, rounds, milestones, admin  # noqa: F401  # isort: skip
+from lawtasks.cli import plans, reading, writing, returns, supervision, rounds  # noqa: F401  # isort: skip
+from lawtasks.cli import circular, milestones, admin  # noqa: F401  # isort: skip
 
 import sys
 from typing import Annotated

@@ -350,7 +350,7 @@ def _setup_page(document: Document) -> None:
 # -- paragraphs ------------------------------------------------------------------------------
 
 
-def _body(document: Document, text: str, *, keep_with_next: bool = False) -> Paragraph:
+def body_paragraph(document: Document, text: str, *, keep_with_next: bool = False) -> Paragraph:
     from docx.shared import Pt
 
     paragraph = document.add_paragraph(printable(text))
@@ -360,7 +360,7 @@ def _body(document: Document, text: str, *, keep_with_next: bool = False) -> Par
     return paragraph
 
 
-def _flush(document: Document, text: str) -> Paragraph:
+def flush_line(document: Document, text: str) -> Paragraph:
     """A line at the left margin: the addressee (主送机关)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -369,7 +369,7 @@ def _flush(document: Document, text: str) -> Paragraph:
     return paragraph
 
 
-def _signature(document: Document, office: str, day: date) -> None:
+def signature(document: Document, office: str, day: date) -> None:
     """The office and the date below the text, one empty line down (§7.3.5.2, a document
     without a seal): the office two characters in from the right, the date on the next line
     starting two characters right of the office's first; a date longer than the office sits
@@ -509,7 +509,7 @@ def _note_row(document: Document, table: Table, item: ItemView, widths: tuple[fl
 def _task(document: Document, task: TaskView) -> None:
     document.add_heading(printable(task_heading(task)), level=2)
     # The progress line stays on the page of the table it introduces.
-    _body(document, task_line(task), keep_with_next=bool(task.items))
+    body_paragraph(document, task_line(task), keep_with_next=bool(task.items))
     if not task.items:
         return
     headers = [
@@ -542,7 +542,7 @@ def _attention(document: Document, request: ExportRequest) -> None:
     document.add_heading(t("export.section_attention"), level=1)
     urgent, yellow = attention_items(request.view)
     if not urgent and not yellow:
-        _body(document, t("label.none"))
+        body_paragraph(document, t("label.none"))
         return
     groups = [("export.attention_red", urgent), ("export.attention_yellow", yellow)]
     numerals = iter("一二")
@@ -551,13 +551,15 @@ def _attention(document: Document, request: ExportRequest) -> None:
             continue
         document.add_heading(f"（{next(numerals)}）{t(key)}", level=2)
         for item in items:
-            _body(document, attention_entry(item))
+            body_paragraph(document, attention_entry(item))
 
 
 def _changes(document: Document, request: ExportRequest) -> None:
     changes = request.changes or ()
     document.add_heading(t("export.section_changes"), level=1)
-    _body(document, changes_intro(request.since, len(changes)), keep_with_next=bool(changes))
+    body_paragraph(
+        document, changes_intro(request.since, len(changes)), keep_with_next=bool(changes)
+    )
     if not changes:
         return
     headers = [
@@ -578,7 +580,7 @@ def _changes(document: Document, request: ExportRequest) -> None:
             cell.paragraphs[0].add_run(printable(value))
 
 
-def _new_document(table_pt: float) -> Document:
+def new_document(table_pt: float) -> Document:
     from docx import Document as new_document
 
     document = new_document()
@@ -587,7 +589,7 @@ def _new_document(table_pt: float) -> Document:
     return document
 
 
-def _title_block(document: Document, title: str, lines: list[str]) -> None:
+def title_block(document: Document, title: str, lines: list[str]) -> None:
     """The title, the lines under it in 楷体, and one empty line before the text."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -599,7 +601,7 @@ def _title_block(document: Document, title: str, lines: list[str]) -> None:
     document.paragraphs[-1].paragraph_format.space_after = Pt(LINE_PT)
 
 
-def _save(document: Document, today: date) -> bytes:
+def save_document(document: Document, today: date) -> bytes:
     import io
 
     from lawtasks.exporters.files import stable_zip
@@ -616,21 +618,21 @@ def _save(document: Document, today: date) -> bytes:
 
 def render_docx(request: ExportRequest) -> bytes:
     view = request.view
-    document = _new_document(TABLE_PT)
+    document = new_document(TABLE_PT)
     lines = [t("docx.as_of", date=long_date(view.today))]
     statement = filter_statement(request)
     if statement:
         lines.append(statement)
-    _title_block(document, report_title(view), lines)
+    title_block(document, report_title(view), lines)
 
     if request.period is not None:
         # 本期变化 first: a period report opens with what changed, in words.
         document.add_heading(t("export.section_period"), level=1)
         for sentence in period_sentences(request.period):
-            _body(document, sentence)
+            body_paragraph(document, sentence)
 
     document.add_heading(t("export.section_overall"), level=1)
-    _body(document, counts_sentence(view))
+    body_paragraph(document, counts_sentence(view))
 
     document.add_heading(t("export.section_tasks"), level=1)
     for task in view.tasks:
@@ -639,7 +641,7 @@ def render_docx(request: ExportRequest) -> bytes:
     _attention(document, request)
     if request.changes is not None:
         _changes(document, request)
-    _signature(document, office_name(), view.today)
+    signature(document, office_name(), view.today)
     if view.trail is not None:
         # After the signature, as a 附注 would be, where verify --against finds it in a
         # report filed away.
@@ -651,7 +653,7 @@ def render_docx(request: ExportRequest) -> bytes:
     props.author = printable(request.exported_by)
     props.last_modified_by = printable(request.exported_by)
     props.comments = head_line(view.trail) if view.trail is not None else ""
-    return _save(document, view.today)
+    return save_document(document, view.today)
 
 
 def render_reminder(
@@ -666,10 +668,10 @@ def render_reminder(
     """A 催办单: a notice to one lead unit listing its red, yellow and soon-due items, each
     with its status, due date and days overdue, asking for an answer by `reply_by`; signed
     by `office`. `issued_by` (who made it) goes in the file's properties only."""
-    document = _new_document(REMINDER_TABLE_PT)
-    _title_block(document, t("remind.doc_title"), [])
-    _flush(document, t("remind.doc_to", unit=printable(unit)))
-    _body(
+    document = new_document(REMINDER_TABLE_PT)
+    title_block(document, t("remind.doc_title"), [])
+    flush_line(document, t("remind.doc_to", unit=printable(unit)))
+    body_paragraph(
         document,
         t(
             "remind.doc_body",
@@ -701,7 +703,7 @@ def render_reminder(
         _warning_cell(cells[5], item)
         cells[6].paragraphs[0].add_run(due_state(item, view.today))
         _centre(cells, (0, 2, 3, 4, 5, 6))
-    _signature(document, office, view.today)
+    signature(document, office, view.today)
 
     props = document.core_properties
     props.title = f"{t('remind.doc_title')} {printable(unit)}"
@@ -710,4 +712,4 @@ def render_reminder(
     props.last_modified_by = printable(issued_by or office)
     if view.trail is not None:
         props.comments = head_line(view.trail)
-    return _save(document, view.today)
+    return save_document(document, view.today)
