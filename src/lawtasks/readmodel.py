@@ -455,7 +455,8 @@ def resolve_plan(session: Session, slug: str | None) -> Plan:
         "error.plan_removed_backup" if backup else "error.plan_removed",
         value=slug,
         actor=event.actor if event is not None else "?",
-        at=event.at.strftime("%Y-%m-%d") if event is not None else "?",
+        # The day of the removal on this machine's calendar, as every other date it shows.
+        at=event.at.astimezone().date().isoformat() if event is not None else "?",
         backup=backup,
         valid=valid,
     )
@@ -696,7 +697,13 @@ def load_plan(engine: Engine, *, slug: str | None, today: date) -> PlanView:
         )
         milestones = list(
             session.exec(
-                select(Milestone).where(col(Milestone.item_id).in_([item.id for item in items]))
+                # By subquery, as the items: a plan of 10,000 items would otherwise bind
+                # 10,000 parameters.
+                select(Milestone).where(
+                    col(Milestone.item_id).in_(
+                        select(Item.id).where(col(Item.task_id).in_(task_ids))
+                    )
+                )
             )
         )
         view = build_plan_view(

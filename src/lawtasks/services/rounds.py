@@ -11,6 +11,7 @@ replays the rounds and their returns against these events.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -52,12 +53,7 @@ def parse_period(text: str) -> str:
 def default_due(period: str, round_day: int = DEFAULT_ROUND_DAY) -> date:
     """The plan's round day of the period's month (its last day if the month is shorter)."""
     year, month = (int(part) for part in period.split("-"))
-    for day in range(min(round_day, 31), 27, -1):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    return date(year, month, min(round_day, 28))
+    return date(year, month, min(round_day, calendar.monthrange(year, month)[1]))
 
 
 def local_day(at: datetime) -> date:

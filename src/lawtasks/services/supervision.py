@@ -266,7 +266,7 @@ class Supervision(LedgerBase):
             seen: set[int] = set()
             for ref_obj, task, items in resolved:
                 if not isinstance(ref_obj, ItemRef):
-                    raise DomainError("error.evidence_task", ref=str(ref_obj))
+                    raise DomainError("error.reject_task", ref=str(ref_obj))
                 item = items[0]
                 if item.id in seen:
                     continue
