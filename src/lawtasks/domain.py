@@ -92,6 +92,13 @@ DEFAULT_ROUND_DAY = 25
 DEFAULT_EVIDENCE_LIMIT = 20 * 1024 * 1024
 
 
+def unit_key(unit: str) -> str:
+    """A lead unit's name as it is compared: full-width forms folded (NFKC) and spaces
+    dropped, so that 县司法局 and ＂县司法局 ＂ typed on another machine are one unit, while
+    县司法局 and 县司法局法律援助中心 stay two."""
+    return "".join(unicodedata.normalize("NFKC", unit).split())
+
+
 def period_end(year: int, end_date: date | None) -> date:
     """When a plan's period ends: its own end date, else 31 December of its year."""
     return end_date or date(year, 12, 31)

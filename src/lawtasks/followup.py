@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from lawtasks.domain import Status, Warning
+from lawtasks.domain import Status, Warning, unit_key
 from lawtasks.errors import DomainError
-from lawtasks.period import PERIOD_FIELDS, period_changes, unit_key
+from lawtasks.period import PERIOD_FIELDS, period_changes
 from lawtasks.readmodel import ItemView, PlanView, TaskView
 
 __all__ = [

@@ -7,21 +7,12 @@ ask for them (lawtasks.history loads the views): one rule for the CLI and the TU
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from lawtasks.domain import Status, Warning
+from lawtasks.domain import Status, Warning, unit_key
 from lawtasks.readmodel import EventView, ItemView, PlanView
-
-
-def unit_key(unit: str) -> str:
-    """A lead unit's name as it is compared: full-width forms folded (NFKC) and spaces
-    dropped, so that 县司法局 and ＂县司法局 ＂ typed on another machine are one unit, while
-    县司法局 and 县司法局法律援助中心 stay two."""
-    return "".join(unicodedata.normalize("NFKC", unit).split())
-
 
 # What a period report lists of the trail: what moved (status, progress) and what was said.
 PERIOD_FIELDS = frozenset({"status", "progress", "note"})

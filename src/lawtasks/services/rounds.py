@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +20,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from lawtasks.domain import DEFAULT_ROUND_DAY
+from lawtasks.domain import DEFAULT_ROUND_DAY, unit_key
 from lawtasks.errors import DomainError
 from lawtasks.models import Event, Item, Plan, ReportingRound, RoundReturn, Task
 from lawtasks.readmodel import resolve_plan
@@ -34,12 +33,6 @@ CLOSE_FIELD = "round_closed"
 RETURN_FIELD = "round_return"
 ON_TIME, LATE = "on_time", "late"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def unit_key(unit: str) -> str:
-    """A lead unit's name as it is compared, as lawtasks.period compares it (full-width
-    forms folded, spaces dropped); repeated here, since the services read no report."""
-    return "".join(unicodedata.normalize("NFKC", unit).split())
 
 
 def parse_period(text: str) -> str:
