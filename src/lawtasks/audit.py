@@ -956,5 +956,5 @@ class _Rows:
 def _plan_default(plan: Any, name: str) -> str | None:
     """What an import leaves in a plan's own field."""
     if name == "end_date":
-        return text_value(date(plan.year, 12, 31))
+        return text_value(period_end(plan.year, None))
     return PLAN_IMPORTED[name]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -16,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning
+from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning, period_end
 from lawtasks.i18n import t
 from lawtasks.readmodel import EventView, EvidenceView, ItemView, NoteView, PlanView, TaskView
 
@@ -474,7 +474,7 @@ def import_preview(parsed: ParsedPlan) -> list[tuple[str, str]]:
             if shown:
                 lines.append(("facts", "      " + " · ".join(shown)))
     if any(item.due is None for task in parsed.tasks for item in task.items):
-        end = date(parsed.year, 12, 31).isoformat()
+        end = period_end(parsed.year, None).isoformat()
         lines.append(("plan_end", t("out.import_plan_end", end=end)))
     return lines + skipped_lines(parsed, lines=True)
 

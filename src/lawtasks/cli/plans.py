@@ -142,10 +142,10 @@ def _print_skipped(parsed: Any, *, lines: bool) -> None:
 
 def _print_preview(parsed: Any, name: str, fmt: TextFormat) -> None:
     """What an import would create, as a tree, and what it would skip: nothing is written."""
-    from datetime import date
+    from lawtasks.domain import period_end
 
     items = sum(len(task.items) for task in parsed.tasks)
-    plan_end = date(parsed.year, 12, 31)
+    plan_end = period_end(parsed.year, None)
     if fmt is TextFormat.json:
 
         def item_dict(task: Any, item: Any) -> dict[str, Any]:

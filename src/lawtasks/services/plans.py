@@ -25,6 +25,7 @@ from lawtasks.domain import (
     PlanState,
     Status,
     check_slug,
+    period_end,
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
@@ -87,7 +88,7 @@ class Plans(LedgerBase):
                     source_name=parsed.source_name,
                     published=parsed.published,
                     start_date=date(parsed.year, 1, 1),
-                    end_date=date(parsed.year, 12, 31),
+                    end_date=period_end(parsed.year, None),
                 )
                 session.add(plan)
                 session.flush()
@@ -337,7 +338,7 @@ def _period_end(plan: Plan, value: date | str) -> date:
     """The period end `value` means for `plan`; empty is 31 December of the plan year."""
     if isinstance(value, str):
         if not value.strip():
-            return date(plan.year, 12, 31)
+            return period_end(plan.year, None)
         value = parse_date(value, year=plan.year)
     if value < plan.start_date:
         raise DomainError(

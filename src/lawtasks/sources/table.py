@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from lawtasks.dates import deadline_in, parse_date
-from lawtasks.domain import chinese_number
+from lawtasks.domain import chinese_number, period_end
 from lawtasks.errors import DomainError, ReportParseError
 from lawtasks.i18n import templates
 from lawtasks.parser import (
@@ -642,7 +642,7 @@ def _item(
     unread = cells[columns["due"]] if "due" in columns and due is None else ""
     if due is None:
         due = deadline_in(text, year=year) or deadline_in(_task_heading(task.key)[1], year=year)
-    if due == date(year, 12, 31):
+    if due == period_end(year, None):
         due = None  # the end of the plan's period, as a 台账 writes it for items without one
     # A 目标 column says what the target is, empty or not; without one, the text's figure.
     target = (cells[columns["target"]] or None) if "target" in columns else extract_target(text)
