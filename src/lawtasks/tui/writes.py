@@ -32,6 +32,9 @@ class WriteKind(Enum):
     CHANGE = "change"  # a field or a note of the selected task or item
     UNDO = "undo"
     APPLY = "apply"  # a unit's return
+    ATTACH = "attach"  # evidence of an item
+    SIGN_OFF = "sign_off"  # 销号 of a done item
+    REJECT = "reject"  # a done item sent back
 
 
 # The fields of `Ledger.update`, decided from the items as they stand.

@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from lawtasks.audit import EVIDENCE_FIELD
 from lawtasks.dates import parse_date
 from lawtasks.domain import (
     FIELD_LIMIT,
@@ -61,6 +62,7 @@ from lawtasks.tui.screens.dialogs import (
 from lawtasks.tui.screens.export_dialog import ExportDialog
 from lawtasks.tui.screens.import_dialog import ImportDialog, ImportDone, sentences
 from lawtasks.tui.screens.plan_picker import PlanPicker
+from lawtasks.tui.screens.supervision_dialogs import AttachDialog, RoundDialog
 from lawtasks.tui.source import LedgerSource
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.plan_header import PlanHeader
@@ -70,7 +72,8 @@ from lawtasks.tui.writes import Write, WriteKind, WriteQueue
 if TYPE_CHECKING:
     from lawtasks.reading import PlanEntry
     from lawtasks.returns import ReturnPreview
-    from lawtasks.services import Outcome
+    from lawtasks.services import Ledger, Outcome
+    from lawtasks.services.rounds import RoundStatus
 
 # The order `s` walks through.
 STATUS_CYCLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.BLOCKED)
@@ -124,6 +127,8 @@ class MainScreen(Screen[None]):
         Binding("f", "filter", "tui.key.filter"),
         Binding("escape", "clear_filter", "tui.key.clear", show=False),
         Binding("a", "apply_return", "tui.key.apply", show=False),
+        Binding("m", "attach", "tui.key.attach", show=False),
+        Binding("w", "round_status", "tui.key.round", show=False),
         Binding("ctrl+z", "undo", "tui.key.undo", show=False),
         Binding("r", "reload", "tui.key.reload", show=False),
         Binding("o", "open_plan", "tui.key.plans", show=False),
@@ -193,6 +198,14 @@ class MainScreen(Screen[None]):
         def __init__(self, path: Path | None, error: DomainError | None) -> None:
             super().__init__()
             self.path = path
+            self.error = error
+
+    class RoundRead(Message):
+        """The open (or latest) round's status per unit (None: no round), or why not."""
+
+        def __init__(self, status: RoundStatus | None, error: DomainError | None) -> None:
+            super().__init__()
+            self.status = status
             self.error = error
 
     def __init__(self, source: LedgerSource) -> None:
@@ -318,6 +331,7 @@ class MainScreen(Screen[None]):
         self.view, self.token = view, token
         shown = filter_plan(view, self.item_filter)
         self.query_one(PlanHeader).show_plan(view, filter_text=self._filter_text())
+        self.query_one(DetailPane).signoff = view.signoff
         self.query_one(PlanTree).show_plan(shown)
         if not first and newer and changed and message:
             self.say(message, timeout=2)
@@ -427,7 +441,22 @@ class MainScreen(Screen[None]):
             return
         outcome = message.outcome
         assert outcome is not None
-        if message.write.kind is WriteKind.UNDO:
+        if message.write.kind is WriteKind.ATTACH:
+            # The trail's value is "name (size bytes) sha256:…": the name is shown.
+            files = [change for change in outcome.changes if change.field == EVIDENCE_FIELD]
+            names = [(change.new or "").rsplit(" (", 1)[0] for change in files]
+            ref = files[0].ref if files else ""
+            if names:
+                self.say(t("tui.attach.done", ref=ref, name="、".join(names)), timeout=3)
+            else:
+                self.say(t("tui.unchanged"), timeout=2)
+        elif message.write.kind is WriteKind.SIGN_OFF and outcome.changes:
+            self.say(t("tui.signed_off", ref=outcome.changes[0].ref), timeout=3)
+        elif message.write.kind is WriteKind.REJECT and outcome.changes:
+            notes = [change.new or "" for change in outcome.changes if change.field == "note"]
+            reason = notes[0] if notes else ""
+            self.say(t("tui.rejected", ref=outcome.changes[0].ref, reason=reason), timeout=3)
+        elif message.write.kind is WriteKind.UNDO:
             self.say(t("tui.undone", count=len(outcome.changes)), timeout=2)
         elif message.write.kind is WriteKind.APPLY:
             items = {change.ref for change in outcome.changes}
@@ -794,3 +823,82 @@ class MainScreen(Screen[None]):
             self.say(str(message.error), severity="error")
         else:
             self.say(t("out.exported", path=str(message.path)), timeout=6)
+
+    # -- the supervision cycle (督查) -------------------------------------------------------
+
+    def _selected_item(self) -> ItemView | None:
+        node = self.selected()
+        if not isinstance(node, ItemView):
+            self.say(t("tui.select_item"), severity="warning")
+            return None
+        return node
+
+    def action_attach(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        ref = item.id
+
+        def done(result: tuple[Path, str | None] | None) -> None:
+            if result is None:
+                return
+            path, note = result
+
+            def call(ledger: Ledger) -> Outcome:
+                from lawtasks.services.supervision import read_evidence
+
+                # Read on the writing worker: a large file or a slow share never holds
+                # up the screen.
+                files = read_evidence([path], ledger.evidence_limit())
+                return ledger.attach(ref, files, note=note)
+
+            self.write(Write.of(WriteKind.ATTACH, call, [item]))
+
+        self.app.push_screen(AttachDialog(ref), done)
+
+    def action_sign_off(self) -> None:
+        item = self._selected_item()
+        if item is not None:
+            ref = item.id
+            call = lambda ledger: ledger.sign_off([ref])  # noqa: E731
+            self.write(Write.of(WriteKind.SIGN_OFF, call, [item]))
+
+    def action_reject(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        ref = item.id
+
+        def check(text: str) -> None:
+            if not clean_text(text, field="note", limit=NOTE_LIMIT):
+                raise DomainError("error.empty_note")
+
+        def done(reason: str | None) -> None:
+            if reason is not None:
+                call = lambda ledger: ledger.reject([ref], reason=reason)  # noqa: E731
+                self.write(Write.of(WriteKind.REJECT, call, [item]))
+
+        self.app.push_screen(PromptDialog(t("tui.prompt.reject", ref=ref), check=check), done)
+
+    def action_round_status(self) -> None:
+        self.read_round()
+
+    @work(thread=True, exclusive=True, group="round")
+    def read_round(self) -> None:
+        from lawtasks.services.rounds import round_status
+
+        try:
+            status = round_status(self.lawtasks.engine, self.lawtasks.plan)
+        except Exception as caught:
+            self.post_message(self.RoundRead(None, self._explain(caught)))
+            return
+        self.post_message(self.RoundRead(status, None))
+
+    @on(RoundRead)
+    def round_read(self, message: MainScreen.RoundRead) -> None:
+        if message.error is not None:
+            self.say(str(message.error), severity="error")
+        elif message.status is None:
+            self.say(t("tui.round.none"), severity="warning")
+        else:
+            self.app.push_screen(RoundDialog(message.status))

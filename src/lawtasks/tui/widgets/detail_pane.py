@@ -23,6 +23,8 @@ class DetailPane(VerticalScroll):
     """
 
     shown: RenderableType = ""
+    # Whether the plan asks for 销号: a done item then shows 已完成（待销号） or 已销号.
+    signoff: bool = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("tui.loading")), id="detail-body")
@@ -31,7 +33,7 @@ class DetailPane(VerticalScroll):
         if node is None:
             self.shown = Text(t("tui.select_item"), style="dim")
         elif isinstance(node, ItemView):
-            self.shown = item_detail(node, history)
+            self.shown = item_detail(node, history, signoff=self.signoff)
         else:
             self.shown = task_detail(node, history)
         self.query_one("#detail-body", Static).update(self.shown)
