@@ -90,13 +90,39 @@ def keys(*pressed: str) -> Callable[[Any], Any]:
     return run_before
 
 
+def import_preview(path: str) -> Callable[[Any], Any]:
+    """The import dialog once the file's preview is on screen: typing the path fetches
+    completions and enter reads the file, each off the event loop, so wait for the preview
+    and for every suggestion asked on the way, then for the screen to settle."""
+
+    async def run_before(pilot: Any) -> None:
+        from textual.widgets import Button, Input
+
+        await settle(pilot)
+        await pilot.press("i", *path, "enter")
+        for _ in range(200):
+            await settle(pilot)
+            button = pilot.app.screen.query_one("#import-go", Button)
+            if not button.disabled:
+                break
+        # A blinking cursor is on or off depending on when the picture is taken.
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        field = pilot.app.screen.query_one("#import-path", Input)
+        field.cursor_position = len(field.value)
+        await pilot.pause(0.3)
+        await settle(pilot)
+
+    return run_before
+
+
 SCREENS = {
     "main": keys("down"),
     "note": keys("down", "n", *"进展顺利"),
     "export": keys("e"),
     "help": keys("question_mark"),
     # The import dialog with a Word notice's preview: a path relative to the repository.
-    "import": keys("i", *"tests/fixtures/sources/工作要点通知.docx", "enter"),
+    "import": import_preview("tests/fixtures/sources/工作要点通知.docx"),
 }
 
 
