@@ -92,6 +92,15 @@ DEFAULT_ROUND_DAY = 25
 DEFAULT_EVIDENCE_LIMIT = 20 * 1024 * 1024
 
 
+def file_size(size: int) -> str:
+    """A file's size as people read it: 512 B, 12.3 KB, 4.0 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def unit_key(unit: str) -> str:
     """A lead unit's name as it is compared: full-width forms folded (NFKC) and spaces
     dropped, so that 县司法局 and ＂县司法局 ＂ typed on another machine are one unit, while

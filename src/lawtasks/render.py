@@ -16,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning, period_end
+from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning, file_size, period_end
 from lawtasks.i18n import t
 from lawtasks.readmodel import EventView, EvidenceView, ItemView, NoteView, PlanView, TaskView
 
@@ -272,15 +272,6 @@ def milestone_lines(item: ItemView) -> list[RenderableType]:
         mark = "→" if milestone == item.next_milestone else " "
         rendered.append(Text(f" {mark} {number}. {printable(milestone.label)}"))
     return rendered
-
-
-def file_size(size: int) -> str:
-    """A file's size as people read it: 512 B, 12.3 KB, 4.0 MB."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def history_table(events: Sequence[EventView]) -> Table:

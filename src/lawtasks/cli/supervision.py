@@ -67,7 +67,8 @@ def evidence(
     fmt: TextFormatOpt = TextFormat.text,
     plan: PlanOpt = None,
 ) -> None:
-    from lawtasks.render import file_size, printable
+    from lawtasks.domain import file_size
+    from lawtasks.render import printable
     from lawtasks.services.supervision import stored_evidence, write_evidence
 
     settings = settings_of(ctx)

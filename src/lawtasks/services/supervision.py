@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from lawtasks.access import Access
 from lawtasks.audit import EVIDENCE_FIELD, evidence_value
-from lawtasks.domain import ItemRef, Status, clean_text
+from lawtasks.domain import ItemRef, Status, clean_text, file_size
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 from lawtasks.models import Event, Evidence, EvidenceFile
@@ -87,7 +87,12 @@ def read_evidence(paths: Sequence[str | Path], limit: int) -> list[EvidenceInput
             size = path.stat().st_size
             if size > limit:
                 refused.append(
-                    t("evidence.refused_large", path=shown, size=_mb(size), limit=_mb(limit))
+                    t(
+                        "evidence.refused_large",
+                        path=shown,
+                        size=file_size(size),
+                        limit=file_size(limit),
+                    )
                 )
                 continue
             with path.open("rb") as file:
@@ -97,7 +102,12 @@ def read_evidence(paths: Sequence[str | Path], limit: int) -> list[EvidenceInput
             continue
         if len(content) > limit:
             refused.append(
-                t("evidence.refused_large", path=shown, size=_mb(len(content)), limit=_mb(limit))
+                t(
+                    "evidence.refused_large",
+                    path=shown,
+                    size=file_size(len(content)),
+                    limit=file_size(limit),
+                )
             )
             continue
         if not content:
@@ -108,15 +118,6 @@ def read_evidence(paths: Sequence[str | Path], limit: int) -> list[EvidenceInput
     if refused:
         raise DomainError("error.evidence_refused", lines="\n".join(refused))
     return read
-
-
-def _mb(size: int) -> str:
-    """A size as people read it: 512 bytes, 12.3 KB, 20.0 MB."""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 class Supervision(LedgerBase):
@@ -146,8 +147,8 @@ class Supervision(LedgerBase):
             self._access(session).check_item(item.ref, item.lead_unit)
             # Checked again here: the limit may have changed since the files were read.
             refused = [
-                t("evidence.refused_large", path=file.name, size=_mb(file.size),
-                  limit=_mb(plan.evidence_limit))
+                t("evidence.refused_large", path=file.name, size=file_size(file.size),
+                  limit=file_size(plan.evidence_limit))
                 for file in files
                 if file.size > plan.evidence_limit
             ]  # fmt: skip
