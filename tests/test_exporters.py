@@ -257,7 +257,8 @@ def test_a_chinese_csv_has_chinese_headers_and_warning_words(
 ) -> None:
     text = render_text("csv", replace(request_, since=None, changes=None))
     header = next(csv.reader(io.StringIO(text)))
-    assert header[:7] == ["编号", "工作任务", "事项", "具体内容", "状态代码", "状态", "进度"]
+    assert header[:6] == ["编号", "工作任务", "事项", "具体内容", "状态代码", "状态"]
+    assert header[6:10] == ["销号", "销号时间", "销号人", "进度"]
     assert header[-2:] == ["留痕条数", "留痕末条摘要"]
     by_id = {row["编号"]: row for row in read_csv(text)}
     assert (by_id["2.1"]["状态"], by_id["2.1"]["预警"], by_id["2.1"]["计划"]) == (
@@ -265,6 +266,9 @@ def test_a_chinese_csv_has_chinese_headers_and_warning_words(
         "红灯",
         "桐庐县2022年主要工作任务",
     )
+    # 1.1 is done and waits for the office's 销号: the word the 台账's 状态 shows.
+    assert (by_id["1.1"]["状态"], by_id["1.1"]["销号"]) == ("已完成", "已完成（待销号）")
+    assert by_id["2.1"]["销号"] == ""
 
 
 def test_a_csv_since_a_day_lists_the_items_changed_in_the_period(request_: ExportRequest) -> None:
@@ -402,7 +406,9 @@ def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
 
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list"
-    assert validation.formula1 == '"未开始,进行中,已完成,受阻"'
+    # The plan asks for 销号 (the default): 状态 may also say its two words.
+    assert validation.formula1 == '"未开始,进行中,已完成,受阻,已完成（待销号）,已销号"'
+    assert rows["1.1"][6].value == "已完成（待销号）"
     assert len(validation.formula1) <= 255
     assert str(validation.sqref) == f"G4:G{sheet.max_row}"
 
@@ -584,6 +590,142 @@ def test_office_files_are_stable_on_repeat(request_: ExportRequest) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             assert {info.date_time for info in archive.infolist()} == {(2022, 6, 1, 0, 0, 0)}
         assert render_bytes(fmt, request_) == data
+
+
+# -- 销号 and the next milestone, in every format ---------------------------------------------
+
+
+def all_cells(workbook: Any) -> list[str]:
+    """Every text in a workbook: its cells, on every sheet, and its drop-down lists."""
+    texts = [
+        str(one.value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for one in row
+        if one.value is not None
+    ]
+    for sheet in workbook.worksheets:
+        texts += [rule.formula1 or "" for rule in sheet.data_validations.dataValidation]
+    return texts
+
+
+def docx_text(data: bytes) -> str:
+    document = load_docx(data)
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_every_format_tells_signed_off_from_awaiting_sign_off(zh: None, changed: Engine) -> None:
+    # 1.1 was done in March and waits for the office; 2.3 is done and signed off.
+    Ledger(changed, actor="officer").update(["2.3"], status="done")
+    Ledger(changed, actor="officer").sign_off(["2.3"])
+    request = make_request(changed, since=None)
+
+    markdown = render_text("md", request)
+    status = {
+        line.split(" | ")[0][2:]: line.split(" | ")[2]
+        for line in markdown.splitlines()
+        if line.startswith(("| 1.1 |", "| 2.1 |", "| 2.3 |"))
+    }
+    assert status == {"1.1": "已完成（待销号）", "2.1": "进行中", "2.3": "已销号"}
+    assert "已完成 2 个（其中待销号 1 个，已销号 1 个）" in markdown
+
+    rows = {row["编号"]: row for row in read_csv(render_text("csv", request))}
+    assert (rows["1.1"]["销号"], rows["1.1"]["销号人"]) == ("已完成（待销号）", "")
+    assert (rows["2.3"]["销号"], rows["2.3"]["销号人"]) == ("已销号", "officer")
+    assert rows["2.3"]["销号时间"].startswith("20")
+    assert rows["2.1"]["销号"] == ""
+
+    workbook = load_xlsx(render_bytes("xlsx", request))
+    ledger = ledger_rows(workbook["台账"])
+    assert (ledger["1.1"][6].value, ledger["2.3"][6].value) == ("已完成（待销号）", "已销号")
+    assert ledger["2.1"][6].value == "进行中"
+    # Done rows stay plain whichever word 状态 says.
+    assert row_colour(workbook["台账"], ledger["1.1"]) is None
+    summary = workbook["汇总"]
+    header = [c.value for c in summary[3]][:13]
+    assert header[9:13] == ["已完成", "受阻", "已完成（待销号）", "已销号"]
+    tasks = len(request.view.tasks)
+    total = [c.value for c in summary[4 + tasks]][:13]
+    assert total[0] == "合计"
+    assert (total[9], total[11], total[12]) == (2, 1, 1)
+
+    items = {
+        item["id"]: item
+        for task in json.loads(render_text("json", request))["tasks"]
+        for item in task["items"]
+    }
+    assert (items["1.1"]["signoff"], items["1.1"]["signoff_label"]) == (
+        "awaiting",
+        "已完成（待销号）",
+    )
+    assert (items["2.3"]["signoff"], items["2.3"]["signed_off_by"]) == ("signed_off", "officer")
+    assert items["2.3"]["signed_off_at"] == rows["2.3"]["销号时间"]
+
+    word = docx_text(render_bytes("docx", request))
+    assert "已完成（待销号）" in word
+    assert "已销号" in word
+
+
+def test_an_english_csv_gives_the_sign_off_codes(changed: Engine) -> None:
+    Ledger(changed, actor="officer").update(["2.3"], status="done")
+    Ledger(changed, actor="officer").sign_off(["2.3"])
+    rows = {row["id"]: row for row in read_csv(render_text("csv", make_request(changed)))}
+    assert (rows["1.1"]["signoff"], rows["2.3"]["signoff"]) == ("awaiting", "signed_off")
+    assert (rows["1.1"]["status_label"], rows["2.3"]["status_label"]) == ("done", "done")
+    sheet = load_xlsx(render_bytes("xlsx", make_request(changed)))["Ledger"]
+    shown = ledger_rows(sheet)
+    assert (shown["1.1"][6].value, shown["2.3"][6].value) == ("done (to sign off)", "signed off")
+
+
+def test_no_sign_off_word_where_the_plan_asks_for_none(zh: None, changed: Engine) -> None:
+    office = Ledger(changed, actor="officer")
+    office.update(["2.3"], status="done")
+    office.set_plan("tonglu-2022", signoff=False)
+    request = make_request(changed)
+    texts = {
+        "md": render_text("md", request),
+        "csv": render_text("csv", request),
+        "xlsx": "\n".join(all_cells(load_xlsx(render_bytes("xlsx", request)))),
+        "docx": docx_text(render_bytes("docx", request)),
+    }
+    for fmt, text in texts.items():
+        assert "待销号" not in text, fmt
+        assert "已销号" not in text, fmt
+    # The CSV keeps its columns, empty: a script reads the same header either way.
+    rows = {row["编号"]: row for row in read_csv(texts["csv"])}
+    assert (rows["1.1"]["状态"], rows["1.1"]["销号"], rows["2.3"]["销号"]) == ("已完成", "", "")
+    ledger = ledger_rows(load_xlsx(render_bytes("xlsx", request))["台账"])
+    assert (ledger["1.1"][6].value, ledger["2.3"][6].value) == ("已完成", "已完成")
+    assert "已完成 2 个、受阻" in texts["md"]
+    data = json.loads(render_text("json", request))
+    assert data["plan"]["signoff"] is False
+    assert {item["signoff"] for task in data["tasks"] for item in task["items"]} == {None}
+
+
+def test_the_next_milestone_reads_the_same_in_the_csv_the_ledger_and_the_json(
+    zh: None, changed: Engine
+) -> None:
+    office = Ledger(changed, actor="officer")
+    office.add_milestone("2.3", "2022-05-15", progress=20)  # passed by the as-of day
+    office.add_milestone("2.3", "2022-09-30", progress=60)
+    office.add_milestone("5.1", "2022-06-30", text="6月底前完成方案")
+    request = make_request(changed, since=None)
+    header = next(csv.reader(io.StringIO(render_text("csv", request))))
+    assert header[header.index("目标") + 1] == "下一节点"
+    rows = {row["编号"]: row for row in read_csv(render_text("csv", request))}
+    ledger = ledger_rows(load_xlsx(render_bytes("xlsx", request))["台账"])
+    items = {
+        item["id"]: item
+        for task in json.loads(render_text("json", request))["tasks"]
+        for item in task["items"]
+    }
+    expected = {"2.3": "2022-09-30 60%", "5.1": "2022-06-30 6月底前完成方案", "2.1": None}
+    for ref, label in expected.items():
+        assert (rows[ref]["下一节点"] or None) == label, ref
+        assert ledger[ref][15].value == label, ref
+    assert items["2.3"]["next_milestone"] == {"due": "2022-09-30", "progress": 60, "text": None}
+    assert items["5.1"]["next_milestone"]["text"] == "6月底前完成方案"
 
 
 # -- docx -------------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ from lawtasks.render import describe_change, local_time, percent
 if TYPE_CHECKING:
     from lawtasks.exporters import ExportRequest
 
+# The states of `ItemView.signoff`, in the order the reports count them.
+SIGNOFF_STATES = ("awaiting", "signed_off")
+
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR, may
 # shift it into one); OWASP's advice for CSV injection is to prefix a single quote.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,6 +74,8 @@ class Figures:
     done: int
     status_counts: dict[Status, int]
     warning_counts: dict[Warning, int]
+    # Done items of a plan that asks for 销号, by `ItemView.signoff`: awaiting, signed_off.
+    signoff_counts: dict[str, int]
 
     @property
     def red(self) -> int:
@@ -84,28 +89,45 @@ class Figures:
 def figures(items: list[ItemView] | tuple[ItemView, ...]) -> Figures:
     statuses = dict.fromkeys(Status, 0)
     warnings = dict.fromkeys(Warning, 0)
+    signoff = dict.fromkeys(SIGNOFF_STATES, 0)
     for item in items:
         statuses[item.status] += 1
         warnings[item.warning] += 1
+        if item.signoff is not None:
+            signoff[item.signoff] += 1
     return Figures(
         progress=mean_progress(items),
         total=len(items),
         done=statuses[Status.DONE],
         status_counts=statuses,
         warning_counts=warnings,
+        signoff_counts=signoff,
     )
+
+
+def signoff_labels() -> list[str]:
+    """The words for the two 销号 states, in SIGNOFF_STATES' order: the headers of their
+    counts (已完成（待销号）, 已销号), as `ItemView.status_label` says them of an item."""
+    return [t(f"signoff.label.{state}") for state in SIGNOFF_STATES]
 
 
 def counts_sentence(view: PlanView) -> str:
     """The 一、总体进展 paragraph: overall progress, then counts by status and by warning,
     over the items the report shows."""
     shown = figures(view.items)
-    statuses = _join(
-        [
-            t("export.count", label=status.label, count=count)
-            for status, count in shown.status_counts.items()
-        ]
-    )
+    counts = []
+    for status, count in shown.status_counts.items():
+        counted = t("export.count", label=status.label, count=count)
+        if status is Status.DONE and view.signoff and count:
+            # A plan that asks for 销号: how many of the done items the office accepted.
+            split = shown.signoff_counts
+            counted += t(
+                "export.count_signoff",
+                awaiting=split["awaiting"],
+                signed_off=split["signed_off"],
+            )
+        counts.append(counted)
+    statuses = _join(counts)
     warnings = _join(
         [
             t("export.count", label=warning.label, count=count)

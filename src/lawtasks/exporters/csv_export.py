@@ -4,13 +4,18 @@ One header row, then one row per item in plan order. The columns, in this fixed 
 the fields of the CLI's item JSON (`ItemView.as_dict`) plus the latest note, then the frame
 every export carries:
 
-    id, task, title, text, status, status_label, progress, lead_unit, assisting_units,
-    due, target, warning, latest_note, latest_note_author, latest_note_at,
-    updated_at, updated_by, plan, as_of, exported_by, trail_events, trail_head
+    id, task, title, text, status, status_label, signoff, signed_off_at, signed_off_by,
+    progress, lead_unit, assisting_units, due, target, next_milestone, warning,
+    latest_note, latest_note_author, latest_note_at, updated_at, updated_by,
+    plan, as_of, exported_by, trail_events, trail_head
 
 In English the header names are these codes, so scripts can rely on them; in Chinese they
 are the 台账's words (编号, 工作任务, 事项, …, 留痕末条摘要; `csv.<code>` in the catalogue), and
-the warning is its word (红灯) rather than its code. `plan` is the plan's name, as every
+the warning is its word (红灯) rather than its code. `signoff` is the item's 销号 as the
+JSON's: `awaiting` or `signed_off` for a done item of a plan that asks for sign-off, empty
+otherwise; in Chinese it is the word the 台账's and the report's 状态 show for it
+(已完成（待销号）, 已销号). `next_milestone` is the item's next milestone as the 台账 and
+the 填报 sheet show it (2022-09-30 60%, or with its text). `plan` is the plan's name, as every
 other format names it. Dates are ISO (2022-06-30) and times ISO with their UTC offset, as in
 the JSON; an empty cell means no value. Text is written whole: multi-line notes stay in one
 quoted cell.
@@ -50,11 +55,16 @@ COLUMNS = (
     "text",
     "status",
     "status_label",
+    # 销号, as in the JSON: a plan that asks for sign-off tells 待销号 from 已销号.
+    "signoff",
+    "signed_off_at",
+    "signed_off_by",
     "progress",
     "lead_unit",
     "assisting_units",
     "due",
     "target",
+    "next_milestone",
     "warning",
     "latest_note",
     "latest_note_author",
@@ -112,6 +122,8 @@ def render_csv(request: ExportRequest) -> str:
         row = item.as_dict()
         if words:
             row["warning"] = item.warning.label
+            row["signoff"] = row["signoff_label"]
+        row["next_milestone"] = item.next_milestone.label if item.next_milestone else None
         note = item.latest_note
         row["latest_note"] = note.text if note else None
         row["latest_note_author"] = note.author if note else None

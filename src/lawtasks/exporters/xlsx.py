@@ -5,8 +5,10 @@ Sheets, in the current language:
 - 台账 (Ledger): a title block (the plan's name; the as-of date, the exporter and
   the filters applied), then one row per item under a frozen header row:
   序号 | 工作任务 | 具体事项 | 责任单位 | 完成时限 | 目标 | 状态 | 进度 | 最新进展 | 更新时间,
-  then 预警 | 配合单位 | 更新人 | 存在问题 | 下一步措施. 具体事项 is the item's short title on
-  the first line and its full text below; 最新进展 is the latest note with its author and
+  then 预警 | 配合单位 | 更新人 | 存在问题 | 下一步措施 | 下一节点. 具体事项 is the item's short
+  title on the first line and its full text below; 状态 says 已完成（待销号） or 已销号 for a
+  done item of a plan that asks for 销号, as every report does; 下一节点 is the item's next
+  milestone (2022-09-30 60%, or its text); 最新进展 is the latest note with its author and
   time on a last line, less the 存在问题 and 下一步措施 a unit's return put in their own
   columns. 完成时限 is a date cell, 进度 a number shown as 30%, 更新时间 a date-time on this
   machine's clock. 状态 offers the status labels as a drop-down list. Rows are coloured by
@@ -44,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from lawtasks.domain import REPORT_PARTS, Status, Warning, report_parts
 from lawtasks.exporters.content import (
     FORMULA_TRIGGERS,
+    SIGNOFF_STATES,
     Figures,
     change_rows,
     display_width,
@@ -53,6 +56,7 @@ from lawtasks.exporters.content import (
     long_date,
     period_sentences,
     report_title,
+    signoff_labels,
     task_heading,
 )
 from lawtasks.exporters.trail import head_line
@@ -156,7 +160,7 @@ def _ledger_row(item: ItemView, task_title: str, headers: list[str], labels: _La
         text(item.lead_unit, 3),
         datetime.combine(item.due, time.min) if item.due else None,
         text(item.target, 5),
-        labels.status[item.status],
+        labels.status_of(item),
         item.progress,
         text(note_text, 8),
         _naive_local(item.updated_at) if item.updated_at else None,
@@ -192,6 +196,11 @@ class _Labels:
     def __init__(self) -> None:
         self.status = {status: status.label for status in Status}
         self.warning = {warning: warning.label for warning in Warning}
+
+    def status_of(self, item: ItemView) -> str:
+        """状态 as the reports show it: a done item of a plan that asks for 销号 says
+        已完成（待销号） or 已销号 (`ItemView.status_label`, the one rule every format uses)."""
+        return self.status[item.status] if item.signoff is None else item.status_label
 
 
 class _TextWidths:
@@ -387,8 +396,12 @@ def _ledger_sheet(ws: Worksheet, request: ExportRequest) -> None:
         )
         ws.conditional_formatting.add(f"A{first}:{last_column}{last}", rule)
     # An explicit list (not a range) keeps the 台账 one sheet; Excel refuses such a list
-    # formula over 255 characters with a repair prompt, and four labels are far below that.
-    formula = '"' + ",".join(status.label for status in Status) + '"'
+    # formula over 255 characters with a repair prompt, and six labels are far below that.
+    # A plan that asks for 销号 shows its two words in 状态 too: the list offers them.
+    choices = [status.label for status in Status]
+    if view.signoff:
+        choices += signoff_labels()
+    formula = '"' + ",".join(choices) + '"'
     validation = DataValidation(
         type="list",
         formula1=formula,
@@ -449,9 +462,10 @@ def _write_cells(ws: Worksheet, rows: dict[int, list[Any]], formats: dict[int, s
                 cell.data_type = "s"
 
 
-def _figure_row(name: str, shown: Figures) -> list[Any]:
-    """工作任务 or 责任单位, 进度, 完成, 事项数, then the counts by warning and by status."""
-    return [
+def _figure_row(name: str, shown: Figures, *, signoff: bool) -> list[Any]:
+    """工作任务 or 责任单位, 进度, 完成, 事项数, then the counts by warning and by status, and
+    of the done items by 销号 where the plan asks for it."""
+    row = [
         name,
         shown.progress,
         shown.done,
@@ -459,6 +473,9 @@ def _figure_row(name: str, shown: Figures) -> list[Any]:
         *(shown.warning_counts[warning] for warning in Warning),
         *(shown.status_counts[status] for status in Status),
     ]
+    if signoff:
+        row += [shown.signoff_counts[state] for state in SIGNOFF_STATES]
+    return row
 
 
 def _unit_figures(request: ExportRequest) -> list[tuple[str, Figures]]:
@@ -477,6 +494,8 @@ def _summary_sheet(ws: Worksheet, request: ExportRequest) -> None:
 
     view = request.view
     counts = [warning.label for warning in Warning] + [status.label for status in Status]
+    if view.signoff:
+        counts += signoff_labels()
     headers = [t("label.task"), t("label.progress"), t("label.done_total"), t("label.items")]
     headers += counts
     widths: dict[int, int] = {}
@@ -500,18 +519,20 @@ def _summary_sheet(ws: Worksheet, request: ExportRequest) -> None:
     row_number = HEADER_ROW
     for task in view.tasks:
         row_number += 1
-        write(row_number, _figure_row(task_heading(task), figures(task.items)))
+        shown = figures(task.items)
+        write(row_number, _figure_row(task_heading(task), shown, signoff=view.signoff))
     last_task = row_number
     # The total is of the items the report shows: the whole plan, or what its filters keep.
     row_number += 1
-    write(row_number, _figure_row(t("export.total"), figures(view.items)), total=True)
+    total = _figure_row(t("export.total"), figures(view.items), signoff=view.signoff)
+    write(row_number, total, total=True)
 
     # The same figures per lead unit, under a header of their own, past a blank row.
     row_number += 2
     _subheader(ws, row_number, [t("label.lead_unit"), *headers[1:]], widths, sizes)
     for unit, shown in _unit_figures(request):
         row_number += 1
-        write(row_number, _figure_row(unit, shown))
+        write(row_number, _figure_row(unit, shown, signoff=view.signoff))
     if view.trail is not None:
         # Beside the table, past a blank column, where it adds no row to the table's own;
         # not measured, so the long line does not widen a column.
