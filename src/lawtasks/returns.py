@@ -691,6 +691,9 @@ class ReturnPreview:
     conflicts: tuple[str, ...]
     conflict_count: int
     entries: tuple[ItemReturn, ...]  # what the service is asked to apply
+    # Per unit, when each of its recorded sheets in the return was made: the unit answers
+    # the reporting round each was sent in (services.rounds.record_round_returns).
+    sheets: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict)
 
     @property
     def refused(self) -> bool:
@@ -719,4 +722,17 @@ def preview_returns(
     preview, conflicts = describe_returns(plans, actor=actor, force=force)
     count = sum(1 for plan in plans if plan.conflict and plan.row.ref not in force)
     entries = () if count else tuple(to_item_returns(plans, force=force))
-    return ReturnPreview((), tuple(preview), tuple(conflicts), count, entries)
+    return ReturnPreview(
+        (), tuple(preview), tuple(conflicts), count, entries, sheets_made(returns.rows)
+    )
+
+
+def sheets_made(rows: Sequence[ReturnRow]) -> dict[str, tuple[datetime, ...]]:
+    """Per unit, when its recorded sheets among `rows` were made (a CSV or JSON row, or a
+    sheet lawtasks has no record of, names no sheet: it answers the round in hand)."""
+    made: dict[str, set[datetime]] = {}
+    for row in rows:
+        # Only a recorded sheet's rows carry both (CSV and JSON rows name no unit).
+        if row.unit_of_sheet is not None and row.made is not None:
+            made.setdefault(row.unit_of_sheet, set()).add(row.made)
+    return {unit: tuple(sorted(times)) for unit, times in made.items()}

@@ -11,9 +11,12 @@ import typer
 from lawtasks.cli.core import (
     Command,
     PlanOpt,
+    TextFormat,
+    TextFormatOpt,
     app,
     ledger_files,
     print_json,
+    print_outcome,
     settings_of,
 )
 from lawtasks.errors import DomainError
@@ -114,6 +117,13 @@ def apply(
         list[str] | None,
         typer.Option("--force", help=t("help.force"), show_default=False, metavar="ID"),
     ] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            "--evidence", help=t("help.apply_evidence"), show_default=False, metavar="DIR"
+        ),
+    ] = None,
+    fmt: TextFormatOpt = TextFormat.text,
     plan: PlanOpt = None,
 ) -> None:
     from pathlib import Path
@@ -133,19 +143,43 @@ def apply(
     if result.errors:
         typer.echo("\n".join(result.errors), err=True)
         raise DomainError("returns.refused", count=len(result.errors))
+    ledger = settings.ledger(view.slug)
+    # Read before the write transaction, as `attach` does; every bad file is refused, with
+    # the return, before anything is shown as applied.
+    attaching = [] if evidence is None else _return_evidence(ledger, evidence)
+    text = fmt is TextFormat.text
     # One write each: a return of 10,000 rows previews 10,000 lines.
-    if result.preview:
-        typer.echo("\n".join(result.preview))
+    shown = [*result.preview, *_evidence_lines(attaching)]
+    if shown and text:
+        typer.echo("\n".join(shown))
     if result.conflicts:
         typer.echo("\n".join(result.conflicts), err=True)
         raise DomainError("returns.conflicts_refused", count=result.conflict_count)
-    if not result.entries:
-        typer.echo(t("returns.nothing"))
+    if not result.entries and not attaching:
+        if text:
+            typer.echo(t("returns.nothing"))
+        else:
+            print_json(
+                {"batch": None, "actor": settings.actor, "at": None, "changes": [], "evidence": []}
+            )
         return
     if dry_run:
-        typer.echo(t("returns.dry_run"))
+        if text:
+            typer.echo(t("returns.dry_run"))
+        else:
+            print_json(
+                {
+                    "dry_run": True,
+                    "items": sorted({entry.ref for entry in result.entries}, key=_ref_order),
+                    "evidence": [_evidence_dict(ref, file) for ref, file in attaching],
+                }
+            )
         return
-    outcome = settings.ledger(view.slug).apply_returns(result.entries)
+    outcome = ledger.apply_returns(result.entries, evidence=attaching, sheets=result.sheets)
+    attached = _attached(outcome, attaching)
+    if not text:
+        print_outcome(outcome, fmt, extra={"evidence": attached})
+        return
     items = {change.ref for change in outcome.changes}
     typer.echo(
         t(
@@ -154,6 +188,61 @@ def apply(
             items=tn("count.items", len(items)),
         )
     )
+    if attached:
+        typer.echo(t("returns.evidence_attached", number=len(attached)))
+
+
+def _return_evidence(ledger: Any, directory: str) -> list[tuple[str, Any]]:
+    """The files of `directory` named with an item's ID, read, as (ID, file); or one
+    refusal naming every file that may not be attached, and why."""
+    from lawtasks.services.supervision import evidence_in, read_one
+
+    named, refused = evidence_in(directory)
+    limit = ledger.evidence_limit()
+    read = []
+    for ref, path in named:
+        found = read_one(path, limit)
+        if isinstance(found, str):
+            refused.append(found)
+        else:
+            read.append((ref, found))
+    # The plan's own refusals (an ID not in it, an item not the officer's unit's).
+    refused += ledger.evidence_refusals(read)
+    if refused:
+        raise DomainError("error.return_evidence_refused", lines="\n".join(refused))
+    return read
+
+
+def _evidence_lines(attaching: list[tuple[str, Any]]) -> list[str]:
+    from lawtasks.domain import file_size
+    from lawtasks.render import printable
+
+    return [
+        t("returns.evidence_line", ref=ref, name=printable(file.name), size=file_size(file.size))
+        for ref, file in attaching
+    ]
+
+
+def _evidence_dict(ref: str, file: Any) -> dict[str, Any]:
+    return {"id": ref, "name": file.name, "size": file.size, "sha256": file.sha256}
+
+
+def _attached(outcome: Any, attaching: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """The files the apply attached (one already attached under its name is not)."""
+    from lawtasks.audit import EVIDENCE_FIELD, evidence_value
+
+    stored = {
+        (change.ref, change.new) for change in outcome.changes if change.field == EVIDENCE_FIELD
+    }
+    return [
+        _evidence_dict(ref, file)
+        for ref, file in attaching
+        if (ref, evidence_value(file.name, file.size, file.sha256)) in stored
+    ]
+
+
+def _ref_order(ref: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in ref.split("."))
 
 
 def _file_safe(name: str) -> str:

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlmodel import Session
 
 from lawtasks.commands import ItemReturn, _Unset
 from lawtasks.domain import (
     check_status_progress,
 )
 from lawtasks.errors import DomainError
-from lawtasks.models import utcnow
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.rounds import record_round_returns
+from lawtasks.services.supervision import (
+    EvidenceInput,
+    check_return_evidence,
+    return_evidence_refusals,
+    store_evidence,
+)
 from lawtasks.services.writes import (
     Change,
     Outcome,
@@ -31,8 +39,21 @@ class Returns(LedgerBase):
     # -- returns from the lead units -------------------------------------------------------
 
     @_retry_busy
-    def apply_returns(self, returns: Sequence[ItemReturn]) -> Outcome:
+    def apply_returns(
+        self,
+        returns: Sequence[ItemReturn],
+        *,
+        evidence: Sequence[tuple[str, EvidenceInput]] = (),
+        sheets: Mapping[str, Sequence[datetime]] | None = None,
+    ) -> Outcome:
         """Apply the departments' returns in one transaction, as one batch of the applier's.
+
+        `evidence` is the return's evidence, each file as (item ID, file): attached in the
+        same batch as `attach` does, each with its `attach` event, or, if any file may not
+        be (not an item of the plan, an item the actor may not change, over the plan's
+        limit), refused with a line each and nothing applied. `sheets` says, per unit,
+        when the sheets of this return were made: the unit answers the round each was sent
+        in (services.rounds), not the one open now.
 
         The actor is the person who applies them, so that their `undo` reverts the whole
         apply; each event also names the unit whose return it records (`for_unit`). Every
@@ -44,7 +65,11 @@ class Returns(LedgerBase):
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
             access = self._access(session)
-            found = _Refs(session, plan, [entry.ref for entry in returns])
+            found = _Refs(
+                session, plan, [entry.ref for entry in returns] + [ref for ref, _ in evidence]
+            )
+            # Every file is checked before anything is written: all of them, or none.
+            attaching = check_return_evidence(found, access, evidence)
             batch = self._batch(session, plan, "set")
             changes: list[Change] = []
             seen: set[str] = set()
@@ -86,13 +111,25 @@ class Returns(LedgerBase):
                     note = self._clean_note(entry.note)
                     changes.append(self._add_note(session, batch, task, item, note))
             batch.for_unit = None
+            for task, item, file in attaching:
+                changes += store_evidence(session, batch, task, item, [file])
             if not changes:
                 session.rollback()
                 return Outcome(None, None, (), self.actor)
-            # Each unit answered the reporting round in hand, on time or late (services.rounds).
-            record_round_returns(session, plan, batch, answering)
+            # Each unit answered the round its sheet was sent in, or the round in hand, on
+            # time or late (services.rounds).
+            record_round_returns(session, plan, batch, answering, sheets)
             _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+    def evidence_refusals(self, evidence: Sequence[tuple[str, EvidenceInput]]) -> list[str]:
+        """A line for each file of a return's evidence that `apply_returns` would refuse
+        (not an item of the plan, an item the actor may not change, over the plan's limit),
+        for `apply` to name them all before it writes or in its dry run."""
+        with Session(self.engine) as session:
+            plan = resolve_plan(session, self.plan_slug)
+            found = _Refs(session, plan, [ref for ref, _ in evidence])
+            return return_evidence_refusals(found, self._access(session), evidence)
 
     # -- sheets sent to the units -------------------------------------------------------
 
@@ -114,7 +151,9 @@ class Returns(LedgerBase):
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
             access = self._access(session)
-            made = utcnow()
+            # The services' clock, the one the rounds' times are on: a sheet answers the
+            # round open when it was made (services.rounds.record_round_returns).
+            made = self._batch(session, plan, "sheets").at  # writes nothing: just its time
             ids: dict[str, str] = {}
             for unit, rows in sheets.items():
                 if not access.may_change(unit):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -74,29 +74,60 @@ def answered_round(session: Session, plan: Plan) -> ReportingRound | None:
     ).first()
 
 
-def record_round_returns(session: Session, plan: Plan, batch: _Batch, units: Sequence[str]) -> None:
-    """Record that `units` answered the round in hand with `batch` (services.apply)."""
-    found = answered_round(session, plan)
-    if found is None or found.id is None:
-        return
-    late = found.closed_at is not None or local_day(batch.at) > found.due
-    seen: set[str] = set()
+def record_round_returns(
+    session: Session,
+    plan: Plan,
+    batch: _Batch,
+    units: Sequence[str],
+    sheets: Mapping[str, Sequence[datetime]] | None = None,
+) -> None:
+    """Record that `units` answered with `batch` (services.apply): each the round its sheet
+    was sent in, when `sheets` says when the unit's sheets were made (a sheet made while a
+    round was open answers that round, even once the next one has opened); else the round
+    in hand. On time when applied by the round's due day and before its close; late after.
+    """
+    rounds = list(session.exec(select(ReportingRound).where(ReportingRound.plan_id == plan.id)))
+    in_hand = answered_round(session, plan)
+    made = {unit_key(unit): list(times) for unit, times in (sheets or {}).items()}
+    seen: set[tuple[str, int]] = set()
     for unit in units:
-        if unit_key(unit) in seen:
-            continue
-        seen.add(unit_key(unit))
-        session.add(
-            RoundReturn(
-                round_id=found.id, unit=unit, at=batch.at, by=batch.actor, batch=batch.id, late=late
+        targets = {
+            found.id: found
+            for moment in made.get(unit_key(unit), ())
+            if (found := _open_at(rounds, moment)) is not None
+        }
+        if not targets and in_hand is not None:
+            targets = {in_hand.id: in_hand}
+        for found in sorted(targets.values(), key=lambda row: row.period):
+            if found.id is None or (unit_key(unit), found.id) in seen:
+                continue
+            seen.add((unit_key(unit), found.id))
+            late = found.closed_at is not None or local_day(batch.at) > found.due
+            session.add(
+                RoundReturn(
+                    round_id=found.id,
+                    unit=unit,
+                    at=batch.at,
+                    by=batch.actor,
+                    batch=batch.id,
+                    late=late,
+                )
             )
-        )
-        batch.record(
-            field=RETURN_FIELD,
-            new=LATE if late else ON_TIME,
-            action=ROUND_ACTION,
-            subject=found.period,
-            for_unit=unit,
-        )
+            batch.record(
+                field=RETURN_FIELD,
+                new=LATE if late else ON_TIME,
+                action=ROUND_ACTION,
+                subject=found.period,
+                for_unit=unit,
+            )
+
+
+def _open_at(rounds: Sequence[ReportingRound], moment: datetime) -> ReportingRound | None:
+    """The round that was open at `moment`, if any (one is open at a time)."""
+    for found in rounds:
+        if found.opened_at <= moment and (found.closed_at is None or moment < found.closed_at):
+            return found
+    return None
 
 
 def undoable(last: Event | None, actor: str) -> Event:

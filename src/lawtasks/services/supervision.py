@@ -18,6 +18,7 @@ the trail names.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +28,10 @@ from sqlmodel import Session, col, select
 
 from lawtasks.access import Access
 from lawtasks.audit import EVIDENCE_FIELD, evidence_value
-from lawtasks.domain import ItemRef, Status, clean_text, file_size
+from lawtasks.domain import ItemRef, Status, clean_text, file_size, parse_ref
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
-from lawtasks.models import Event, Evidence, EvidenceFile
+from lawtasks.models import Event, Evidence, EvidenceFile, Task
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.writes import (
@@ -75,49 +76,78 @@ def read_evidence(paths: Sequence[str | Path], limit: int) -> list[EvidenceInput
     read: list[EvidenceInput] = []
     refused: list[str] = []
     for raw in paths:
-        path = Path(raw)
-        shown = str(raw)
-        try:
-            if not path.exists():
-                refused.append(t("evidence.refused_missing", path=shown))
-                continue
-            if path.is_dir():
-                refused.append(t("evidence.refused_directory", path=shown))
-                continue
-            size = path.stat().st_size
-            if size > limit:
-                refused.append(
-                    t(
-                        "evidence.refused_large",
-                        path=shown,
-                        size=file_size(size),
-                        limit=file_size(limit),
-                    )
-                )
-                continue
-            with path.open("rb") as file:
-                content = file.read(limit + 1)  # a file that grew since stat still shows
-        except OSError as error:
-            refused.append(t("evidence.refused_unreadable", path=shown, reason=error.strerror))
-            continue
-        if len(content) > limit:
-            refused.append(
-                t(
-                    "evidence.refused_large",
-                    path=shown,
-                    size=file_size(len(content)),
-                    limit=file_size(limit),
-                )
-            )
-            continue
-        if not content:
-            refused.append(t("evidence.refused_empty", path=shown))
-            continue
-        name = clean_text(path.name, field="evidence", limit=NAME_LIMIT)
-        read.append(EvidenceInput(name, content))
+        found = read_one(raw, limit)
+        if isinstance(found, str):
+            refused.append(found)
+        else:
+            read.append(found)
     if refused:
         raise DomainError("error.evidence_refused", lines="\n".join(refused))
     return read
+
+
+def read_one(raw: str | Path, limit: int) -> EvidenceInput | str:
+    """The file at `raw` read whole, or the line that refuses it (missing, a directory,
+    unreadable, empty, over `limit` bytes)."""
+    path = Path(raw)
+    shown = str(raw)
+    try:
+        if not path.exists():
+            return t("evidence.refused_missing", path=shown)
+        if path.is_dir():
+            return t("evidence.refused_directory", path=shown)
+        size = path.stat().st_size
+        if size > limit:
+            return t(
+                "evidence.refused_large", path=shown, size=file_size(size), limit=file_size(limit)
+            )
+        with path.open("rb") as file:
+            content = file.read(limit + 1)  # a file that grew since stat still shows
+    except OSError as error:
+        return t("evidence.refused_unreadable", path=shown, reason=error.strerror)
+    if len(content) > limit:
+        return t(
+            "evidence.refused_large",
+            path=shown,
+            size=file_size(len(content)),
+            limit=file_size(limit),
+        )
+    if not content:
+        return t("evidence.refused_empty", path=shown)
+    return EvidenceInput(clean_text(path.name, field="evidence", limit=NAME_LIMIT), content)
+
+
+# A return's evidence (`apply --evidence DIR`): a file named with an item's ID, then one of
+# - _ . or a space: 2.1-会议纪要.pdf, 2.1_照片.jpg, 2.1 现场.png, 2.1.pdf. The ID is an
+# item's (task.item); the separator keeps 2.10-x.pdf from being 2.1's.
+_EVIDENCE_NAME = re.compile(r"^(\d+\.\d+)[-_. ]")
+
+
+def evidence_in(directory: str | Path) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The files of `directory` (not its subfolders' files) by the item ID their name
+    starts with, in the order of the IDs and then of the names; and a refusal line for
+    each entry not named so, so that a misnamed file is never silently left out. A
+    subfolder named with an ID is returned, to be refused as a folder when read."""
+    folder = Path(directory)
+    try:
+        if not folder.is_dir():
+            return [], [t("evidence.refused_not_dir", path=str(directory))]
+        entries = sorted(folder.iterdir(), key=lambda entry: entry.name)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return [], [t("evidence.refused_unreadable", path=str(directory), reason=reason)]
+    found: list[tuple[str, Path]] = []
+    refused: list[str] = []
+    for entry in entries:
+        match = _EVIDENCE_NAME.match(entry.name)
+        if match is None:
+            refused.append(t("evidence.refused_unnamed", path=str(entry)))
+        else:
+            found.append((str(parse_ref(match.group(1))), entry))
+    found.sort(key=lambda pair: (tuple(int(part) for part in pair[0].split(".")), pair[1].name))
+    if not found and not refused:
+        refused.append(t("evidence.refused_empty_dir", path=str(directory)))
+    return found, refused
 
 
 class Supervision(LedgerBase):
@@ -154,39 +184,8 @@ class Supervision(LedgerBase):
             ]  # fmt: skip
             if refused:
                 raise DomainError("error.evidence_refused", lines="\n".join(refused))
-            attached = {
-                (row.name, row.sha256)
-                for row in session.exec(
-                    select(Evidence).where(
-                        Evidence.item_id == item.id, col(Evidence.removed).is_(False)
-                    )
-                )
-            }
             batch = self._batch(session, plan, ATTACH_ACTION)
-            changes: list[Change] = []
-            for file in files:
-                sha256 = file.sha256
-                if (file.name, sha256) in attached:
-                    continue
-                attached.add((file.name, sha256))
-                if session.get(EvidenceFile, sha256) is None:
-                    session.add(EvidenceFile(sha256=sha256, size=file.size, content=file.content))
-                    session.flush()
-                session.add(
-                    Evidence(
-                        plan_id=plan.id or 0,
-                        item_id=item.id,
-                        sha256=sha256,
-                        name=file.name,
-                        size=file.size,
-                        added_at=batch.at,
-                        added_by=batch.actor,
-                        batch=batch.id,
-                    )
-                )
-                value = evidence_value(file.name, file.size, sha256)
-                batch.record(field=EVIDENCE_FIELD, new=value, task_id=task.id, item_id=item.id)
-                changes.append(Change(item.ref, EVIDENCE_FIELD, None, value))
+            changes = store_evidence(session, batch, task, item, files)
             if not changes:
                 session.rollback()
                 return Outcome(None, None, (), self.actor)
@@ -280,6 +279,97 @@ class Supervision(LedgerBase):
                 changes.append(self._add_note(session, batch, task, item, reason_text))
             _commit(session)
             return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+
+
+def store_evidence(
+    session: Session, batch: _Batch, task: Task, item: _ItemState, files: Sequence[EvidenceInput]
+) -> list[Change]:
+    """Store `files` as evidence of `item` in `batch`: each file once by its hash, an
+    attachment and its `attach` event each (whatever the batch's own action: an apply's
+    evidence is recorded as `attach` does). A file already attached to the item under the
+    same name is left as it is. The caller checked the actor may change the item."""
+    attached = {
+        (row.name, row.sha256)
+        for row in session.exec(
+            select(Evidence).where(Evidence.item_id == item.id, col(Evidence.removed).is_(False))
+        )
+    }
+    changes: list[Change] = []
+    for file in files:
+        sha256 = file.sha256
+        if (file.name, sha256) in attached:
+            continue
+        attached.add((file.name, sha256))
+        if session.get(EvidenceFile, sha256) is None:
+            session.add(EvidenceFile(sha256=sha256, size=file.size, content=file.content))
+            session.flush()
+        session.add(
+            Evidence(
+                plan_id=task.plan_id,
+                item_id=item.id,
+                sha256=sha256,
+                name=file.name,
+                size=file.size,
+                added_at=batch.at,
+                added_by=batch.actor,
+                batch=batch.id,
+            )
+        )
+        value = evidence_value(file.name, file.size, sha256)
+        batch.record(
+            field=EVIDENCE_FIELD,
+            new=value,
+            task_id=task.id,
+            item_id=item.id,
+            action=ATTACH_ACTION,
+        )
+        changes.append(Change(item.ref, EVIDENCE_FIELD, None, value))
+    return changes
+
+
+def check_return_evidence(
+    found: _Refs, access: Access, files: Sequence[tuple[str, EvidenceInput]]
+) -> list[tuple[Task, _ItemState, EvidenceInput]]:
+    """A return's evidence (`apply --evidence`), each file as (item ID, file), with the
+    task and item each goes to (`found` read them); or one refusal, a line per file that
+    may not be attached (`return_evidence_refusals`), and nothing stored."""
+    ready, refused = _check_return_evidence(found, access, files)
+    if refused:
+        raise DomainError("error.return_evidence_refused", lines="\n".join(refused))
+    return ready
+
+
+def return_evidence_refusals(
+    found: _Refs, access: Access, files: Sequence[tuple[str, EvidenceInput]]
+) -> list[str]:
+    """A line for each file of a return's evidence whose ID is not an item of the plan,
+    whose item the actor may not change, or that is over the plan's limit."""
+    return _check_return_evidence(found, access, files)[1]
+
+
+def _check_return_evidence(
+    found: _Refs, access: Access, files: Sequence[tuple[str, EvidenceInput]]
+) -> tuple[list[tuple[Task, _ItemState, EvidenceInput]], list[str]]:
+    plan = found.plan
+    ready: list[tuple[Task, _ItemState, EvidenceInput]] = []
+    refused: list[str] = []
+    for ref, file in files:
+        try:
+            ref_obj, task, items = found.resolve(ref)
+            if not isinstance(ref_obj, ItemRef):
+                raise DomainError("error.evidence_task", ref=ref)
+            access.check_item(items[0].ref, items[0].lead_unit)
+        except DomainError as error:
+            refused.append(t("evidence.refused_item", path=file.name, reason=str(error)))
+            continue
+        if file.size > plan.evidence_limit:
+            refused.append(
+                t("evidence.refused_large", path=file.name, size=file_size(file.size),
+                  limit=file_size(plan.evidence_limit))
+            )  # fmt: skip
+            continue
+        ready.append((task, items[0], file))
+    return ready, refused
 
 
 def revert_attach(
