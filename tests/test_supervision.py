@@ -547,6 +547,47 @@ def test_waiting_for_sign_off_past_the_due_date_is_the_coordinators(engine: Engi
     assert load_plan(engine, slug=None, today=TODAY).signoff_overdue == []
 
 
+def test_remind_lists_waiting_for_sign_off_for_the_coordinator_not_the_unit(
+    db_path: Path, tmp_path: Path
+) -> None:
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(
+            app, ["--db", str(db_path), "--user", "office", "--today", "2022-06-01", *args]
+        )
+        return result.exit_code, result.stdout, result.stderr
+
+    assert run("set", "2.1", "2.2", "--unit", "司法局", "--due", "2022-05-31")[0] == 0
+    assert run("set", "3.1", "--unit", "县公安局", "--due", "2022-05-31")[0] == 0
+    assert run("done", "2.1", "2.2")[0] == 0
+    assert run("signoff", "2.2")[0] == 0
+    code, out, _ = run("remind", "-f", "json")
+    assert code == 0, out
+    found = json.loads(out)
+    # 2.1 waits for the office past its due date; 2.2 is signed off; 3.1 is overdue, the unit's.
+    assert [item["id"] for item in found["signoff_overdue"]] == ["2.1"]
+    assert found["signoff_overdue"][0]["lead_unit"] == "司法局"
+    units = {entry["unit"]: [i["id"] for i in entry["items"]] for entry in found["units"]}
+    assert units.get("县公安局") == ["3.1"]
+    assert all("2.1" not in ids for ids in units.values())
+    code, out, _ = run("remind")
+    assert code == 0, out
+    head, coordinator = out.split("Done, waiting for sign-off past their due date (1;")
+    assert "3.1" in head
+    assert "2.1" not in head
+    assert coordinator.splitlines()[1].split()[:3] == ["2.1", "2022-05-31", "司法局"]
+    # The units' notices leave it out; the coordinator is told on stderr.
+    code, out, err = run("remind", "-f", "docx", "-o", str(tmp_path / "notices"))
+    assert code == 0, out
+    assert sorted(path.name for path in (tmp_path / "notices").iterdir()) == [
+        "tonglu-2022-Reminder notice-县公安局.docx"
+    ]
+    assert "the coordinator's and in no notice: 2.1" in err
+    # Signed off, it is gone from every list.
+    assert run("signoff", "2.1")[0] == 0
+    assert json.loads(run("remind", "-f", "json")[1])["signoff_overdue"] == []
+    assert "sign-off" not in run("remind")[1]
+
+
 def test_verify_names_a_sign_off_written_behind_its_back(engine: Engine) -> None:
     office = Ledger(engine, actor="office")
     office.update(["2.1"], status="done")

@@ -286,6 +286,9 @@ def remind(
     # Items with no lead unit are the coordinator's to assign: listed, never a notice.
     by_unit = [(unit, items) for unit, items in found if unit is not None]
     unassigned = [item for unit, items in found if unit is None for item in items]
+    # Done items waiting for 销号 past their due date are the coordinator's too: listed
+    # apart, never put to the unit (reminders() leaves done items out of its lists).
+    awaiting = view.signoff_overdue
     if fmt is RemindFormat.json:
         print_json(
             {
@@ -298,6 +301,7 @@ def remind(
                 "unassigned": [item.as_dict() for item in unassigned],
                 "round": None if in_round is None else in_round.period,
                 "unreported": unreported,
+                "signoff_overdue": [item.as_dict() for item in awaiting],
             }
         )
         return
@@ -305,7 +309,9 @@ def remind(
         units = "、".join(printable(unit) for unit in unreported)
         typer.echo(t("remind.unreported", period=in_round.period, units=units))
     if not by_unit and not unassigned:
-        if not unreported:
+        if awaiting:
+            _echo_awaiting(awaiting, fmt is RemindFormat.docx)
+        elif not unreported:
             typer.echo(t("remind.none"))
         return
     if fmt is RemindFormat.docx:
@@ -328,6 +334,7 @@ def remind(
         if unassigned:
             ids = "、".join(item.id for item in unassigned)
             typer.echo(t("remind.unassigned_docx", ids=ids), err=True)
+        _echo_awaiting(awaiting, docx=True)
         return
     for unit, items in by_unit:
         typer.echo(t("remind.title", unit=printable(unit), count=len(items)))
@@ -337,6 +344,26 @@ def remind(
         typer.echo(t("remind.unassigned"))
         for item in unassigned:
             typer.echo(_reminder_line(item, due_state(item, view.today)))
+    _echo_awaiting(awaiting, docx=False)
+
+
+def _echo_awaiting(items: list[Any], docx: bool) -> None:
+    """The coordinator's section: done items waiting for 销号 past their due date, each
+    with its due date and lead unit (on stderr beside -f docx, which writes the units'
+    notices only)."""
+    from lawtasks.render import printable
+
+    if not items:
+        return
+    if docx:
+        ids = "、".join(item.id for item in items)
+        typer.echo(t("remind.signoff_overdue_docx", ids=ids), err=True)
+        return
+    typer.echo(t("remind.signoff_overdue", number=len(items)))
+    for item in items:
+        due = item.due.isoformat() if item.due else "—"
+        unit = printable(item.lead_unit or "—")
+        typer.echo(f"  {item.id}  {due}  {unit}  {printable(item.title)}")
 
 
 def _reminder_line(item: Any, state: str) -> str:
