@@ -24,7 +24,7 @@ from typing import Any
 
 import docx
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner, Result
 
 from lawtasks.cli import app
@@ -807,3 +807,28 @@ def test_columns_apply_to_tables_only_and_their_names_include_the_roles(tmp_path
 def test_an_empty_slug_is_refused(tmp_path: Path) -> None:
     message = refused(tmp_path, NOTICE, "--slug", "")
     assert 'Invalid plan name ""' in message
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("桐庐县二〇二三年法治政府建设重点任务分解表", 2023),
+        ("桐庐县２０２３年法治政府建设重点任务分解表", 2023),
+        # A year's 总结 plans the year after, as the parser reads a report's title.
+        ("桐庐县2022年法治政府建设工作总结及任务表", 2023),
+    ],
+)
+def test_a_sheet_title_names_its_year_as_a_report_title_does(
+    title: str, year: int, tmp_path: Path
+) -> None:
+    path = write_breakdown(tmp_path / "分解表.xlsx")
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = title
+    book.save(path)
+    plan = read_plan_file(path)
+    assert (plan.title, plan.year) == (title, year)
+    # The plan year anchors the deadlines written without one (6月底前).
+    first = plan.tasks[0].items[0]
+    assert first.due == date(year, 6, 30)

@@ -95,6 +95,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -281,8 +282,9 @@ _PUBLISHED_RE = re.compile(
     r"\s*[-/.月]\s*(?P<d>[0-9]{1,2})"
 )
 
-# A year as written in titles and headings: 2022年 or 二〇二二年.
-_YEAR_RE = re.compile(r"(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})\s*年")
+# A year as written in titles and headings: 2022年, ２０２２年 or 二〇二二年 (not the tail of a
+# longer number).
+_YEAR_RE = re.compile(r"(?<![0-9])(?P<y>[0-9]{4}|[〇零一二三四五六七八九]{4})\s*年")
 _MIN_YEAR, _MAX_YEAR = 1949, 2200
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
@@ -522,8 +524,9 @@ def _year_value(written: str) -> int | None:
     return year if _MIN_YEAR <= year <= _MAX_YEAR else None
 
 
-def _first_year(text: str) -> int | None:
-    for match in _YEAR_RE.finditer(text):
+def first_year(text: str) -> int | None:
+    """The first year `text` names (2022年, ２０２２年, 二〇二二年), or None."""
+    for match in _YEAR_RE.finditer(unicodedata.normalize("NFKC", text)):
         year = _year_value(match["y"])
         if year is not None:
             return year
@@ -560,15 +563,17 @@ def _is_title_start(previous: str, line: str) -> bool:
     """Whether ``previous`` is the first half of a title whose end is ``line``."""
     return (
         len(line) <= _TITLE_FRAGMENT_MAX
-        and _first_year(line) is None
+        and first_year(line) is None
         and _TITLE_END_RE.search(previous) is None
         and not any(ch in previous for ch in "，,。；;：:")
-        and (_first_year(previous) is not None or previous.startswith("关于"))
+        and (first_year(previous) is not None or previous.startswith("关于"))
     )
 
 
-def _plan_year_from_title(title: str) -> int | None:
-    year = _first_year(title)
+def plan_year_of_title(title: str) -> int | None:
+    """The year a document's title plans: the year it names, or the year after for a
+    year's 报告 or 总结 (2021年法治政府建设工作报告 plans 2022)."""
+    year = first_year(title)
     if year is None:
         return None
     return year + 1 if _REPORT_TITLE_RE.search(title) else year
@@ -593,7 +598,7 @@ def _heading_score(words: str, plan_year: int | None) -> int | None:
     """Score heading text (its marker removed), or None if it names no forward section."""
     if not _PLAN_WORD_RE.search(words):
         return None
-    year = _first_year(words)
+    year = first_year(words)
     forward = bool(_FORWARD_WORD_RE.search(words)) or (
         year is not None and (plan_year is None or year >= plan_year)
     )
@@ -1391,13 +1396,13 @@ def parse_report(text: str, *, source_name: str = "") -> ParsedPlan:
     if carried is not None:  # a notice: the plan it carries is the document
         title = carried
         body_start, preamble = _preamble(lines, body_start, carried)
-    plan_year = _plan_year_from_title(title)
+    plan_year = plan_year_of_title(title)
     forward_from = plan_year or (published.year if published else None)
 
     candidates = _heading_candidates(lines, body_start, forward_from)
     for heading in candidates:
         section, skipped = _plan_lines(lines, heading.index + 1, heading.level)
-        year = _first_year(heading.text) or _fallback_year(plan_year, published)
+        year = first_year(heading.text) or _fallback_year(plan_year, published)
         goal, tasks = _parse_tasks(section, heading.level, year=year)
         if tasks:
             return ParsedPlan(

@@ -71,6 +71,8 @@ from lawtasks.parser import (
     ParsedTask,
     SkippedLine,
     extract_target,
+    first_year,
+    plan_year_of_title,
     short_title,
     units_of,
 )
@@ -132,10 +134,8 @@ _DUE_SPLIT_RE = re.compile(r"[，,；;、\n]|及|和|至|—|～|~")
 _TITLE_END_RE = re.compile(
     r"(?:报告|要点|安排|计划|总结|方案|清单|意见|分解表|分工表|台账|任务表|一览表|表|任务)[)）」”]?$"
 )
-_REPORT_RE = re.compile(r"报告|总结")
 _NOTICE_RE = re.compile(r"(?:印发|转发|下发)(?P<plan>.+?)的?通知$")
 _QUOTED_RE = re.compile(r"《(?P<title>[^《》]+)》")
-_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20|21)[0-9]{2})\s*年")
 _FILE_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20|21)[0-9]{2})(?![0-9])")
 _TITLE_MAX = 60
 _CN_ORDINALS = "一二三四五六七八九十"
@@ -438,9 +438,9 @@ def title_and_year(
             at, title = chosen
     if title is None:
         title = _unwrapped_hint(hint) or stem
-    year = _title_year(title)
+    year = plan_year_of_title(title)
     if year is None:
-        year = next((y for line in lines if (y := _first_year(line)) is not None), None)
+        year = next((y for line in lines if (y := first_year(line)) is not None), None)
     if year is None and (match := _FILE_YEAR_RE.search(stem)):
         year = int(match.group(1))
     if year is None:
@@ -451,18 +451,6 @@ def title_and_year(
 
 def _is_title_like(line: str) -> bool:
     return len(line) <= _TITLE_MAX and "。" not in line and not line.endswith(("：", ":"))
-
-
-def _first_year(text: str) -> int | None:
-    match = _YEAR_RE.search(unicodedata.normalize("NFKC", text))
-    return int(match.group(1)) if match else None
-
-
-def _title_year(title: str) -> int | None:
-    year = _first_year(title)
-    if year is None:
-        return None
-    return year + 1 if _REPORT_RE.search(title) else year
 
 
 # --------------------------------------------------------------------------- rows
