@@ -21,6 +21,7 @@ ACTIONS = (
     ("tui.cmd.due", "set_due"),
     ("tui.cmd.target", "set_target"),
     ("tui.cmd.export", "export"),
+    ("tui.cmd.dashboard", "dashboard"),
     ("tui.cmd.search", "search"),
     ("tui.cmd.filter", "filter"),
     ("tui.cmd.clear", "clear_filter"),

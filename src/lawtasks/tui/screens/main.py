@@ -123,6 +123,7 @@ class MainScreen(Screen[None]):
         Binding("d", "set_due", "tui.key.due", show=False),
         Binding("t", "set_target", "tui.key.target", show=False),
         Binding("e", "export", "tui.key.export"),
+        Binding("g", "dashboard", "tui.key.dashboard"),
         Binding("slash", "search", "tui.key.search", key_display="/", show=False),
         Binding("f", "filter", "tui.key.filter"),
         Binding("escape", "clear_filter", "tui.key.clear", show=False),
@@ -823,6 +824,12 @@ class MainScreen(Screen[None]):
             self.say(str(message.error), severity="error")
         else:
             self.say(t("out.exported", path=str(message.path)), timeout=6)
+
+    def action_dashboard(self) -> None:
+        # Imported here: the dashboard and plotext load when it opens, not with this screen.
+        from lawtasks.tui.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen(self.lawtasks))
 
     # -- the supervision cycle (督查) -------------------------------------------------------
 
