@@ -197,28 +197,97 @@ def test_opening_is_checked_and_a_coordinators(
             office.open_round(bad)
 
 
-def test_undo_refuses_to_take_back_a_round_and_skips_nothing(
+def _periods(
+    clocked: Clocked,  # noqa: F811
+) -> list[tuple[str, bool]]:
+    with Session(clocked.engine) as session:
+        rows = session.exec(select(ReportingRound).order_by(col(ReportingRound.period)))
+        return [(row.period, row.closed_at is None) for row in rows]
+
+
+def test_undo_takes_back_a_rounds_opening_while_nobody_answered_it(
     clocked: Clocked,  # noqa: F811
 ) -> None:
     _units(clocked)
     office = clocked.ledger("office")
     office.update(["1.1"], progress=15)
+    clocked.at(local(date(2022, 7, 1), 9))
+    office.open_round("2022-08")  # the wrong month
+    undone = office.undo()
+    assert [(c.ref, c.field, c.old, c.new) for c in undone.changes] == [
+        ("2022-08", "round", "2022-08-25", None)
+    ]
+    assert _periods(clocked) == []
+    # The change before the round is left as it was: one undo, one call.
+    assert json.loads(clocked("show", "1.1", "-f", "json").output)["item"]["progress"] == 15
+    assert verify(clocked.engine).intact
+    # The right month, once a unit has answered it, is no longer undone: the units' answers
+    # name it. The refusal says so and what to do instead.
     office.open_round("2022-07")
+    _return(clocked, "alice", "司法局", "2.1", 45)
+    clocked.ledger("alice").undo()  # the officer's apply: its answer stays on record
+    assert json.loads(clocked("show", "2.1", "-f", "json").output)["item"]["progress"] == 0
     with pytest.raises(DomainError) as refused:
         office.undo()
-    assert "opened or closed reporting round 2022-07" in str(refused.value)
-    with Session(clocked.engine) as session:
-        assert session.exec(select(ReportingRound.period)).all() == ["2022-07"]
-    # The change before the round is left as it was, not undone in its place.
-    shown = json.loads(clocked("show", "1.1", "-f", "json").output)
-    assert shown["item"]["progress"] == 15
-    # An officer's apply, its answer to the round included, is still theirs to undo.
-    _return(clocked, "alice", "司法局", "2.1", 45)
-    clocked.ledger("alice").undo()
-    assert json.loads(clocked("show", "2.1", "-f", "json").output)["item"]["progress"] != 45
+    assert "2022-07 has been answered (司法局)" in str(refused.value)
+    assert "round close" in str(refused.value)
+    assert _periods(clocked) == [("2022-07", True)]
+    assert verify(clocked.engine).intact
+    # From the command line, with its event in the log.
+    clocked.at(local(date(2022, 7, 2), 9))
     office.close_round()
-    with pytest.raises(DomainError):
+    clocked.at(local(date(2022, 7, 3), 9))
+    assert clocked("--user", "office", "round", "open", "--period", "2022-09").exit_code == 0
+    result = clocked("--user", "office", "undo")
+    assert result.exit_code == 0, result.output
+    assert _periods(clocked) == [("2022-07", False)]
+    with Session(clocked.engine) as session:
+        undo = session.exec(
+            select(Event).where(Event.action == "undo", Event.field == "round")
+        ).all()
+    assert [(e.subject, e.old, e.new, e.actor) for e in undo] == [
+        ("2022-08", "2022-08-25", None, "office"),
+        ("2022-09", "2022-09-25", None, "office"),
+    ]
+    assert verify(clocked.engine).intact
+    # The period is free again: opened anew, it verifies as the new round.
+    office.open_round("2022-09", date(2022, 9, 20))
+    assert verify(clocked.engine).intact
+
+
+def test_undo_reopens_a_closed_round(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _units(clocked)
+    office = clocked.ledger("office")
+    clocked.at(local(date(2022, 7, 1), 9))
+    office.open_round("2022-07")
+    clocked.at(local(date(2022, 7, 10), 9))
+    office.close_round()  # too early
+    clocked.at(local(date(2022, 7, 11), 9))
+    undone = office.undo()
+    assert [(c.ref, c.field, c.old, c.new) for c in undone.changes] == [
+        ("2022-07", "round_closed", "yes", None)
+    ]
+    assert _periods(clocked) == [("2022-07", True)]
+    assert verify(clocked.engine).intact
+    # Reopened, it is answered on time again.
+    clocked.at(local(date(2022, 7, 20), 9))
+    _return(clocked, "alice", "司法局", "2.1", 30)
+    assert _states(clocked)["司法局"] == "reported"
+    status = json.loads(clocked("round", "status", "-f", "json").output)["round"]
+    assert (status["period"], status["open"]) == ("2022-07", True)
+    clocked.at(local(date(2022, 7, 31), 18))
+    office.close_round()
+    assert verify(clocked.engine).intact
+    # A close is not undone once another round is open: one is open at a time.
+    office.add_user("fzb2", unit="法治办", coordinator=True)
+    clocked.at(local(date(2022, 8, 1), 9))
+    clocked.ledger("fzb2").open_round("2022-08")
+    with pytest.raises(DomainError) as refused:
         office.undo()
+    assert "2022-08 is open now, so 2022-07 cannot be reopened" in str(refused.value)
+    assert _periods(clocked) == [("2022-07", False), ("2022-08", True)]
     assert verify(clocked.engine).intact
 
 
@@ -345,4 +414,40 @@ def test_on_postgresql_an_officer_answers_the_round_and_only_a_coordinator_runs_
     zhang.apply_returns([ItemReturn(ref="2.2", progress=10, for_unit=OURS)])
     # After the close, late whatever the day.
     assert ledger.one("SELECT late FROM round_return ORDER BY id DESC LIMIT 1") is True
+    assert verify(ledger.engine).intact
+
+
+def test_on_postgresql_a_coordinators_login_undoes_a_round_with_its_event_only(
+    ledger: Ledger13,  # noqa: F811
+    fzb: Ledger,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+) -> None:
+    # Under the coordinator's own login: an opening undone removes the round, a closing
+    # undone reopens it, each with its undo event.
+    fzb.open_round("2022-07", date(2022, 7, 25))
+    fzb.undo()
+    assert ledger.one("SELECT count(*) FROM reporting_round") == 0
+    fzb.open_round("2022-07", date(2022, 7, 25))
+    fzb.close_round()
+    fzb.undo()
+    assert ledger.one("SELECT closed_at IS NULL FROM reporting_round") is True
+    assert verify(ledger.engine).intact
+    # Behind the app's back, neither: not without the undo event, not by an officer, not
+    # once a unit has answered.
+    refused = ledger.attempt(COORDINATOR, "DELETE FROM reporting_round")
+    assert refused is not None
+    assert "without its event" in refused
+    refused = ledger.attempt(
+        COORDINATOR,
+        "UPDATE reporting_round SET closed_at = now(), closed_by = current_user",
+        "UPDATE reporting_round SET closed_at = NULL, closed_by = NULL",
+    )
+    assert refused is not None
+    assert "without its event" in refused
+    ledger.attempt(OFFICER, "DELETE FROM reporting_round")
+    assert ledger.one("SELECT count(*) FROM reporting_round") == 1
+    zhang.apply_returns([ItemReturn(ref="2.1", progress=40, for_unit=OURS)])
+    with pytest.raises(DomainError, match="has been answered"):
+        fzb.undo()  # its last change not undone: the opening, answered now
+    assert ledger.one("SELECT count(*) FROM reporting_round") == 1
     assert verify(ledger.engine).intact

@@ -288,9 +288,11 @@ END $$;
 
 -- Reporting rounds (schema 6, services.rounds): a coordinator opens and closes a round,
 -- each with its `round` or `round_closed` event of the same transaction, and a round is
--- never otherwise changed; a unit's answer (round_return) is its applier's, for their own
--- unit (a coordinator's for any), late once the round is closed, with its `round_return`
--- event of the same transaction, and never changed.
+-- never otherwise changed, but for `undo`: a closed round reopened, or an open round that
+-- no unit has answered removed, each with its undo event (action `undo`, the same field,
+-- `old` the value taken back) of the same transaction. A unit's answer (round_return) is
+-- its applier's, for their own unit (a coordinator's for any), late once the round is
+-- closed, with its `round_return` event of the same transaction, and never changed.
 CREATE OR REPLACE FUNCTION {schema}.lawtasks_round_checked() RETURNS trigger
     LANGUAGE plpgsql {path} AS $f$
 BEGIN
@@ -298,8 +300,12 @@ BEGIN
         (NEW.id, NEW.plan_id, NEW.period, NEW.due, NEW.opened_at, NEW.opened_by)
         IS DISTINCT FROM (OLD.id, OLD.plan_id, OLD.period, OLD.due, OLD.opened_at,
                           OLD.opened_by)
-        OR OLD.closed_at IS NOT NULL OR NEW.closed_at IS NULL
-        OR NEW.closed_by IS DISTINCT FROM current_user::text) THEN
+        OR NOT (
+            -- closed by this login, or reopened (the undo of a close)
+            (OLD.closed_at IS NULL AND NEW.closed_at IS NOT NULL
+             AND NEW.closed_by IS NOT DISTINCT FROM current_user::text)
+            OR (OLD.closed_at IS NOT NULL AND NEW.closed_at IS NULL
+                AND NEW.closed_by IS NULL))) THEN
         RAISE EXCEPTION 'lawtasks: reporting round % is only ever closed', OLD.period
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -308,21 +314,36 @@ END
 $f$;
 CREATE OR REPLACE FUNCTION {schema}.lawtasks_round_recorded() RETURNS trigger
     LANGUAGE plpgsql {path} AS $f$
+DECLARE
+    kept record;
 BEGIN
+    IF TG_OP = 'DELETE' THEN
+        kept := OLD;
+    ELSE
+        kept := NEW;
+    END IF;
     IF NOT {schema}.lawtasks_bound() OR EXISTS (
         SELECT 1 FROM {schema}.event e
-        WHERE e.plan_id = NEW.plan_id AND e.action = 'round' AND e.subject = NEW.period
+        WHERE e.plan_id = kept.plan_id AND e.subject = kept.period
           AND e.actor = current_user::text
           AND CASE WHEN TG_OP = 'INSERT'
-                   THEN e.field = 'round'
+                   THEN e.action = 'round' AND e.field = 'round'
                         AND e.new = pg_catalog.to_char(NEW.due, 'YYYY-MM-DD')
-                   ELSE e.field = 'round_closed' AND e.new = 'yes' END
+                   WHEN TG_OP = 'DELETE'
+                   THEN e.action = 'undo' AND e.field = 'round' AND e.reverts IS NOT NULL
+                        AND e.old = pg_catalog.to_char(OLD.due, 'YYYY-MM-DD')
+                        AND e.new IS NULL
+                   WHEN NEW.closed_at IS NULL
+                   THEN e.action = 'undo' AND e.field = 'round_closed'
+                        AND e.reverts IS NOT NULL AND e.old = 'yes' AND e.new IS NULL
+                   ELSE e.action = 'round' AND e.field = 'round_closed'
+                        AND e.new = 'yes' END
           AND {this_transaction})
     THEN
         RETURN NULL;
     END IF;
-    RAISE EXCEPTION 'lawtasks: reporting round % was opened or closed without its event',
-        NEW.period USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION 'lawtasks: reporting round % was opened, closed or undone without its '
+        'event', kept.period USING ERRCODE = 'insufficient_privilege';
 END
 $f$;
 CREATE OR REPLACE FUNCTION {schema}.lawtasks_round_return_recorded() RETURNS trigger
@@ -345,7 +366,7 @@ END
 $f$;
 DO $$ BEGIN
     IF pg_catalog.to_regclass('{schema}.reporting_round') IS NOT NULL THEN
-        GRANT SELECT, INSERT, UPDATE ON {schema}.reporting_round TO {role};
+        GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.reporting_round TO {role};
         GRANT SELECT, INSERT ON {schema}.round_return TO {role};
         GRANT USAGE, SELECT ON SEQUENCE {schema}.reporting_round_id_seq,
             {schema}.round_return_id_seq TO {role};
@@ -361,6 +382,12 @@ DO $$ BEGIN
         CREATE POLICY lawtasks_change ON {schema}.reporting_round FOR UPDATE
             USING ({schema}.lawtasks_is_coordinator())
             WITH CHECK ({schema}.lawtasks_is_coordinator());
+        -- Removed only by the undo of its opening: open, and answered by no unit.
+        DROP POLICY IF EXISTS lawtasks_remove ON {schema}.reporting_round;
+        CREATE POLICY lawtasks_remove ON {schema}.reporting_round FOR DELETE USING (
+            {schema}.lawtasks_is_coordinator() AND closed_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM {schema}.round_return r
+                            WHERE r.round_id = reporting_round.id));
         DROP POLICY IF EXISTS lawtasks_read ON {schema}.round_return;
         CREATE POLICY lawtasks_read ON {schema}.round_return FOR SELECT USING (true);
         DROP POLICY IF EXISTS lawtasks_add ON {schema}.round_return;
@@ -374,7 +401,8 @@ DO $$ BEGIN
             FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_round_checked();
         DROP TRIGGER IF EXISTS lawtasks_round_recorded ON {schema}.reporting_round;
         CREATE CONSTRAINT TRIGGER lawtasks_round_recorded
-            AFTER INSERT OR UPDATE ON {schema}.reporting_round DEFERRABLE INITIALLY DEFERRED
+            AFTER INSERT OR UPDATE OR DELETE ON {schema}.reporting_round
+            DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW EXECUTE FUNCTION {schema}.lawtasks_round_recorded();
         DROP TRIGGER IF EXISTS lawtasks_round_return_recorded ON {schema}.round_return;
         CREATE CONSTRAINT TRIGGER lawtasks_round_return_recorded

@@ -468,6 +468,15 @@ class _Replay:
                 self.round_returns[(row.batch, row.plan_id, row.subject, row.for_unit)] = row
             else:
                 self.rounds.setdefault((row.plan_id, row.subject), {})[name] = row
+        elif (
+            row.action == "undo"
+            and row.reverts is not None
+            and row.plan_id is not None
+            and row.subject is not None
+            and name in ("round", "round_closed")
+        ):
+            # An opening undone (the round removed) or a closing undone (reopened).
+            self.rounds.get((row.plan_id, row.subject), {}).pop(name, None)
         elif row.action == "import" and row.plan_id is not None:
             self.imports[row.plan_id] = row
         elif row.subject is not None and row.plan_id is None:

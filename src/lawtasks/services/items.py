@@ -24,7 +24,7 @@ from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.milestones import MILESTONE_ACTION, revert_milestone
 from lawtasks.services.plans import revert_plan_event
-from lawtasks.services.rounds import ROUND_ACTION, undoable
+from lawtasks.services.rounds import RETURN_FIELD, ROUND_ACTION, revert_round, undoable
 from lawtasks.services.supervision import (
     ATTACH_ACTION,
     REJECT_ACTION,
@@ -197,7 +197,6 @@ class ItemChanges(LedgerBase):
                 )
                 .order_by(col(Event.id).desc())
             ).first()
-            # Nothing to undo, or a round opened or closed (not taken back): refused.
             last = undoable(last, self.actor)
             events = list(
                 session.exec(
@@ -213,9 +212,14 @@ class ItemChanges(LedgerBase):
             )
             touched: dict[int, _ItemState] = {}
             for event in events:
-                if event.action == "plan":
-                    # A plan's own setting, or the plan in use (services.plans).
-                    changes.append(revert_plan_event(session, batch, access, event))
+                if event.action == "plan" or (
+                    event.action == ROUND_ACTION and event.field != RETURN_FIELD
+                ):
+                    # A plan's own setting, or the plan in use (services.plans); a round
+                    # opened or closed (services.rounds). A unit's answer to a round, in an
+                    # apply's batch, stays on record.
+                    revert = revert_plan_event if event.action == "plan" else revert_round
+                    changes.append(revert(session, batch, access, event))
                     continue
                 if event.action == ATTACH_ACTION and event.item_id is not None:
                     # Evidence is marked removed, never deleted (services.supervision).

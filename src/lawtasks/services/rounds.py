@@ -5,8 +5,10 @@ A return answers the plan's open round; with none open, the latest round, late (
 return after the close still applies). Each unit's answer is a `round_return` row written by
 `apply` in its own batch. Every step is an event of the trail (action `round`, the period as
 its subject): `round` (new: the due date) when opened, `round_closed` (new: yes) when
-closed, and `round_return` (for the unit; new: on_time or late) for each answer. `verify`
-replays the rounds and their returns against these events.
+closed, and `round_return` (for the unit; new: on_time or late) for each answer. `undo`
+takes an opening back (the round removed, while nobody has answered it) or a closing (the
+round reopened), with an event of the same field and `reverts`. `verify` replays the rounds
+and their returns against these events.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from lawtasks.access import Access
 from lawtasks.domain import DEFAULT_ROUND_DAY, unit_key
 from lawtasks.errors import DomainError
 from lawtasks.models import Event, Item, Plan, ReportingRound, RoundReturn, Task
@@ -132,14 +135,56 @@ def _open_at(rounds: Sequence[ReportingRound], moment: datetime) -> ReportingRou
 
 def undoable(last: Event | None, actor: str) -> Event:
     """The actor's last event, for `undo` (services.items) to revert its call; refused when
-    there is none, or when it opened or closed a round: the units go by a round, so it is
-    neither taken back silently nor skipped over for the change before it. (A unit's answer
-    to a round is part of its apply, which undo reverts.)"""
+    there is none. (Opening and closing a round are taken back by `revert_round`; a unit's
+    answer to a round is part of its apply, and stays on record when the apply is undone.)"""
     if last is None:
         raise DomainError("error.nothing_to_undo", actor=actor)
-    if last.action == ROUND_ACTION and last.field != RETURN_FIELD:
-        raise DomainError("error.round_undo", period=last.subject or "?")
     return last
+
+
+def revert_round(session: Session, batch: _Batch, access: Access, event: Event) -> Change:
+    """Undo the opening or the closing of a round (`event`), a coordinator's, as an event
+    of the undo's batch (field `round` or `round_closed`, `reverts` the call's batch).
+
+    An opening is taken back by removing the round, only while no unit has answered it
+    and nobody has closed it: the units' answers name it. A closing is taken back by
+    reopening the round, unless another round has opened meanwhile (one is open at a time).
+    """
+    access.check_coordinator("access.action.round")
+    period = event.subject or "?"
+    found = session.exec(
+        select(ReportingRound).where(
+            ReportingRound.plan_id == event.plan_id, ReportingRound.period == period
+        )
+    ).first()
+    if found is None or found.id is None:
+        raise DomainError("error.round_unknown", period=period)
+    if event.field == OPEN_FIELD:
+        answers = session.exec(
+            select(RoundReturn.unit).where(RoundReturn.round_id == found.id)
+        ).all()
+        if answers:
+            units = "、".join(dict.fromkeys(answers))
+            raise DomainError("error.round_undo_answered", period=period, units=units)
+        if found.closed_at is not None:
+            raise DomainError(
+                "error.round_undo_closed", period=period, actor=found.closed_by or "?"
+            )
+        session.delete(found)
+        batch.record(field=OPEN_FIELD, old=event.new, subject=period, reverts=event.batch)
+        return Change(period, OPEN_FIELD, event.new, None)
+    other = session.exec(
+        select(ReportingRound).where(
+            ReportingRound.plan_id == event.plan_id, col(ReportingRound.closed_at).is_(None)
+        )
+    ).first()
+    if other is not None:
+        raise DomainError("error.round_undo_reopen", period=period, other=other.period)
+    found.closed_at = None
+    found.closed_by = None
+    session.add(found)
+    batch.record(field=CLOSE_FIELD, old=event.new, subject=period, reverts=event.batch)
+    return Change(period, CLOSE_FIELD, event.new, None)
 
 
 class Rounds(LedgerBase):
