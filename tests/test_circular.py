@@ -119,7 +119,7 @@ def test_the_circular_counts_names_and_ranks(clocked: Clocked) -> None:
     assert "各乡镇（街道）、县级各部门：" in markdown
     percent = counts["done"]["percent"]
     assert f"已办结 {counts['done']['count']} 个（占 {percent}%）" in markdown
-    assert f"已完成待销号 1 个（占 {counts['awaiting']['percent']}%）" in markdown
+    assert f"已完成（待销号） 1 个（占 {counts['awaiting']['percent']}%）" in markdown
     assert "2.1 " in markdown
     assert "（牵头单位：司法局）" in markdown
     assert "逾期报送：县公安局" in markdown
@@ -185,3 +185,40 @@ def test_the_circular_renders_through_libreoffice(clocked: Clocked, tmp_path: Pa
         OFFICE,
     ):
         assert expected in text, expected
+
+
+def test_the_document_number_stands_above_the_title_in_every_format(
+    clocked: Clocked, tmp_path: Path
+) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    _september(clocked)
+    number = "桐法办〔2022〕5号"
+    path = tmp_path / "通报.docx"
+    _circular(clocked, "--number", f" {number} ", "-o", str(path))
+    document = Document(str(path))
+    first = document.paragraphs[0]
+    assert (first.text, first.alignment) == (number, WD_ALIGN_PARAGRAPH.CENTER)
+    assert document.paragraphs[2].style.name == "Title"
+    markdown = _circular(clocked, "--number", number, "-f", "md").stdout.splitlines()
+    assert markdown[0].startswith("# 关于")
+    assert markdown[2] == number
+    assert json.loads(_circular(clocked, "--number", number, "-f", "json").stdout)["number"] == (
+        number
+    )
+    # Without one the 通报 starts at its title, and JSON says there is none.
+    assert json.loads(_circular(clocked, "-f", "json").stdout)["number"] is None
+
+
+def test_an_empty_document_number_is_refused_and_nothing_is_written(
+    clocked: Clocked, tmp_path: Path
+) -> None:
+    _september(clocked)
+    path = tmp_path / "通报.docx"
+    result = clocked(
+        "--today", TODAY, "--lang", "zh", "circular", "--number", "  ", "-o", str(path)
+    )
+    assert result.exit_code != 0
+    assert "--number 不能为空" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not path.exists()

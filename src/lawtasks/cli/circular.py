@@ -12,6 +12,7 @@ import typer
 
 from lawtasks.cli.core import Command, PlanOpt, Settings, app, ledger_files, settings_of
 from lawtasks.cli.reading import AsOfOpt, _as_of, _view
+from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 
 
@@ -60,6 +61,12 @@ def circular(
         str | None,
         typer.Option("--since", help=t("help.circular_since"), show_default=False, metavar="DATE"),
     ] = None,
+    number: Annotated[
+        str | None,
+        typer.Option(
+            "--number", help=t("help.circular_number"), show_default=False, metavar="TEXT"
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     plan: PlanOpt = None,
 ) -> None:
@@ -83,7 +90,15 @@ def circular(
         _as_of(settings, slug, as_of)  # a typo costs no rebuild of the ledger
     view = _view(settings, slug, as_of)
     status, opened = _last_round(settings, view.slug, view.today)
-    content = build_circular(view, status, since=since_day or opened, office=office_name())
+    if number is not None and not number.strip():
+        raise DomainError("error.circular_number_empty")
+    content = build_circular(
+        view,
+        status,
+        since=since_day or opened,
+        office=office_name(),
+        document_number=number.strip() if number else None,
+    )
     if fmt is CircularFormat.docx:
         data = render_docx(content, issued_by=settings.actor)
     else:

@@ -4,6 +4,7 @@ layout (docx_report), as Markdown, or as JSON.
 `build_circular` computes its content from a plan's view and the last round's status, with
 no ledger and no clock; `render_docx`, `render_markdown` and `as_dict` write it out:
 
+    <number>                                    文号 (发文字号), when given: 桐法办〔2022〕5号
     关于<plan>推进情况的通报                    title
     各乡镇（街道）、县级各部门：                主送
     一、总体情况       counts by status with percentages of the plan's items: 已办结 (done,
@@ -112,6 +113,7 @@ class Circular:
     signoff: bool  # whether the plan asks for 销号
     since: date
     signed_off: tuple[CircularItem, ...]
+    number: str | None = None  # the 文号 the office gives it, printed above the title
 
     @property
     def title(self) -> str:
@@ -125,6 +127,7 @@ class Circular:
             "title": self.title,
             "today": self.today.isoformat(),
             "office": self.office,
+            "number": self.number,
             "total": self.total,
             "counts": [count.as_dict() for count in self.counts],
             "red": [item.as_dict() for item in self.red],
@@ -154,7 +157,12 @@ def _entry(item: ItemView, signed_off: date | None = None) -> CircularItem:
 
 
 def build_circular(
-    view: PlanView, status: RoundStatus | None, *, since: date | None, office: str
+    view: PlanView,
+    status: RoundStatus | None,
+    *,
+    since: date | None,
+    office: str,
+    document_number: str | None = None,
 ) -> Circular:
     """The 通报 of `view` (the plan as of its day), with the last round's `status` (None: no
     round) and the items signed off from `since` (the plan's start when None) to the day."""
@@ -219,6 +227,7 @@ def build_circular(
         signoff=view.signoff,
         since=start,
         signed_off=tuple(signed),
+        number=document_number,
     )
 
 
@@ -303,7 +312,10 @@ def sections(circular: Circular) -> list[tuple[str, list[str]]]:
 
 
 def render_markdown(circular: Circular) -> str:
-    lines = [f"# {circular.title}", "", t("circular.to"), ""]
+    lines = [f"# {circular.title}", ""]
+    if circular.number:
+        lines += [printable(circular.number), ""]
+    lines += [t("circular.to"), ""]
     for heading, paragraphs in sections(circular):
         lines += [f"## {heading}", ""]
         for paragraph in paragraphs:
@@ -329,6 +341,13 @@ def render_docx(circular: Circular, *, issued_by: str = "") -> bytes:
     )
 
     document = new_document(TABLE_PT)
+    if circular.number:
+        # GB/T 9704: the 发文字号 centred in the body face, one line above the title.
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        number = document.add_paragraph(printable(circular.number))
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        document.add_paragraph()
     title_block(document, circular.title, [])
     flush_line(document, t("circular.to"))
     for heading, paragraphs in sections(circular):
