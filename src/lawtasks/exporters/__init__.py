@@ -96,7 +96,9 @@ class ExportRequest:
     changes section at all, with an empty tuple the section says there were none. `period`
     is what changed from `since` to the as-of date in words (本期变化), which a period
     report opens with; None: no such section. `item_filter` is the filter that narrowed
-    `view`, which a report states (筛选：…); None or empty: the whole plan.
+    `view`, which a report states (筛选：…); None or empty: the whole plan. `progress` is
+    the plan's progress day by day, (day, 实际进度, 序时进度) rebuilt from the trail
+    (lawtasks.trend), which the Word report and the xlsx 汇总 draw as a chart; None: no chart.
     """
 
     view: PlanView
@@ -105,6 +107,7 @@ class ExportRequest:
     since: date | None = None
     period: PeriodSummary | None = None
     item_filter: ItemFilter | None = None
+    progress: tuple[tuple[date, float, float], ...] | None = None
 
 
 def _unknown_format(fmt: str, valid: tuple[str, ...] = FORMATS) -> Exception:
