@@ -29,7 +29,7 @@ to the current reporting round, and the red list.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from lawtasks.exporters import ExportRequest
     from lawtasks.exporters.circular import CircularItem, UnitRank
     from lawtasks.readmodel import PlanView
     from lawtasks.services.rounds import RoundStatus
@@ -315,6 +316,20 @@ def _read(
 def chart_points(trend: Trend) -> tuple[tuple[date, float, float], ...]:
     """The overall series as plain (day, actual, expected) tuples, as an export carries it."""
     return tuple((point.day, point.actual, point.expected) for point in trend.points)
+
+
+# The formats that draw the progress chart.
+CHART_FORMATS = ("docx", "xlsx")
+
+
+def with_progress(engine: Engine, request: ExportRequest, fmt: str) -> ExportRequest:
+    """`request` with its plan's progress day by day up to the day of its view, for a
+    format that draws it (the Word report, the xlsx); any other as it is, the trail unread.
+    The chart is the whole plan's, as the report's overall figures are, filtered or not."""
+    if fmt not in CHART_FORMATS:
+        return request
+    trend = load_trend(engine, slug=request.view.slug, today=request.view.today)
+    return replace(request, progress=chart_points(trend))
 
 
 # -- the dashboard --------------------------------------------------------------------------

@@ -41,7 +41,7 @@ The office that signs is `LAWTASKS_OFFICE`, else a neutral default (see `office_
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -580,6 +580,28 @@ def _changes(document: Document, request: ExportRequest) -> None:
             cell.paragraphs[0].add_run(printable(value))
 
 
+def _progress_chart(document: Document, series: Sequence[tuple[date, float, float]]) -> None:
+    """The plan's progress over time as a picture the width of the text, and under it what
+    its lines are, in words (the picture itself holds numbers and dates only)."""
+    import io
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    from lawtasks.exporters.chart import caption, progress_png
+
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    layout = paragraph.paragraph_format
+    # The body's exact 28-point lines would cut the picture to one line's height.
+    layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    layout.first_line_indent = Pt(0)
+    layout.keep_with_next = True
+    paragraph.add_run().add_picture(io.BytesIO(progress_png(series)), width=Pt(TEXT_WIDTH_PT))
+    note = document.add_paragraph(printable(caption(series)), style="Table Text")
+    note.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
 def new_document(table_pt: float) -> Document:
     from docx import Document as new_document
 
@@ -633,6 +655,8 @@ def render_docx(request: ExportRequest) -> bytes:
 
     document.add_heading(t("export.section_overall"), level=1)
     body_paragraph(document, counts_sentence(view))
+    if request.progress:
+        _progress_chart(document, request.progress)
 
     document.add_heading(t("export.section_tasks"), level=1)
     for task in view.tasks:

@@ -18,7 +18,8 @@ Sheets, in the current language:
   page wide, the header row repeated on every page, 第 N 页，共 M 页 in the footer.
 - 汇总 (Summary): the same title block; one row per task (进度, 完成, 事项数, by warning
   and by status) and a 合计 row, then the same per lead unit, and a bar chart of the
-  progress per task.
+  progress per task; with the plan's progress day by day (ExportRequest.progress), under it
+  the Word report's picture of it against the 序时 line, with a line saying what it shows.
 - 本期变化 (This period): only with a `since` window, what changed in the period, a row
   each: the items newly done, newly red, newly yellow, those whose progress moved (期初,
   期末; biggest move first), and the lead units that reported nothing.
@@ -38,9 +39,9 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from lawtasks.domain import REPORT_PARTS, Status, Warning, report_parts
@@ -79,6 +80,9 @@ FONT_NAME = "宋体"
 FONT_SIZE = 11
 TITLE_SIZE = 16
 LINE_HEIGHT = 15  # points per line of 11-point text
+ROW_CM = LINE_HEIGHT / 72 * 2.54  # a row of one line, in centimetres
+# A picture's pixels as Excel shows them at 100 %.
+SHOWN_DPI = 96
 # The title and the as-of line sit above the header of the 台账 and of 汇总.
 HEADER_ROW = 3
 # 工作任务, 具体事项, 目标, 最新进展 and the rest wrap past these widths: the 16 columns add
@@ -538,8 +542,12 @@ def _summary_sheet(ws: Worksheet, request: ExportRequest) -> None:
         # not measured, so the long line does not widen a column.
         ws.cell(row=HEADER_ROW, column=len(headers) + 2, value=head_line(view.trail))
     _fit_columns(ws, widths, {1: 40})
+    below = row_number + 3
     if view.tasks:
-        _progress_chart(ws, last_task, f"A{row_number + 3}")
+        _progress_chart(ws, last_task, f"A{below}")
+        below += math.ceil(_bar_chart_height(last_task) / ROW_CM) + 2
+    if request.progress:
+        _progress_picture(ws, request.progress, below)
 
 
 def _subheader(
@@ -580,10 +588,30 @@ def _progress_chart(ws: Worksheet, last_task: int, anchor: str) -> None:
     categories = Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=last_task)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(categories)
-    tasks = last_task - HEADER_ROW
-    chart.height = max(7.5, 1.2 * tasks + 3)
+    chart.height = _bar_chart_height(last_task)
     chart.width = 24
     ws.add_chart(chart, anchor)
+
+
+def _bar_chart_height(last_task: int) -> float:
+    """The task bar chart's height in centimetres: room for each task's bar."""
+    return max(7.5, 1.2 * (last_task - HEADER_ROW) + 3)
+
+
+def _progress_picture(ws: Worksheet, series: Sequence[tuple[date, float, float]], row: int) -> None:
+    """The plan's progress over time (the Word report's picture) at `row`, under a line
+    saying what its lines are: the picture itself holds numbers and dates only."""
+    import io
+
+    from openpyxl.drawing.image import Image
+
+    from lawtasks.exporters.chart import HEIGHT, WIDTH, caption, progress_png
+
+    ws.cell(row=row, column=1, value=caption(series)).font = _font()
+    picture = Image(io.BytesIO(progress_png(series)))
+    # Drawn at 200 dpi and shown at Excel's 96, about 15 × 7 cm: sharp when zoomed.
+    picture.width, picture.height = round(WIDTH * SHOWN_DPI), round(HEIGHT * SHOWN_DPI)
+    ws.add_image(picture, f"A{row + 1}")
 
 
 def _period_sheet(ws: Worksheet, request: ExportRequest) -> None:
