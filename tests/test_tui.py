@@ -22,16 +22,23 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList, Static, TextArea
+from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
 from textual.worker import WorkerCancelled
 
 from lawtasks import db
 from lawtasks.domain import Status
 from lawtasks.i18n import t
 from lawtasks.readmodel import ItemView, TaskView, load_history, load_plan
+from lawtasks.render import describe, undo_heading
 from lawtasks.services import Ledger
 from lawtasks.tui.app import LawtasksApp, make_app
-from lawtasks.tui.screens.dialogs import FilterDialog, HelpScreen, NoteDialog, PromptDialog
+from lawtasks.tui.screens.dialogs import (
+    FilterDialog,
+    HelpScreen,
+    NoteDialog,
+    PromptDialog,
+    StatusMenu,
+)
 from lawtasks.tui.screens.export_dialog import ExportDialog
 from lawtasks.tui.screens.main import WRITES, MainScreen
 from lawtasks.tui.widgets.detail_pane import DetailPane
@@ -201,17 +208,36 @@ def test_space_on_a_task_applies_to_all_its_items(engine: Engine) -> None:
     run(engine, scenario)
 
 
-def test_s_cycles_status(engine: Engine) -> None:
+def test_s_opens_a_status_menu_and_writes_only_the_status_chosen(engine: Engine) -> None:
+    """A 30 % item taken to 受阻 leaves done and 100 out of the trail (a cycle through 已完成
+    wrote them); arrows and enter choose, a digit too, and escape changes nothing."""
+    Ledger(engine, actor="x").update(["3.1"], progress=30, status="in_progress")
+
     async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
         await go_to(pilot, app, "3.1")
-        seen = []
-        for _ in range(4):
-            await pilot.press("s")
-            await settled(pilot, app)
-            seen.append(item(engine, "3.1").status.value)
-        assert seen == ["in_progress", "done", "blocked", "not_started"]
+        await pilot.press("s")
+        assert isinstance(app.screen, StatusMenu)
+        menu = app.screen.query_one(OptionList)
+        assert menu.highlighted == list(Status).index(Status.IN_PROGRESS)  # where it is
+        await pilot.press("down", "down", "enter")
+        await settled(pilot, app)
+        assert isinstance(app.screen, MainScreen)
+        assert (item(engine, "3.1").status, item(engine, "3.1").progress) == (Status.BLOCKED, 30)
+        await pilot.press("s", "escape")
+        await settled(pilot, app)
+        assert item(engine, "3.1").status is Status.BLOCKED
+        await pilot.press("s", "1")
+        await settled(pilot, app)
+        assert item(engine, "3.1").status is Status.NOT_STARTED
 
     run(engine, scenario)
+    changes = [
+        (event.field, event.new)
+        for event in load_history(engine, slug=None, ref="3.1")
+        if event.actor == "tui-officer"
+    ]
+    # (未开始 puts progress back to 0: the service's rule, as `lawtasks set` does.)
+    assert changes == [("status", "blocked"), ("status", "not_started"), ("progress", "0")]
 
 
 def test_plus_and_minus_move_progress_by_ten(engine: Engine) -> None:
@@ -384,6 +410,14 @@ def test_ctrl_z_undoes_the_last_change(engine: Engine) -> None:
         await settled(pilot, app)
         assert item(engine, "2.1").progress == 10
         assert cursor(app) == "2.1"
+        # It says what it undid, in the words `lawtasks undo` prints.
+        said = str(list(app._notifications)[-1].message).splitlines()
+        made_at = load_history(engine, slug=None, ref="2.1")[-2].at
+        assert said == [
+            undo_heading("tui-officer", made_at),
+            f"2.1  {describe('progress', '20', '10')}",
+        ]
+        assert "tui-officer" in said[0]
 
     run(engine, scenario)
     assert [e.action for e in load_history(engine, slug=None, ref="2.1")][-1] == "undo"
@@ -459,9 +493,13 @@ def test_r_reloads_and_changes_elsewhere_show_up(engine: Engine, db_path: Path) 
         assert isinstance(node, ItemView)
         assert (node.progress, node.updated_by) == (70, "colleague")
         assert cursor(app) == "2.3"
+        before = len(app._notifications)
         await pilot.press("r")
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "load"])
         await pilot.pause(0.1)
         assert cursor(app) == "2.3"
+        reloaded = [n for n in list(app._notifications)[before:] if n.message == t("tui.reloaded")]
+        assert len(reloaded) == 1
 
     run(engine, scenario)
 
@@ -507,6 +545,8 @@ def test_help_lists_every_key_and_q_quits(engine: Engine) -> None:
             "q",
             "j k",
             "enter",
+            "tab",
+            "J",
         ):
             assert key in keys, key
         await pilot.press("escape")
@@ -856,7 +896,7 @@ def test_the_screen_answers_while_writes_wait_for_the_lock(
             assert cursor(app) == "4.3"
             await settled(pilot, app, writes=False)
             assert "4.3" in detail_text(app)
-            await pilot.press("s", "s")  # ...more keys queue up behind the first...
+            await pilot.press("space", "space")  # ...more keys queue up behind the first...
             await pilot.press("question_mark")  # ...and help opens.
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
@@ -870,11 +910,11 @@ def test_the_screen_answers_while_writes_wait_for_the_lock(
             release()
             await settled(pilot, app)
         # In the order pressed, each from where the one before left it: + + is +20, and
-        # s s is two steps, with no conflict with the screen's own writes.
+        # space space is done and back, with no conflict with the screen's own writes.
         assert item(engine, "4.2").progress == 20
-        assert item(engine, "4.3").status.value == "done"
+        assert item(engine, "4.3").status.value == "in_progress"
         steps = [e.new for e in load_history(engine, slug=None, ref="4.3") if e.field == "status"]
-        assert steps == ["in_progress", "done"]
+        assert steps == ["done", "in_progress"]
         assert not [n for n in app._notifications if n.severity == "error"]
         # Each write's toast came when it was done; the last one names what it did.
         assert "4.3" in str(list(app._notifications)[-1].message)
@@ -917,7 +957,7 @@ def test_a_queued_key_decides_from_the_screens_own_last_write() -> None:
     """The write queue on its own: versions and states follow the screen's own writes, a
     note leaves the version alone, and a newer view (a colleague's change) wins."""
     from lawtasks.services import Change, Outcome
-    from lawtasks.tui.screens.main import _cycle
+    from lawtasks.tui.screens.main import _toggle
     from lawtasks.tui.writes import Write, WriteKind, WriteQueue
 
     class Ledger:
@@ -926,7 +966,7 @@ def test_a_queued_key_decides_from_the_screens_own_last_write() -> None:
 
         def update(self, refs: list[str], *, expected_versions: dict[str, int], **fields: Any):
             self.calls.append((refs[0], expected_versions, fields))
-            old, new = ("not_started", "in_progress") if len(self.calls) == 1 else ("x", "done")
+            old, new = ("not_started", "done") if len(self.calls) == 1 else ("x", "in_progress")
             return Outcome("b", None, (Change(refs[0], "status", old, new),), "me")
 
         def add_note(self, ref: str, text: str) -> Outcome:
@@ -935,19 +975,19 @@ def test_a_queued_key_decides_from_the_screens_own_last_write() -> None:
     shown = item_view("4.3", version=3)
     ledger = Ledger()
     queue = WriteQueue()
-    queue.run(Write.change("4.3", [shown], _cycle), ledger)  # type: ignore[arg-type]
+    queue.run(Write.change("4.3", [shown], _toggle), ledger)  # type: ignore[arg-type]
     queue.run(Write.of(WriteKind.CHANGE, lambda ledger: ledger.add_note("4.3", "x")), ledger)  # type: ignore[arg-type]
-    queue.run(Write.change("4.3", [shown], _cycle), ledger)  # type: ignore[arg-type]
+    queue.run(Write.change("4.3", [shown], _toggle), ledger)  # type: ignore[arg-type]
     # Pressed twice on the same view: the second starts where the first left the item.
     assert [(versions, fields["status"].value) for _, versions, fields in ledger.calls] == [
-        ({"4.3": 3}, "in_progress"),
-        ({"4.3": 4}, "done"),
+        ({"4.3": 3}, "done"),
+        ({"4.3": 4}, "in_progress"),
     ]
     # A view newer than the screen's own write (someone else's change) is decided from.
     theirs = item_view("4.3", version=9, status=Status.BLOCKED)
-    queue.run(Write.change("4.3", [theirs], _cycle), ledger)  # type: ignore[arg-type]
+    queue.run(Write.change("4.3", [theirs], _toggle), ledger)  # type: ignore[arg-type]
     assert ledger.calls[-1][1] == {"4.3": 9}
-    assert ledger.calls[-1][2]["status"] is Status.NOT_STARTED
+    assert ledger.calls[-1][2]["status"] is Status.DONE
 
 
 def item_view(ref: str, *, version: int, status: Status = Status.NOT_STARTED) -> ItemView:

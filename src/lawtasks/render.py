@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -35,6 +36,11 @@ STATUS_GLYPH = {
     Status.BLOCKED: "✖",
 }
 WARNING_STYLE = {Warning.RED: "bold red", Warning.YELLOW: "yellow", Warning.GREEN: "green"}
+# Each warning colour has a shape of its own, none of the status glyphs', so that it reads
+# without colour (NO_COLOR, a monochrome printout, a colour-blind officer): a square to
+# stop, a triangle to take care, a tick for on schedule. Used by the tree, the header,
+# `list` and `show`; the exports write the word (红灯), which `warning_text` shows too.
+WARNING_GLYPH = {Warning.RED: "■", Warning.YELLOW: "▲", Warning.GREEN: "✓"}
 
 
 def printable(text: str | None) -> str:
@@ -84,7 +90,12 @@ def status_text(item: ItemView, *, signoff: bool = False) -> Text:
 
 
 def warning_text(warning: Warning) -> Text:
-    return Text(f"● {warning.label}", style=WARNING_STYLE[warning])
+    return Text(f"{WARNING_GLYPH[warning]} {warning.label}", style=WARNING_STYLE[warning])
+
+
+def warning_mark(warning: Warning) -> Text:
+    """The warning's glyph alone, in its colour, where there is no room for its word."""
+    return Text(WARNING_GLYPH[warning], style=WARNING_STYLE[warning])
 
 
 # Below this width the lead unit column is left out, so that the titles stay readable.
@@ -222,22 +233,53 @@ def signoff_lines(view: PlanView) -> list[RenderableType]:
 
 def _warning_counts(task: TaskView) -> Text:
     if not task.red and not task.yellow:
-        return Text(f"{Warning.GREEN.label} {task.total}", style=WARNING_STYLE[Warning.GREEN])
+        return _warning_count(Warning.GREEN, task.total)
     text = Text()
     if task.red:
-        text.append(f"{Warning.RED.label} {task.red} ", style=WARNING_STYLE[Warning.RED])
+        text.append_text(_warning_count(Warning.RED, task.red))
+    if task.red and task.yellow:
+        text.append(" ")
     if task.yellow:
-        text.append(f"{Warning.YELLOW.label} {task.yellow}", style=WARNING_STYLE[Warning.YELLOW])
+        text.append_text(_warning_count(Warning.YELLOW, task.yellow))
     return text
 
 
-def _fields(rows: Sequence[tuple[str, str | Text]]) -> Table:
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column(overflow="fold")
-    for label, value in rows:
-        table.add_row(label, value if isinstance(value, Text) else Text(printable(value)))
-    return table
+def _warning_count(warning: Warning, count: int) -> Text:
+    return Text(f"{WARNING_GLYPH[warning]} {warning.label} {count}", style=WARNING_STYLE[warning])
+
+
+class Fields:
+    """Labels and values in two columns, the labels' as wide as the longest label while that
+    leaves the values two thirds of the width; past that, a long label wraps at its spaces
+    (Assisting / units) rather than squeezing every value: an English label column of 16
+    left 13 columns for the values of the TUI's detail pane at 80×24."""
+
+    def __init__(self, rows: Sequence[tuple[str, str | Text]]) -> None:
+        self.rows = [
+            (label, value if isinstance(value, Text) else Text(printable(value)))
+            for label, value in rows
+        ]
+
+    def table(self, width: int) -> Table:
+        labels = [label for label, _ in self.rows]
+        longest = max((cell_len(label) for label in labels), default=0)
+        word = max((cell_len(part) for label in labels for part in label.split()), default=0)
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(style="bold", width=min(longest, max(word, width // 3)))
+        table.add_column(overflow="fold")
+        for label, value in self.rows:
+            table.add_row(label, value)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.table(options.max_width))
+
+
+def _fields(rows: Sequence[tuple[str, str | Text]]) -> Fields:
+    return Fields(rows)
 
 
 def _notes(notes: Sequence[NoteView]) -> list[RenderableType]:
@@ -302,9 +344,48 @@ def history_lines(events: Sequence[EventView]) -> list[RenderableType]:
         line = Text(f"  {local_time(event.at)}  ", style="dim")
         line.append(printable(who(event)), style="bold")
         ref = f" {event.ref}" if event.ref and "." in event.ref else ""
-        line.append(f"{ref}  {describe_change(event)}")
+        line.append(f"{ref}  ")
+        if event.action not in PLAIN_ACTIONS:
+            # As `log`'s action column: an undo must not read as the change it reverted.
+            line.append(f"[{t(f'action.{event.action}')}] ", style="bold")
+        line.append(describe_change(event))
         lines.append(line)
     return lines
+
+
+# The actions a history line shows as their change alone; any other (undo, import,
+# attach, sign-off…) is named before it.
+PLAIN_ACTIONS = frozenset({"set", "note"})
+
+
+def undo_heading(actor: str, at: datetime | None) -> str:
+    """What `undo` reverted, as the CLI and the TUI both say it: whose change, made when
+    (已撤销 张三 于 2022-06-15 09:30 的操作：)."""
+    return t("undo.reverted", actor=actor, at=local_time(at) if at is not None else "?")
+
+
+class Reverted(Protocol):
+    """A change as the services report it (lawtasks.services.Change)."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def old(self) -> str | None: ...
+    @property
+    def new(self) -> str | None: ...
+
+
+def undo_summary(actor: str, at: datetime | None, changes: Sequence[Reverted]) -> str:
+    """The heading, and under it the first change reverted as `undo` prints it, with how
+    many more: the TUI's toast."""
+    if not changes:
+        return undo_heading(actor, at)
+    first = changes[0]
+    more = f" (+{len(changes) - 1})" if len(changes) > 1 else ""
+    change = f"{first.ref}  {describe(first.field, first.old, first.new)}{more}"
+    return f"{undo_heading(actor, at)}\n{change}"
 
 
 def who(event: EventView) -> str:

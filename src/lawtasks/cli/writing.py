@@ -173,8 +173,8 @@ def note(
 def undo(ctx: typer.Context, fmt: TextFormatOpt = TextFormat.text) -> None:
     outcome = settings_of(ctx).ledger().undo()
     if fmt is TextFormat.text:
-        from lawtasks.render import local_time
+        from lawtasks.render import undo_heading
 
-        at = local_time(outcome.reverted_at) if outcome.reverted_at else "?"
-        typer.echo(t("undo.reverted", actor=outcome.actor, at=at))
+        # The TUI's ctrl+z says it in the same words (render.undo_summary).
+        typer.echo(undo_heading(outcome.actor, outcome.reverted_at))
     print_outcome(outcome, fmt)

@@ -12,7 +12,7 @@ from lawtasks.tui.screens.main import MainScreen
 # (message key of the title, action on the main screen)
 ACTIONS = (
     ("tui.cmd.toggle", "toggle_done"),
-    ("tui.cmd.cycle", "cycle_status"),
+    ("tui.cmd.status", "choose_status"),
     ("tui.cmd.plus", "progress(1)"),
     ("tui.cmd.minus", "progress(-1)"),
     ("tui.cmd.progress", "set_progress"),

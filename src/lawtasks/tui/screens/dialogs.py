@@ -1,4 +1,4 @@
-"""Modal dialogs: a note, a one-line value, a filter, and help.
+"""Modal dialogs: a note, a one-line value, a status, a filter, and help.
 
 Each dialog returns its value through `dismiss`; the main screen decides what to do with
 it. A `check` callback lets the caller validate with the service layer's own rules and
@@ -16,12 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
+from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from lawtasks.domain import Status, Warning
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
+from lawtasks.render import STATUS_GLYPH
 from lawtasks.tui.i18n_bindings import translate_bindings
 
 
@@ -97,6 +99,51 @@ class PromptDialog(ModalScreen[str | None]):
             self.query_one("#prompt-error", Static).update(Text(str(error)))
             return
         self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class StatusMenu(ModalScreen[Status | None]):
+    """The four statuses, the current one highlighted: arrows and enter, or a digit, choose
+    one; escape leaves the status as it is."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "tui.key.cancel"),
+        *[
+            Binding(str(number), f"choose({number - 1})", "tui.key.status", show=False)
+            for number in range(1, len(Status) + 1)
+        ],
+    ]
+
+    def __init__(self, ref: str, current: Status) -> None:
+        super().__init__()
+        self.ref = ref
+        self.current = current
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        options = [
+            Option(Text(f"{number} {STATUS_GLYPH[status]} {status.label}"), id=status.value)
+            for number, status in enumerate(Status, 1)
+        ]
+        with Vertical(classes="dialog dialog-small", id="status-dialog"):
+            yield Label(Text(t("tui.status.title", ref=self.ref)), classes="dialog-title")
+            yield OptionList(*options, id="status-list")
+            yield Label(Text(t("tui.status.hint")), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        menu = self.query_one(OptionList)
+        menu.highlighted = list(Status).index(self.current)
+        menu.focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(Status(str(event.option.id)))
+
+    def action_choose(self, index: int) -> None:
+        self.dismiss(list(Status)[index])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

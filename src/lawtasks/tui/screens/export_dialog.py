@@ -24,6 +24,26 @@ from lawtasks.tui.i18n_bindings import translate_bindings
 FORMATS = tuple(sorted(REGISTRY, key=lambda name: (REGISTRY[name].text, name != "xlsx")))
 
 
+class FormatChoice(RadioSet):
+    """The formats, where the arrows move the choice itself, as in a desktop dialog: the
+    format highlighted is the one exported, and the path follows it at once. (A RadioSet
+    moves only a highlight, and space chose: ↓ and enter wrote .xlsx with Word highlighted.)"""
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self._choose_highlighted()
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self._choose_highlighted()
+
+    def _choose_highlighted(self) -> None:
+        if self._selected is not None:
+            button = self._nodes[self._selected]
+            assert isinstance(button, RadioButton)
+            button.value = True
+
+
 class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
     """A format, a path, and optionally the first day of a period and the day the report is
     as of: `lawtasks export --since A --as-of B`. With a first day the report opens with
@@ -36,7 +56,7 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
     #export-since, #export-as-of { width: 14; }
     """
 
-    # Enter exports from anywhere in the dialog; space picks a format in the list.
+    # Enter exports from anywhere in the dialog, in the format chosen with the arrows.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "tui.key.cancel"),
         Binding("enter", "submit", "tui.key.export", priority=True),
@@ -56,7 +76,7 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
         with Vertical(classes="dialog dialog-small"):
             yield Label(Text(t("tui.export.title")), classes="dialog-title")
             yield Label(Text(t("tui.export.format")), classes="dialog-label")
-            with RadioSet(id="export-format"):
+            with FormatChoice(id="export-format"):
                 for index, fmt in enumerate(FORMATS):
                     yield RadioButton(
                         Text(t(REGISTRY[fmt].label)),
@@ -95,8 +115,8 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
     @on(Input.Changed, "#export-as-of")
     def name_follows(self, _event: RadioSet.Changed | Input.Changed) -> None:
         """While the path is a default name, it follows the format and the as-of day
-        (tonglu-2022-台账-2022-06-30.xlsx); a name the officer typed only follows the
-        format's suffix."""
+        (tonglu-2022-台账-2022-06-30.xlsx); a name the officer typed follows the format's
+        suffix (one without a suffix is given it)."""
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
         defaults = {
@@ -105,7 +125,7 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
         fmt, as_of = self._format(), self._as_of()
         if path_input.value in defaults:
             path_input.value = str(self._path(fmt, as_of))
-        elif path.suffix.lstrip(".") in FORMATS:
+        elif path.name and (not path.suffix or path.suffix.lstrip(".") in FORMATS):
             path_input.value = str(path.with_suffix("." + fmt))
         self._shown_as_of = as_of
 

@@ -26,7 +26,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from lawtasks.audit import EVIDENCE_FIELD
@@ -50,7 +49,7 @@ from lawtasks.readmodel import (
     TaskView,
     filter_plan,
 )
-from lawtasks.render import describe
+from lawtasks.render import describe, undo_summary
 from lawtasks.tui.i18n_bindings import translate_bindings
 from lawtasks.tui.screens.dialogs import (
     ConfirmDialog,
@@ -58,13 +57,16 @@ from lawtasks.tui.screens.dialogs import (
     HelpScreen,
     NoteDialog,
     PromptDialog,
+    StatusMenu,
 )
 from lawtasks.tui.screens.export_dialog import ExportDialog
 from lawtasks.tui.screens.import_dialog import ImportDialog, ImportDone, sentences
 from lawtasks.tui.screens.plan_picker import PlanPicker
 from lawtasks.tui.screens.supervision_dialogs import AttachDialog, RoundDialog
 from lawtasks.tui.source import LedgerSource
+from lawtasks.tui.wide_cells import keep_wide_characters
 from lawtasks.tui.widgets.detail_pane import DetailPane
+from lawtasks.tui.widgets.key_hints import KeyHints
 from lawtasks.tui.widgets.plan_header import PlanHeader
 from lawtasks.tui.widgets.plan_tree import PlanTree
 from lawtasks.tui.writes import Write, WriteKind, WriteQueue
@@ -75,8 +77,6 @@ if TYPE_CHECKING:
     from lawtasks.services import Ledger, Outcome
     from lawtasks.services.rounds import RoundStatus
 
-# The order `s` walks through.
-STATUS_CYCLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.BLOCKED)
 HISTORY_LIMIT = 10
 # Long enough for the first screen to be painted, short enough to be ready before a key.
 WARM_UP_SECONDS = 0.5
@@ -105,16 +105,10 @@ def _toggle(items: Sequence[ItemView]) -> Mapping[str, Any]:
     return {"status": Status.IN_PROGRESS if all_done else Status.DONE}
 
 
-def _cycle(items: Sequence[ItemView]) -> Mapping[str, Any]:
-    """s: the first item's next status, for all of them."""
-    current = items[0].status
-    return {"status": STATUS_CYCLE[(STATUS_CYCLE.index(current) + 1) % len(STATUS_CYCLE)]}
-
-
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_done", "tui.key.toggle", key_display="space"),
-        Binding("s", "cycle_status", "tui.key.cycle"),
+        Binding("s", "choose_status", "tui.key.status"),
         Binding("plus,equals_sign", "progress(1)", "tui.key.plus", key_display="+"),
         Binding("minus", "progress(-1)", "tui.key.minus", key_display="-"),
         Binding("p", "set_progress", "tui.key.progress", show=False),
@@ -132,11 +126,28 @@ class MainScreen(Screen[None]):
         Binding("w", "round_status", "tui.key.round", show=False),
         Binding("ctrl+z", "undo", "tui.key.undo", show=False),
         Binding("r", "reload", "tui.key.reload", show=False),
+        # The detail pane scrolls while the tree keeps the keys (tab moves there too).
+        Binding("J,ctrl+down", "scroll_detail(1)", "tui.key.detail_down", show=False),
+        Binding("K,ctrl+up", "scroll_detail(-1)", "tui.key.detail_up", show=False),
         Binding("o", "open_plan", "tui.key.plans", show=False),
         Binding("i", "import_plan", "tui.key.import", show=False),
         Binding("question_mark", "help", "tui.key.help", key_display="?"),
         Binding("q", "app.quit", "tui.key.quit"),
     ]
+    # The footer's keys, most important first: at 80 columns the last ones give way (all
+    # of them are in the help, which is always shown).
+    FOOTER_RANK = (
+        "help",
+        "app.quit",
+        "filter",
+        "toggle_done",
+        "choose_status",
+        "note",
+        "export",
+        "dashboard",
+        "progress(1)",
+        "progress(-1)",
+    )
 
     # -- what the workers bring back ----------------------------------------------------------
 
@@ -221,13 +232,14 @@ class MainScreen(Screen[None]):
         # Set when the screen goes away, so that the listening thread ends with it.
         self._stop_listening = threading.Event()
         translate_bindings(self)
+        keep_wide_characters(self)
 
     def compose(self) -> ComposeResult:
         yield PlanHeader(id="header")
         with Horizontal(id="body"):
             yield PlanTree(id="tree")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield KeyHints(self.FOOTER_RANK)
 
     def on_mount(self) -> None:
         self.query_one(PlanTree).focus()
@@ -458,7 +470,8 @@ class MainScreen(Screen[None]):
             reason = notes[0] if notes else ""
             self.say(t("tui.rejected", ref=outcome.changes[0].ref, reason=reason), timeout=3)
         elif message.write.kind is WriteKind.UNDO:
-            self.say(t("tui.undone", count=len(outcome.changes)), timeout=2)
+            # As `lawtasks undo` says it: whose change, made when, and what it was.
+            self.say(undo_summary(outcome.actor, outcome.reverted_at, outcome.changes), timeout=4)
         elif message.write.kind is WriteKind.APPLY:
             items = {change.ref for change in outcome.changes}
             self.say(
@@ -501,10 +514,24 @@ class MainScreen(Screen[None]):
         if self.selected() is not None:
             self._change(_toggle)
 
-    def action_cycle_status(self) -> None:
+    def action_choose_status(self) -> None:
+        """A small menu of the four statuses: the one chosen is written, and nothing on the
+        way to it (a cycle through 已完成 wrote done and 100 into the trail)."""
         node = self.selected()
-        if node is not None and _items(node):
-            self._change(_cycle)
+        if node is None or not _items(node):
+            self.say(t("tui.select_item"), severity="warning")
+            return
+        ref, current = self._ref(node), _items(node)[0].status
+
+        def done(status: Status | None) -> None:
+            if status is not None:
+                self._set(status=status)
+
+        self.app.push_screen(StatusMenu(ref, current), done)
+
+    def action_scroll_detail(self, direction: int) -> None:
+        pane = self.query_one(DetailPane)
+        pane.scroll_relative(y=direction * max(1, pane.size.height // 2), animate=False)
 
     def action_progress(self, direction: int) -> None:
         self._set(progress_delta=direction * PROGRESS_STEP)
@@ -598,7 +625,8 @@ class MainScreen(Screen[None]):
         self.write(Write.of(WriteKind.UNDO, lambda ledger: ledger.undo(), shown))
 
     def action_reload(self) -> None:
-        self.load(message=t("tui.reloaded"))
+        # Said once, when the plan is read again (show_plan, if it changed), or now.
+        self.load()
         self.say(t("tui.reloaded"), timeout=1)
 
     # -- another plan -----------------------------------------------------------------------
@@ -688,7 +716,11 @@ class MainScreen(Screen[None]):
 
     def key_help(self) -> list[tuple[str, str]]:
         """Every key of this screen and what it does, read from its own bindings."""
-        rows = [("↑ ↓ / j k", t("tui.key.move")), ("← → / enter", t("tui.key.fold"))]
+        rows = [
+            ("↑ ↓ / j k", t("tui.key.move")),
+            ("← → / enter", t("tui.key.fold")),
+            ("tab", t("tui.key.focus")),
+        ]
         own = {binding.action for binding in self.BINDINGS if isinstance(binding, Binding)}
         keys: dict[str, list[str]] = {}
         descriptions: dict[str, str] = {}

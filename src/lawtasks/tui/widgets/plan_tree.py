@@ -13,7 +13,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from lawtasks.readmodel import ItemView, PlanView, TaskView
-from lawtasks.render import STATUS_GLYPH, WARNING_STYLE, percent, printable
+from lawtasks.render import STATUS_GLYPH, percent, printable, warning_mark
 from lawtasks.tui.i18n_bindings import translate_bindings
 
 Node = TaskView | ItemView
@@ -168,7 +168,7 @@ class PlanTree(Tree[Node]):
         else:
             head = Text(f"{data.id} {STATUS_GLYPH[data.status]} ")
             tail = Text(f" {data.progress:>3}% ")
-            tail.append("●", style=WARNING_STYLE[data.warning])
+            tail.append_text(warning_mark(data.warning))
         title = Text(printable(data.title))
         room = max(1, available - head.cell_len - tail.cell_len)
         title.truncate(room, overflow="ellipsis", pad=True)

@@ -1,0 +1,348 @@
+"""Every screen whole at 80×24: the footer keeps help and quit, the header its filter, the
+detail pane room for values; toasts keep wide characters whole; warnings read without
+colour; the export dialog chooses with the arrows."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import Engine
+from textual.pilot import Pilot
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
+
+from lawtasks import i18n
+from lawtasks.domain import Status, Warning
+from lawtasks.i18n import t
+from lawtasks.readmodel import ItemFilter, load_plan
+from lawtasks.render import STATUS_GLYPH, WARNING_GLYPH, item_detail
+from lawtasks.services import Ledger
+from lawtasks.tui.app import LawtasksApp, make_app
+from lawtasks.tui.screens.export_dialog import ExportDialog
+from lawtasks.tui.widgets.key_hints import KeyHints, fit
+from lawtasks.tui.widgets.plan_header import PlanHeader, progress_line, title_line
+from lawtasks.tui.widgets.plan_tree import PlanTree
+
+from .test_tui import TODAY, exported, go_to, loaded, main_screen, run, settled
+
+
+def screen_lines(app: LawtasksApp) -> list[str]:
+    """The screen as the terminal is sent it, one string a line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def footer_words(app: LawtasksApp) -> list[str]:
+    footer = main_screen(app).query_one(KeyHints)
+    return [f"{key.key_display} {key.description}" for key in footer.query(FooterKey)]
+
+
+# -- the footer ------------------------------------------------------------------------------
+
+
+def test_fit_drops_the_lowest_ranked_keys_first_and_keeps_the_order() -> None:
+    widths = [("toggle_done", 10), ("note", 6), ("export", 8), ("help", 6), ("app.quit", 6)]
+    rank = ("help", "app.quit", "toggle_done", "export", "note")
+    assert fit(widths, rank, 100) == (["toggle_done", "note", "export", "help", "app.quit"], False)
+    assert fit(widths, rank, 30) == (["toggle_done", "export", "help", "app.quit"], False)
+    assert fit(widths, rank, 12) == (["help", "app.quit"], False)
+    # An action the screen does not rank goes before any it does; the palette before all.
+    widths += [("dashboard", 6), ("command_palette", 10)]
+    assert fit(widths, rank, 41) == (["toggle_done", "note", "export", "help", "app.quit"], False)
+    assert fit(widths, rank, 60) == (
+        ["toggle_done", "note", "export", "help", "app.quit", "dashboard"],
+        True,
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 20)])
+def test_the_footer_fits_and_always_shows_help_and_quit(
+    engine: Engine, lang: str, size: tuple[int, int]
+) -> None:
+    i18n.set_language(lang)
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.pause(0.2)
+        words = footer_words(app)
+        assert f"? {t('tui.key.help')}" in words
+        assert f"q {t('tui.key.quit')}" in words
+        footer = main_screen(app).query_one(KeyHints)
+        last = max(key.region.right for key in footer.query(FooterKey))
+        assert last <= size[0]
+        bottom = screen_lines(app)[-1]
+        assert t("tui.key.help") in bottom
+        assert t("tui.key.quit") in bottom
+        if size[0] >= 80:
+            assert f"f {t('tui.key.filter')}" in words
+        palette = footer.query(".-command-palette")
+        assert len(palette) == (1 if size[0] >= 120 else 0)  # the palette's key goes first
+
+    run(engine, scenario, size=size)
+
+
+# -- the header ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [40, 60, 78, 118])
+def test_the_header_fits_and_always_shows_the_filter(engine: Engine, lang: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    i18n.set_language(lang)
+    view = load_plan(engine, slug=None, today=TODAY)
+    filter_text = t("tui.filter.active", filter=Warning.YELLOW.label)
+    title = title_line(view, filter_text, width)
+    progress = progress_line(view, width)
+    assert cell_len(title.plain) <= width
+    assert cell_len(progress.plain) <= width
+    assert title.plain.endswith(filter_text)
+    # The counts read without colour: the warning's word and its glyph, red first.
+    red = f"{WARNING_GLYPH[Warning.RED]} {Warning.RED.label} "
+    assert red in progress.plain
+    assert "%" in progress.plain
+
+
+def test_the_header_shows_the_filter_set_with_f(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        screen = main_screen(app)
+        screen._set_filter(ItemFilter(statuses=frozenset({Status.BLOCKED})))
+        await pilot.pause()
+        header = screen.query_one(PlanHeader)
+        shown = header.render().plain.splitlines()[0]
+        assert shown.endswith(t("tui.filter.active", filter=Status.BLOCKED.label))
+        assert t("tui.filter.active", filter=Status.BLOCKED.label) in screen_lines(app)[0]
+
+    run(engine, scenario, size=(80, 24))
+
+
+# -- the detail pane -------------------------------------------------------------------------
+
+
+def detail_lines(engine: Engine, ref: str, width: int) -> list[str]:
+    view = load_plan(engine, slug=None, today=TODAY)
+    item = next(item for item in view.items if item.id == ref)
+    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(item_detail(item, []))
+    return console.export_text().splitlines()
+
+
+def test_english_labels_leave_the_values_room_in_a_narrow_pane(engine: Engine) -> None:
+    """At 80×24 the detail pane is 29 columns wide: a label column of 16 (Assisting units)
+    left 13, and the status split over two lines (○ not / started)."""
+    lines = detail_lines(engine, "1.1", 29)
+    fields = lines[lines.index(next(line for line in lines if line.startswith("ID"))) :]
+    status = next(line for line in fields if line.startswith("Status"))
+    assert status.rstrip().endswith(f"{STATUS_GLYPH[Status.NOT_STARTED]} not started")
+    value_start = status.index(STATUS_GLYPH[Status.NOT_STARTED])
+    assert 29 - value_start >= 16
+    # Every field, Due and Warning included, is within the pane's first screenful.
+    warning = next(index for index, line in enumerate(lines) if line.startswith("Warning"))
+    assert warning < 21, lines
+    # The long label wraps at its space rather than widening the column.
+    assert any(line.startswith("Assisting ") for line in fields)
+    assert any(line.startswith("units") for line in fields)
+
+
+def test_chinese_labels_keep_their_width(engine: Engine) -> None:
+    from rich.cells import cell_len
+
+    i18n.set_language("zh")
+    lines = detail_lines(engine, "1.1", 29)
+    status = next(line for line in lines if line.startswith("状态"))
+    glyph = status.index(STATUS_GLYPH[Status.NOT_STARTED])
+    assert cell_len(status[:glyph]) == 10  # the label column is 完成时限's 8, and a gap of 2
+
+
+def test_the_detail_pane_scrolls_from_the_tree(engine: Engine) -> None:
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await go_to(pilot, app, "1.1")
+        await settled(pilot, app)
+        screen = main_screen(app)
+        pane = screen.query_one("#detail")
+        assert pane.max_scroll_y > 0
+        await pilot.press("J")
+        await pilot.pause()
+        assert pane.scroll_y > 0
+        assert screen.query_one(PlanTree).has_focus  # the tree keeps the keys
+        await pilot.press("K")
+        await pilot.pause()
+        assert pane.scroll_y == 0
+
+    run(engine, scenario, size=(80, 24))
+
+
+# -- toasts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lead", ["", "a"])
+def test_a_toast_over_the_border_keeps_its_chinese_whole(engine: Engine, lead: str) -> None:
+    """Whatever the parity of the text against the tree's border, every character shows,
+    on the whole screen and after a change under the toast (a partial update)."""
+    message = lead + "已修改事项进度与状态以及责任单位"
+    app = make_app(engine=engine, actor="tui-officer", today=TODAY, poll_interval=3600)
+
+    async def main() -> None:
+        # Toasts are shown only when asked for: run_test leaves them out by default.
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await loaded(pilot)
+            screen = main_screen(app)
+            screen.say(message, timeout=30)
+            await pilot.pause(0.3)
+            toast = app.screen.query_one(Toast).region
+            tree = screen.query_one(PlanTree).region
+            assert toast.x < tree.right < toast.right  # it does lie over the border
+            assert any(message in line for line in screen_lines(app)), screen_lines(app)
+            await go_to(pilot, app, "1.2")
+            await settled(pilot, app)
+            assert any(message in line for line in screen_lines(app)), screen_lines(app)
+            # The tree under the toast repainted alone: the terminal is sent the toast's
+            # lines whole, not the tree's part of them cut at its edge.
+            tree_widget = screen.query_one(PlanTree)
+            tree_widget.refresh()
+            app.screen._compositor.update_widgets({tree_widget})
+            painted = [line for line in partial_update_lines(app) if "事项" in line]
+            assert painted
+            assert all(message in line for line in painted), painted
+
+    asyncio.run(main())
+
+
+def partial_update_lines(app: LawtasksApp) -> list[str]:
+    """What the next partial update writes to the terminal, line by line, as text."""
+    update = app.screen._compositor.render_partial_update()
+    if update is None:
+        return []
+    sequences = update.render_segments(Console(file=open(os.devnull, "w")))  # noqa: SIM115
+    return [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in sequences.split("\n")]
+
+
+# -- warnings without colour -----------------------------------------------------------------
+
+
+def test_warning_glyphs_differ_from_each_other_and_from_the_status_glyphs() -> None:
+    glyphs = list(WARNING_GLYPH.values())
+    assert len(set(glyphs)) == len(Warning)
+    assert not set(glyphs) & set(STATUS_GLYPH.values())
+
+
+def test_the_tree_shows_each_warning_by_its_glyph(engine: Engine) -> None:
+    Ledger(engine, actor="x").update(["5.1"], due="2022-05-01")  # red on TODAY
+    Ledger(engine, actor="x").update(["5.2"], due="2022-06-05")  # due within 7 days: yellow
+    Ledger(engine, actor="x").update(["6.1"], progress=90)  # ahead of the schedule: green
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        tree = main_screen(app).query_one(PlanTree)
+        labels = {
+            ref: tree.render_label(node, tree.rich_style, tree.rich_style).plain
+            for ref, node in tree._by_ref.items()
+        }
+        view = main_screen(app).view
+        assert view is not None
+        for item in view.items:
+            assert labels[item.id].rstrip().endswith(WARNING_GLYPH[item.warning]), item.id
+        assert {item.warning for item in view.items} == set(Warning)
+
+    run(engine, scenario)
+
+
+def test_no_color_is_honoured_by_the_tui(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        assert app.no_color  # Textual then paints in monochrome
+
+    run(engine, scenario)
+
+
+def test_list_keeps_the_glyphs_without_colour(db_path: Path) -> None:
+    """`NO_COLOR`: rich leaves the colours out; the glyph and the word say the warning."""
+    import subprocess
+    import sys
+
+    colour = re.compile(r"\x1b\[[0-9;]*(3[0-7]|38;[0-9;]+)m")
+    env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "120", "LAWTASKS_DB": str(db_path)}
+    env.pop("NO_COLOR", None)
+    command = [sys.executable, "-m", "lawtasks", "--today", "2022-07-15", "list"]
+    coloured = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert colour.search(coloured.stdout)
+    plain = subprocess.run(
+        command, env={**env, "NO_COLOR": "1"}, capture_output=True, text=True, check=True
+    )
+    assert not colour.search(plain.stdout)
+    yellow = f"{WARNING_GLYPH[Warning.YELLOW]} {Warning.YELLOW.label}"
+    assert plain.stdout.count(yellow) == 18
+
+
+# -- the export dialog -----------------------------------------------------------------------
+
+
+def test_arrows_choose_the_format_and_enter_exports_it(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        path = dialog.query_one("#export-path", Input)
+        path.value = str(folder / "月报")  # a name without a suffix is given one
+        await pilot.press("down")
+        await pilot.pause()
+        assert path.value == str(folder / "月报.docx")
+        await pilot.press("down", "up")
+        await pilot.pause()
+        assert path.value == str(folder / "月报.docx")
+        await pilot.press("enter")
+        await exported(app)
+        await pilot.pause()
+
+    run(engine, scenario, size=(80, 24))
+    assert [file.name for file in folder.iterdir()] == ["月报.docx"]
+
+
+def test_the_default_name_follows_the_arrows(engine: Engine, tmp_path: Path) -> None:
+    names: list[str] = []
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("e")
+        await pilot.pause()
+        path = app.screen.query_one("#export-path", Input)
+        for _ in range(5):
+            names.append(Path(path.value).suffix)
+            await pilot.press("down")
+            await pilot.pause()
+        await pilot.press("escape")
+
+    run(engine, scenario)
+    assert names == [".xlsx", ".docx", ".md", ".csv", ".json"]
+
+
+# -- undo, said and shown --------------------------------------------------------------------
+
+
+def test_show_marks_an_undo_as_log_does(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "120", "LAWTASKS_DB": str(db_path), "LAWTASKS_USER": "li"}
+
+    def lawtasks(*args: str) -> str:
+        command = [sys.executable, "-m", "lawtasks", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+
+    lawtasks("set", "2.1", "--progress", "40")
+    undone = lawtasks("undo")
+    assert undone.splitlines()[0].startswith("Reverted the change li made at ")
+    shown = lawtasks("show", "2.1").splitlines()
+    undo_line = next(line for line in shown if "progress 40 → 0" in line)
+    set_line = next(line for line in shown if "progress 0 → 40" in line)
+    assert f"[{t('action.undo')}]" in undo_line
+    assert "[" not in set_line  # a plain change is shown as its change alone
+    assert t("action.undo") in lawtasks("log", "2.1")
