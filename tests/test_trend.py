@@ -159,3 +159,20 @@ def test_the_dashboard_ranks_units_and_lists_the_red(clocked: Clocked) -> None: 
     ]
     assert dashboard.trend.latest is not None
     assert dashboard.trend.latest.actual == dashboard.view.progress
+
+
+def test_the_series_stops_at_the_end_of_the_period_or_the_last_change(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    work(clocked)
+    # As of a day far off: the year of the plan, not every day until then.
+    far = load_trend(clocked.engine, slug=None, today=date(9999, 12, 31))
+    assert far.points[-1].day == END
+    assert far.points[-1].expected == 100.0
+    assert far.points == load_trend(clocked.engine, slug=None, today=END).points
+    # A change after the period's end extends it to that day.
+    clocked.at(local(date(2023, 1, 20), 9))
+    clocked.ledger("office").update(["5.1"], progress=40)
+    later = load_trend(clocked.engine, slug=None, today=date(2023, 6, 30))
+    assert later.points[-1].day == date(2023, 1, 20)
+    assert later.points[-1].actual == round((290 + 40) / 18, 1)

@@ -17,9 +17,10 @@ shows):
   its own is due at the end of the plan's period). For a plan whose items have no deadlines
   or milestones of their own, this is the share of the plan's period gone by.
 
-The series runs from the plan's start (or its import, when that came first) to the day
-asked for. Before its import a plan is shown as the import left it, and items a later
-import added are left out before that import, as history does.
+The series runs from the plan's start (or its import, when that came first) to the day asked
+for, or to the end of the plan's period or its last change when both came before it. Before
+its import a plan is shown as the import left it, and items a later import added are left
+out before that import, as history does.
 
 `load_dashboard` adds what the dashboard shows beside the chart: the lead units ranked by
 red and yellow items (the 通报's ranking, lawtasks.exporters.circular), each unit's answer
@@ -204,12 +205,16 @@ def load_trend(engine: Engine, *, slug: str | None, today: date) -> Trend:
     """The plan `slug` (None: the plan in use) day by day up to `today`: see the module."""
     plan, tasks, state, created, events = _read(engine, slug)
     imported_day = next((_day(event) for event in events if event.id == created), None)
-    first = min(plan.start_date, imported_day or plan.start_date, today)
+    # Past the end of the plan's period and its last change nothing moves but the calendar:
+    # the series stops there (a report as of 9999-12-31 is not three million days long).
+    changed = [_day(event) for event in events[:1] if event.id != created]
+    last = min(today, max(period_end(plan.year, plan.end_date), *changed))
+    first = min(plan.start_date, imported_day or plan.start_date, last)
     overall: list[TrendPoint] = []
     per_task: dict[int, list[TrendPoint]] = {task.id: [] for task in tasks}
     groups, tallies = state.groups(), state.tallies()
     position = 0
-    day = today
+    day = last
     while day >= first:
         # Take back every event made after the end of `day`.
         dirty = False
@@ -237,7 +242,7 @@ def load_trend(engine: Engine, *, slug: str | None, today: date) -> Trend:
         end=period_end(plan.year, plan.end_date),
         points=tuple(overall),
         tasks=tuple(task_trends),
-        change_days=tuple(sorted(day for day in state.changed if first <= day <= today)),
+        change_days=tuple(sorted(day for day in state.changed if first <= day <= last)),
     )
 
 
