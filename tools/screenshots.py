@@ -30,11 +30,12 @@ def main() -> int:
     time.tzset()
     sys.path.insert(0, str(ROOT))
 
+    from tests.test_tui_dashboard import SEEDED, _work, dashboard_shown, make
+    from tests.test_tui_snapshots import settle
+
     import lawtasks.services.base
     from lawtasks.db import make_engine
     from lawtasks.seed import seed
-    from tests.test_tui_dashboard import SEEDED, _work, dashboard_shown, make
-    from tests.test_tui_snapshots import settle
 
     with tempfile.TemporaryDirectory() as workdir:
         clock = [SEEDED]
