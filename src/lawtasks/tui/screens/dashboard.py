@@ -174,13 +174,15 @@ class DashboardScreen(Screen[None]):
 
     @on(Read)
     async def read(self, message: DashboardScreen.Read) -> None:
+        if message.token < self.token:
+            return  # a slower read finished after a newer one
+        # Taken as read even when it failed: the next poll tries again only once the trail
+        # moves, rather than saying the same error every second.
+        self.token = message.token
         if message.error is not None:
             self.notify(str(message.error), severity="error", markup=False)
-            return
-        if message.dashboard is None or message.token < self.token:
-            return
-        self.token = message.token
-        await self.show(message.dashboard)
+        elif message.dashboard is not None:
+            await self.show(message.dashboard)
 
     # -- showing ----------------------------------------------------------------------------
 
