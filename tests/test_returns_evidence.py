@@ -261,7 +261,8 @@ def test_apply_evidence_from_the_command_line(db_path: Path, tmp_path: Path) -> 
     # The same return and folder again: nothing new, and the text says so.
     code, out = _run(db_path, "alice", "apply", str(sheet), "--evidence", str(folder))
     assert code == 0, out
-    assert "Nothing to apply" in out or "0 changes" in out
+    assert "Nothing to apply" in out
+    assert "Evidence attached" not in out
     assert verify(_engine(db_path)).intact
 
 

@@ -180,6 +180,10 @@ def apply(
     if not text:
         print_outcome(outcome, fmt, extra={"evidence": attached})
         return
+    if not outcome.changes:
+        # The files were all attached before, and the return brings nothing new.
+        typer.echo(t("returns.nothing"))
+        return
     items = {change.ref for change in outcome.changes}
     typer.echo(
         t(
