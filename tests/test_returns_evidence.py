@@ -26,6 +26,14 @@ from lawtasks.services.supervision import evidence_in, read_evidence
 
 from .test_access import with_units
 from .test_history import Clocked, clocked, local  # noqa: F401  (clocked: a fixture)
+from .test_pg_attacks import (  # noqa: F401  (fixtures, used by name)
+    OFFICER,
+    OURS,
+    Ledger13,
+    ledger,
+    template,
+    zhang,
+)
 from .test_services import item_row
 
 LIMIT = 20 * 1024 * 1024
@@ -307,3 +315,28 @@ def _seeded(engine: Engine) -> bool:
     from sqlalchemy import inspect
 
     return inspect(engine).has_table("plan")
+
+
+# -- on PostgreSQL, against an officer's own login ---------------------------------------------
+
+
+def test_on_postgresql_an_officers_login_applies_a_return_with_its_evidence(
+    ledger: Ledger13,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    theirs = _folder(tmp_path / "theirs", {"3.1-照片.jpg": b"not ours"})
+    with pytest.raises(DomainError, match=r"3\.1-照片\.jpg: cannot be attached"):
+        zhang.apply_returns(
+            [ItemReturn(ref="2.1", progress=40, for_unit=OURS)], evidence=_read(theirs)
+        )
+    assert ledger.one("SELECT count(*) FROM evidence") == 0
+    ours = _folder(tmp_path / "ours", {"2.1-会议纪要.pdf": b"minutes"})
+    zhang.apply_returns([ItemReturn(ref="2.1", progress=40, for_unit=OURS)], evidence=_read(ours))
+    assert (
+        ledger.one("SELECT name || ' ' || added_by FROM evidence") == f"2.1-会议纪要.pdf {OFFICER}"
+    )
+    assert verify(ledger.engine).intact
+    zhang.undo()
+    assert ledger.one("SELECT removed FROM evidence") is True
+    assert verify(ledger.engine).intact
