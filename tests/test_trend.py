@@ -176,3 +176,11 @@ def test_the_series_stops_at_the_end_of_the_period_or_the_last_change(
     later = load_trend(clocked.engine, slug=None, today=date(2023, 6, 30))
     assert later.points[-1].day == date(2023, 1, 20)
     assert later.points[-1].actual == round((290 + 40) / 18, 1)
+
+
+def test_a_plan_no_one_has_changed_yet(clocked: Clocked) -> None:  # noqa: F811
+    trend = load_trend(clocked.engine, slug=None, today=date(2022, 2, 1))
+    assert trend.change_days == ()
+    assert trend.points[0] == (START, 0.0, 0.0)
+    assert trend.points[-1] == (date(2022, 2, 1), 0.0, round(share(date(2022, 2, 1)), 1))
+    assert all(task.points[-1].actual == 0.0 for task in trend.tasks)

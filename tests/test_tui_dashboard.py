@@ -289,3 +289,28 @@ def test_the_first_screen_loads_neither_the_dashboard_nor_plotext(
     lines = result.stdout.splitlines()
     assert "before False False False" in lines, result.stdout
     assert "after True True" in lines, result.stdout
+
+
+def test_a_plan_with_nothing_red_and_no_round_says_so(db_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{db_path}")
+    seed(engine, actor="seeder")
+    app = make_app(engine=engine, actor="x", today=date(2022, 2, 1), language="en",
+                   poll_interval=3600)  # fmt: skip
+
+    async def scenario() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("g")
+            screen = await dashboard_shown(pilot)
+            assert _text(screen, "#dash-no-units") == "No lead unit has a red or yellow item."
+            assert _text(screen, "#dash-no-red") == "No red items."
+            assert str(screen.query_one("#dash-round-title").render()) == "No reporting round yet."
+            for table in ("#dash-units", "#dash-round", "#dash-red"):
+                assert not screen.query_one(table).display
+            # A month in: nothing done, and 序时 at the share of the year gone by.
+            assert _text(screen, "#dash-as-of") == (
+                "As of 2022-02-01: progress 0%, on schedule (序时) 8.5%."
+            )
+
+    asyncio.run(scenario())
+    engine.dispose()

@@ -208,7 +208,7 @@ def load_trend(engine: Engine, *, slug: str | None, today: date) -> Trend:
     # Past the end of the plan's period and its last change nothing moves but the calendar:
     # the series stops there (a report as of 9999-12-31 is not three million days long).
     changed = [_day(event) for event in events[:1] if event.id != created]
-    last = min(today, max(period_end(plan.year, plan.end_date), *changed))
+    last = min(today, max([period_end(plan.year, plan.end_date), *changed]))
     first = min(plan.start_date, imported_day or plan.start_date, last)
     overall: list[TrendPoint] = []
     per_task: dict[int, list[TrendPoint]] = {task.id: [] for task in tasks}
