@@ -15,6 +15,7 @@ progress, bullets for 序时), and the legend names each by its mark. Text from 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 # The marks that tell the two lines apart without colour, and the legend's picture of each.
 ACTUAL_MARK, EXPECTED_MARK = "hd", "dot"
 ACTUAL_GLYPH, EXPECTED_GLYPH = "▄▄", "••"
+# Their colours, named alike in plotext and in Rich: the legend's marks match the lines.
+ACTUAL_COLOUR, EXPECTED_COLOUR = "green", "magenta"
 # Wide enough for two task charts side by side.
 TWO_COLUMNS = 100
 # The red list's columns but the title, their padding, the page's margins and scroll bar.
@@ -62,8 +65,9 @@ def draw(plot: Plot, points: Sequence[TrendPoint], *, monthly: bool) -> None:
     if not points:
         return
     days = list(range(len(points)))
-    plot.plot(days, [point.expected for point in points], marker=EXPECTED_MARK)
-    plot.plot(days, [point.actual for point in points], marker=ACTUAL_MARK)
+    plot.plot(days, [point.expected for point in points], marker=EXPECTED_MARK,
+              color=EXPECTED_COLOUR)  # fmt: skip
+    plot.plot(days, [point.actual for point in points], marker=ACTUAL_MARK, color=ACTUAL_COLOUR)
     plot.ylim(0, 100)
     plot.yticks([0, 25, 50, 75, 100] if monthly else [0, 50, 100])
     if monthly:
@@ -131,7 +135,15 @@ class DashboardScreen(Screen[None]):
 
     @staticmethod
     def _legend() -> Text:
-        return Text(t("tui.dashboard.legend", actual=ACTUAL_GLYPH, expected=EXPECTED_GLYPH))
+        """The legend, each line's mark in its colour: the words come from the catalogue,
+        with a placeholder where each mark goes."""
+        marks = {"\0a": (ACTUAL_GLYPH, ACTUAL_COLOUR), "\0e": (EXPECTED_GLYPH, EXPECTED_COLOUR)}
+        text = t("tui.dashboard.legend", actual="\0a", expected="\0e")
+        legend = Text()
+        for piece in re.split("(\0[ae])", text):
+            glyph, style = marks.get(piece, (piece, ""))
+            legend.append(glyph, style=style)
+        return legend
 
     def on_mount(self) -> None:
         self.query_one("#dash-units", DataTable).add_columns(
