@@ -117,9 +117,17 @@ def import_preview(path: str) -> Callable[[Any], Any]:
 
 
 SCREENS = {
+    # The main screen with an item's detail (English has the longest labels).
     "main": keys("down"),
+    # The detail pane scrolled from the tree, to the fields below the fold at 80×24.
+    "detail": keys("down", "J"),
+    # A filter on: the header says so.
+    "filtered": keys("slash", *"法治", "enter", "down"),
     "note": keys("down", "n", *"进展顺利"),
-    "export": keys("e"),
+    "status": keys("down", "down", "s"),
+    "progress": keys("down", "down", "p"),
+    "filter": keys("f"),
+    "export": keys("e", "down"),
     "help": keys("question_mark"),
     # The import dialog with a Word notice's preview: a path relative to the repository.
     "import": import_preview("tests/fixtures/sources/工作要点通知.docx"),

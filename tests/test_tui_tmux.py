@@ -52,14 +52,19 @@ def wait_for(socket: str, text: str, timeout: float = 20) -> str:
     raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen(socket)}")
 
 
-def start(socket: str, arguments: str, env: dict[str, str]) -> None:
-    """`lawtasks ARGUMENTS` in a 120x40 tmux window; the shell says how it exited."""
+def start(
+    socket: str, arguments: str, env: dict[str, str], size: tuple[int, int] = (120, 40)
+) -> None:
+    """`lawtasks ARGUMENTS` in a tmux window of `size` (120x40 by default); the shell says
+    how it exited."""
     command = f"{lawtasks_script()} {arguments}; echo EXITED $?; sleep 60"
+    width, height = (str(side) for side in size)
     subprocess.run(
-        ["tmux", "-L", socket, "new-session", "-d", "-s", "app", "-x", "120", "-y", "40", command],
+        ["tmux", "-L", socket, "new-session", "-d", "-s", "app", "-x", width, "-y", height,
+         command],
         env=env,
         check=True,
-    )
+    )  # fmt: skip
 
 
 def mark_the_first_item_done(socket: str) -> None:
@@ -127,3 +132,50 @@ def test_the_bare_command_opens_the_tui_without_loading_the_orm(tmux: str, tmp_p
     )  # fmt: skip
     item = json.loads(shown.stdout)["item"]
     assert (item["status"], item["updated_by"]) == ("done", "fast")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", {"help": "? 帮助", "quit": "q 退出", "filter": "筛选：受阻", "yellow": "▲ 黄灯"}),
+        (
+            "en",
+            {"help": "? Help", "quit": "q Quit", "filter": "Filter: blocked", "yellow": "▲ yellow"},
+        ),
+    ],
+)
+def test_a_standard_terminal_shows_help_quit_and_the_filter(
+    tmux: str, tmp_path: Path, lang: str, words: dict[str, str]
+) -> None:
+    """At 80x24 the footer keeps ? and q, and a filter set with f is named in the header."""
+    db = tmp_path / "ledger.db"
+    env = {
+        **os.environ,
+        "LAWTASKS_DB": str(db),
+        "LAWTASKS_USER": "王五",
+        "LANG": "C.UTF-8",
+        "TERM": "xterm-256color",
+    }
+    subprocess.run([lawtasks_script(), "init"], env=env, check=True, capture_output=True)
+    subprocess.run([lawtasks_script(), "block", "3.2"], env=env, check=True, capture_output=True)
+    start(tmux, f"--lang {lang} --today 2022-07-15", env, size=(80, 24))
+    wait_for(tmux, words["quit"])
+    shown = wait_for(tmux, words["yellow"])  # the counts, glyph and word
+    assert words["yellow"] in shown.splitlines()[1]
+    footer = shown.splitlines()[-1]
+    assert words["help"] in footer
+    assert words["quit"] in footer
+    keys(tmux, "f")
+    time.sleep(0.5)
+    keys(tmux, "Down", "Down", "Down", "Space")  # 受阻 / blocked
+    time.sleep(0.3)
+    keys(tmux, "Enter")
+    shown = wait_for(tmux, words["filter"])
+    lines = shown.splitlines()
+    assert words["filter"] in lines[0]  # in the header, not the tree
+    assert "3.2" in shown
+    assert "3.1" not in shown
+    assert words["help"] in lines[-1]
+    assert words["quit"] in lines[-1]
+    keys(tmux, "q")
+    wait_for(tmux, "EXITED 0")

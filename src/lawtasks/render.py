@@ -432,6 +432,11 @@ def due_text(item: ItemView) -> str:
     return item.due.isoformat()
 
 
+# The detail's progress bar: with "100%" it is 15 columns, what the values of the TUI's
+# detail pane have at 80×24 beside the English labels.
+DETAIL_BAR = 10
+
+
 def item_detail(
     item: ItemView, history: Sequence[EventView], *, signoff: bool = False
 ) -> RenderableType:
@@ -441,7 +446,7 @@ def item_detail(
         (t("label.id"), item.id),
         (t("label.title"), item.title),
         (t("label.status"), status_text(item, signoff=signoff)),
-        (t("label.progress"), f"{bar(item.progress, 12)} {item.progress}%"),
+        (t("label.progress"), f"{bar(item.progress, DETAIL_BAR)} {item.progress}%"),
         (t("label.lead_unit"), item.lead_unit or "—"),
         (t("label.assisting_units"), item.assisting_units or "—"),
         (t("label.responsible_person"), item.responsible_person or "—"),
@@ -481,7 +486,7 @@ def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
     rows: list[tuple[str, str | Text]] = [
         (t("label.id"), str(task.id)),
         (t("label.task"), f"({task.numeral}){task.title}"),
-        (t("label.progress"), f"{bar(task.progress, 12)} {percent(task.progress)}"),
+        (t("label.progress"), f"{bar(task.progress, DETAIL_BAR)} {percent(task.progress)}"),
         (t("label.done_total"), f"[{task.done}/{task.total}]"),
         (t("label.lead_unit"), task.lead_unit or "—"),
         (t("label.warning"), _warning_counts(task)),

@@ -50,10 +50,15 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
     what changed in the period, in words; with an as-of day it shows the ledger as it
     stood at the end of that day."""
 
+    # At 80×24 the dialog has 21 rows: the list goes without its frame and the format's
+    # label without its margin, so that the hint (↑ ↓, enter, esc) still shows.
     DEFAULT_CSS = """
     #export-row { height: auto; }
     #export-path { width: 1fr; }
     #export-since, #export-as-of { width: 14; }
+    #export-format { border: none; padding: 0; }
+    #export-format:focus { border: none; }
+    #export-format-label { margin-top: 0; }
     """
 
     # Enter exports from anywhere in the dialog, in the format chosen with the arrows.
@@ -75,7 +80,9 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-small"):
             yield Label(Text(t("tui.export.title")), classes="dialog-title")
-            yield Label(Text(t("tui.export.format")), classes="dialog-label")
+            yield Label(
+                Text(t("tui.export.format")), classes="dialog-label", id="export-format-label"
+            )
             with FormatChoice(id="export-format"):
                 for index, fmt in enumerate(FORMATS):
                     yield RadioButton(
@@ -128,6 +135,22 @@ class ExportDialog(ModalScreen[tuple[str, Path, str, str] | None]):
         elif path.name and (not path.suffix or path.suffix.lstrip(".") in FORMATS):
             path_input.value = str(path.with_suffix("." + fmt))
         self._shown_as_of = as_of
+        self._show_suffix()
+
+    def on_mount(self) -> None:
+        self._show_suffix()
+
+    def _show_suffix(self) -> None:
+        """The path's end in view: at 80 columns the field shows 30 of its characters, and
+        the suffix is what changes with the format."""
+        path_input = self.query_one("#export-path", Input)
+
+        def to_the_end() -> None:
+            path_input.scroll_to(x=path_input.max_scroll_x, animate=False, immediate=True)
+
+        if not path_input.has_focus:
+            path_input.cursor_position = len(path_input.value)
+            self.call_after_refresh(to_the_end)
 
     def action_submit(self) -> None:
         value = self.query_one("#export-path", Input).value.strip()

@@ -779,6 +779,8 @@ class MainScreen(Screen[None]):
             )
             return
         preview, conflicts, entries = list(result.preview), list(result.conflicts), result.entries
+        # A 填报 sheet answers the round it was sent in, as `lawtasks apply` has it do.
+        sheets = result.sheets
         if not entries and not conflicts:
             self.say(t("returns.nothing"))
             return
@@ -786,7 +788,7 @@ class MainScreen(Screen[None]):
         def confirmed(apply: bool | None) -> None:
             if apply:
                 shown = self.view.items if self.view is not None else []
-                call = lambda ledger: ledger.apply_returns(entries)  # noqa: E731
+                call = lambda ledger: ledger.apply_returns(entries, sheets=sheets)  # noqa: E731
                 self.write(Write.of(WriteKind.APPLY, call, shown))
 
         self.app.push_screen(
