@@ -546,8 +546,10 @@ def test_list_table_fits_the_terminal_and_its_columns_line_up(
     status_starts = {_column_start(line, "[○◐●✖]") for line in items}
     status_starts |= {_column_start(line, r"\[\d/\d\]") for line in tasks}
     assert len(status_starts) == 1, status_starts
-    warning_starts = {_column_start(line, r"● \S+\s*$") for line in items}
+    # Each warning has a glyph of its own (■ red, ▲ yellow, ✓ green), never a status's.
+    warning_starts = {_column_start(line, r"[■▲✓] \S+\s*$") for line in items}
     assert len(warning_starts) == 1, warning_starts
+    assert None not in warning_starts
     due_starts = {_column_start(line, r"20\d\d-\d\d-\d\d") for line in items} - {None}
     assert len(due_starts) == 1, due_starts
 
@@ -556,7 +558,7 @@ def test_list_table_keeps_item_ids_whole_in_a_narrow_terminal(cli: Cli) -> None:
     _vary_the_rows(cli)
     lines = cli.ok("list", env={"COLUMNS": "60"}).stdout.splitlines()
     assert [line.split()[0] for line in lines if re.match(r"\d+\.\d+ ", line)] == ALL_ITEM_IDS
-    assert all("●" in line for line in lines if re.match(r"\d+\.\d+ ", line))
+    assert all(re.search("[■▲✓]", line) for line in lines if re.match(r"\d+\.\d+ ", line))
 
 
 def test_list_table_shows_text_as_text_not_markup(cli: Cli) -> None:

@@ -269,11 +269,14 @@ def test_an_option_without_its_row_is_found() -> None:
     ("row", "missing"),
     [
         ("| a |", ["a (MainScreen)"]),
-        ("| esc |", ["esc (MainScreen)"]),
+        ("| esc |", ["esc (DashboardScreen)", "esc (MainScreen)"]),
         ("| ctrl+z |", ["ctrl+z (MainScreen)"]),
         ("| ↑ ↓ / j k |", ["j (PlanTree)", "k (PlanTree)"]),
         ("| / |", ["/ (MainScreen)"]),
-        ("| q / ctrl+q |", ["ctrl+q (LawtasksApp)", "q (HelpScreen)", "q (MainScreen)"]),
+        (
+            "| q / ctrl+q |",
+            ["ctrl+q (LawtasksApp)", "q (DashboardScreen)", "q (HelpScreen)", "q (MainScreen)"],
+        ),
     ],
 )
 def test_a_key_without_its_row_is_found(row: str, missing: list[str]) -> None:
