@@ -305,6 +305,10 @@ def test_arrows_choose_the_format_and_enter_exports_it(engine: Engine, tmp_path:
 
     run(engine, scenario, size=(80, 24))
     assert [file.name for file in folder.iterdir()] == ["月报.docx"]
+    from docx import Document
+
+    # The Word report from the TUI draws the progress chart, as `lawtasks export` does.
+    assert len(Document(str(folder / "月报.docx")).inline_shapes) >= 1
 
 
 def test_the_default_name_follows_the_arrows(engine: Engine, tmp_path: Path) -> None:
@@ -346,3 +350,16 @@ def test_show_marks_an_undo_as_log_does(db_path: Path) -> None:
     assert f"[{t('action.undo')}]" in undo_line
     assert "[" not in set_line  # a plain change is shown as its change alone
     assert t("action.undo") in lawtasks("log", "2.1")
+
+
+def test_the_cli_word_report_draws_the_progress_chart_too(db_path: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from docx import Document
+
+    env = {**os.environ, "LAWTASKS_DB": str(db_path)}
+    target = tmp_path / "报告.docx"
+    command = [sys.executable, "-m", "lawtasks", "export", "-f", "docx", "-o", str(target)]
+    subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert len(Document(str(target)).inline_shapes) >= 1

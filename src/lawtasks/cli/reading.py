@@ -289,6 +289,7 @@ def export(
     from lawtasks.exporters.files import output_path
     from lawtasks.history import check_period, report_request
     from lawtasks.readmodel import ItemFilter
+    from lawtasks.trend import CHART_FORMATS, with_progress
 
     settings = settings_of(ctx)
     slug = plan or settings.plan
@@ -308,6 +309,9 @@ def export(
         since=since_day,
         exported_by=settings.actor,
     )
+    if fmt.value in CHART_FORMATS:
+        # The Word report and the xlsx draw the plan's progress over time, from the trail.
+        request = with_progress(settings.engine, request, fmt.value)
     if output is None and fmt.value in TEXT_FORMATS:
         if fmt.value == "csv" and not sys.stdout.isatty():
             # Redirected to a file or a pipe (`export -f csv > 台账.csv`): the file's bytes,

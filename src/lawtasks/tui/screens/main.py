@@ -830,6 +830,7 @@ class MainScreen(Screen[None]):
         from lawtasks.db import ledger_files
         from lawtasks.exporters import export
         from lawtasks.history import check_period, load_plan_as_of, report_request
+        from lawtasks.trend import with_progress
 
         try:
             # As `export --since A --as-of B`: one rule for both (lawtasks.history).
@@ -846,6 +847,8 @@ class MainScreen(Screen[None]):
                 since=since_day,
                 exported_by=self.lawtasks.actor,
             )
+            # The Word report and the xlsx draw the plan's progress over time (lawtasks.trend).
+            request = with_progress(self.lawtasks.engine, request, fmt)
             written = export(fmt, request, path, keep=ledger_files(self.lawtasks.url))
         except DomainError as error:
             self.post_message(self.Exported(None, error))
