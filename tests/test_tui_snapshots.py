@@ -129,6 +129,8 @@ SCREENS = {
     "filter": keys("f"),
     "export": keys("e", "down"),
     "help": keys("question_mark"),
+    "plans": keys("o"),
+    "attach": keys("down", "m"),
     # The import dialog with a Word notice's preview: a path relative to the repository.
     "import": import_preview("tests/fixtures/sources/工作要点通知.docx"),
 }
