@@ -204,3 +204,24 @@ def test_domain_errors_render_in_the_language_at_the_time_shown() -> None:
     assert str(error) == "进度 101 无效：应为 0 到 100 之间的整数。"
     i18n.set_language("en")
     assert str(error) == "Invalid progress 101: it must be a whole number from 0 to 100."
+
+
+def _actions_written() -> set[str]:
+    """Every action an audit event can carry: the names the services open their batches
+    with, spelled out or as a module's *_ACTION constant."""
+    services = Path(i18n.__file__).parent / "services"
+    found: set[str] = set()
+    for source in services.glob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        found |= set(re.findall(r'_batch\([^()]*?,\s*"([a-z_]+)"\)', text))
+        found |= set(re.findall(r'^[A-Z_]*ACTION = "([a-z_]+)"', text, re.MULTILINE))
+    return found
+
+
+def test_every_action_of_the_trail_has_its_word_for_log_and_show() -> None:
+    actions = _actions_written()
+    # The scan finds the actions it must (a scan that found nothing would pass anything).
+    assert {"import", "set", "undo", "milestone", "sheets", "round", "user"} <= actions
+    # English has every message; test_both_languages_have_the_same_messages covers Chinese.
+    missing = [action for action in sorted(actions) if not i18n.known(f"action.{action}")]
+    assert missing == []
