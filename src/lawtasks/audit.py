@@ -41,6 +41,7 @@ from lawtasks.domain import (
     PlanState,
     Status,
     period_end,
+    trail_text,
 )
 from lawtasks.i18n import known, t
 from lawtasks.models import (
@@ -173,18 +174,6 @@ def parse_milestone_value(value: str) -> tuple[date, int | None, str | None]:
 SEAL_MARK = " sha256:"
 
 
-def text_value(value: object) -> str | None:
-    """A column's value as the trail writes it (services.writes._value): dates ISO, numbers
-    as text."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def import_seal(
     plan: Any,
     tasks: Iterable[Any],
@@ -202,11 +191,11 @@ def import_seal(
 
     def as_imported(item: Any, name: str) -> str | None:
         key = (item.id, name)
-        return imported[key] if key in imported else text_value(getattr(item, name))
+        return imported[key] if key in imported else trail_text(getattr(item, name))
 
     content = [
         [plan.id, plan.slug, plan.title, plan.year, plan.goal, plan.heading,
-         plan.source_name, text_value(plan.published), text_value(plan.start_date)],
+         plan.source_name, trail_text(plan.published), trail_text(plan.start_date)],
         [[task.id, task.seq, task.numeral, task.title, task.body, task.lead_unit,
           task.assisting_units] for task in sorted(tasks, key=lambda row: row.id)],
         [[item.id, item.task_id, item.seq, item.title, item.text,
@@ -579,7 +568,7 @@ class _Rows:
                         )
                     )
                 continue
-            found = text_value(getattr(item, name))
+            found = trail_text(getattr(item, name))
             if found != event.new:
                 findings.append(
                     Finding(
@@ -600,10 +589,10 @@ class _Rows:
                 last_of[item_id] = event
         for item in self.items.values():
             event = last_of.get(item.id)
-            expected = None if event is None else f"{event.actor} {text_value(event.at)}"
+            expected = None if event is None else f"{event.actor} {trail_text(event.at)}"
             found = None
             if item.updated_by is not None or item.updated_at is not None:
-                found = f"{item.updated_by} {text_value(item.updated_at)}"
+                found = f"{item.updated_by} {trail_text(item.updated_at)}"
             if expected != found:
                 findings.append(
                     Finding("trail.item_touched", event=event.id if event else None,
@@ -616,7 +605,7 @@ class _Rows:
             for name, expected in IMPORTED.items():
                 if (item.id, name) in latest:
                     continue
-                found = text_value(getattr(item, name))
+                found = trail_text(getattr(item, name))
                 if found != expected:
                     imported = imports.get(plan_id) if plan_id is not None else None
                     findings.append(
@@ -683,7 +672,7 @@ class _Rows:
                 ("text", added.new, note.text),
                 ("author", added.actor, note.author),
                 ("place", self.place(added), self.place(note)),
-                ("at", text_value(added.at), text_value(note.created_at)),
+                ("at", trail_text(added.at), trail_text(note.created_at)),
             ):
                 if expected != found:
                     findings.append(
@@ -728,7 +717,7 @@ class _Rows:
                 continue
             for part, default, found in (
                 ("unit", None, row.unit),
-                ("coordinator", "no", text_value(bool(row.coordinator))),
+                ("coordinator", "no", trail_text(bool(row.coordinator))),
             ):
                 event = events.get(part)
                 expected = event.new if event is not None else default
@@ -756,7 +745,7 @@ class _Rows:
                 value = getattr(plan, name)
                 if name == "end_date":  # an empty end reads as 31 December (Plan.period_end)
                     value = period_end(plan.year, value)
-                found = text_value(value)
+                found = trail_text(value)
                 if event is not None:
                     if found != event.new:
                         findings.append(
@@ -822,14 +811,14 @@ class _Rows:
                 findings.append(Finding("trail.round_unlogged", ref=row.period, plan=plan))
                 continue
             parts = [
-                ("due", opened.new, text_value(row.due), opened),
+                ("due", opened.new, trail_text(row.due), opened),
                 ("author", opened.actor, row.opened_by, opened),
-                ("at", text_value(opened.at), text_value(row.opened_at), opened),
+                ("at", trail_text(opened.at), trail_text(row.opened_at), opened),
                 ("closed", "yes" if closed else None, "yes" if row.closed_at else None,
                  closed or opened),
             ]  # fmt: skip
             if closed is not None and row.closed_at is not None:
-                parts.append(("at", text_value(closed.at), text_value(row.closed_at), closed))
+                parts.append(("at", trail_text(closed.at), trail_text(row.closed_at), closed))
             for part, expected, found, event in parts:
                 if expected != found:
                     findings.append(
@@ -857,7 +846,7 @@ class _Rows:
             for part, expected, found in (
                 ("late", event.new, "late" if row.late else "on_time"),
                 ("author", event.actor, row.by),
-                ("at", text_value(event.at), text_value(row.at)),
+                ("at", trail_text(event.at), trail_text(row.at)),
             ):
                 if expected != found:
                     findings.append(
@@ -915,7 +904,7 @@ class _Rows:
                 continue
             for part, expected, found_value in (
                 ("author", event.actor, row.added_by),
-                ("at", text_value(event.at), text_value(row.added_at)),
+                ("at", trail_text(event.at), trail_text(row.added_at)),
             ):
                 if expected != found_value:
                     findings.append(
@@ -965,5 +954,5 @@ class _Rows:
 def _plan_default(plan: Any, name: str) -> str | None:
     """What an import leaves in a plan's own field."""
     if name == "end_date":
-        return text_value(period_end(plan.year, None))
+        return trail_text(period_end(plan.year, None))
     return PLAN_IMPORTED[name]

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from lawtasks.errors import DomainError
@@ -90,6 +90,47 @@ DEFAULT_TOLERANCE = 10
 DEFAULT_ROUND_DAY = 25
 # The largest evidence file a plan stores unless it sets another limit: 20 MB.
 DEFAULT_EVIDENCE_LIMIT = 20 * 1024 * 1024
+
+
+# -- values in the audit trail -----------------------------------------------------------------
+# An event keeps a field's old and new value as text. These two functions are the one
+# spelling of that text: the services write with `trail_text`, and undo, verify and the
+# ledger as it stood (history) read back with `trail_value`.
+
+# Columns whose trail text reads back as something other than text.
+_TRAIL_NUMBERS = frozenset({"progress", "tolerance", "evidence_limit"})
+_TRAIL_DAYS = frozenset({"due", "end_date"})
+_TRAIL_TIMES = frozenset({"signed_off_at"})
+_TRAIL_SWITCHES = frozenset({"signoff", "coordinator"})
+
+
+def trail_text(value: object) -> str | None:
+    """A column's value as the audit trail writes it: a switch yes/no, a status its code, a
+    day or a time ISO, a number as text; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value)
+
+
+def trail_value(field: str, text: str | None) -> object:
+    """The trail's text of `field` back in its column's type (the inverse of trail_text)."""
+    if text is None:
+        return None
+    if field in _TRAIL_NUMBERS:
+        return int(text)
+    if field in _TRAIL_DAYS:
+        return date.fromisoformat(text)
+    if field in _TRAIL_TIMES:
+        return datetime.fromisoformat(text)
+    if field in _TRAIL_SWITCHES:
+        return text == "yes"
+    return text
 
 
 def file_size(size: int) -> str:

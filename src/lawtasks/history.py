@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from lawtasks.domain import trail_value
 from lawtasks.errors import DomainError
 from lawtasks.period import PeriodSummary, period_changes, period_summary
 from lawtasks.readmodel import (
@@ -74,21 +75,6 @@ def day_end(day: date) -> datetime | None:
     if day >= _LAST_DAY:
         return None
     return _local_midnight(max(day + timedelta(days=1), _FIRST_DAY))
-
-
-def _parsed(name: str, value: str | None) -> object:
-    """A value as the trail wrote it (services.writes._value), back in its column's type."""
-    if value is None:
-        return None
-    if name in ("progress", "tolerance", "evidence_limit"):
-        return int(value)
-    if name in ("due", "end_date"):
-        return date.fromisoformat(value)
-    if name == "signed_off_at":
-        return datetime.fromisoformat(value)
-    if name == "signoff":
-        return value == "yes"
-    return value
 
 
 def _rows(connection: Connection, query: Any) -> list[SimpleNamespace]:
@@ -297,7 +283,7 @@ def _walk_back(
     )
     for item_id, note_id, task_id, batch, action, name, old, reverts, new in later:
         if item_id is not None and name in ITEM_FIELDS and item_id in by_id:
-            setattr(by_id[item_id], name, _parsed(name, old))
+            setattr(by_id[item_id], name, trail_value(name, old))
             calls.setdefault(item_id, set()).add(batch)
         elif name == "note" and note_id is not None:
             note = notes_by_id.get(note_id)
@@ -311,7 +297,7 @@ def _walk_back(
             match = _ADDED.search(new or "")
             rows_added += int(match.group(1)) if match else 0
         elif item_id is None and task_id is None and name in PLAN_FIELDS:
-            setattr(plan, name, _parsed(name, old))
+            setattr(plan, name, trail_value(name, old))
     if calls:
         # Who changed each item last, and when: its latest event before the cutoff.
         changed = select(col(Event.item_id)).where(

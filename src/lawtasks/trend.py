@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lawtasks.domain import expected_progress, period_end
+from lawtasks.domain import expected_progress, period_end, trail_value
 
 if TYPE_CHECKING:
     from types import SimpleNamespace
@@ -131,7 +131,7 @@ class _State:
         """Undo `event` on the state (its field back to `old`), keeping `tallies` in step
         with a progress change; True when the groups and tallies must be counted again."""
         from lawtasks.audit import MILESTONE_FIELD, parse_milestone_value
-        from lawtasks.history import _ADDED, _before_import, _parsed
+        from lawtasks.history import _ADDED, _before_import
 
         if event.action == "import":
             match = _ADDED.search(event.new or "")
@@ -147,21 +147,21 @@ class _State:
             return True
         if event.field == "end_date":
             if event.item_id is None and event.task_id is None:
-                self.end_date = _parsed("end_date", event.old)  # type: ignore[assignment]
+                self.end_date = trail_value("end_date", event.old)  # type: ignore[assignment]
                 return True
             return False
         row = self.items.get(event.item_id)
         if row is None:
             return False
         if event.field == "progress":
-            before = _parsed("progress", event.old)
+            before = trail_value("progress", event.old)
             assert isinstance(before, int)
             tallies[row.task_id][0] += before - row.progress
             row.progress = before
             self.changed.add(_day(event))
             return False
         if event.field == "due":
-            row.due = _parsed("due", event.old)
+            row.due = trail_value("due", event.old)
             return True
         if event.field == MILESTONE_FIELD:
             standing = self.milestones.setdefault(event.item_id, [])

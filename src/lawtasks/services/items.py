@@ -16,6 +16,8 @@ from lawtasks.domain import (
     check_status_progress,
     clean_text,
     parse_progress,
+    trail_text,
+    trail_value,
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
@@ -39,11 +41,9 @@ from lawtasks.services.writes import (
     _commit,
     _items_by_id,
     _ItemState,
-    _parse_field,
     _ref_of,
     _Refs,
     _retry_busy,
-    _value,
     _when,
 )
 
@@ -252,10 +252,10 @@ class ItemChanges(LedgerBase):
                     continue
                 item = items[event.item_id]
                 ref = item.ref
-                restored = _parse_field(event.field, event.old)
+                restored = trail_value(event.field, event.old)
                 new_unit = restored if event.field == "lead_unit" else item.lead_unit
                 access.check_item(ref, item.lead_unit, new_unit)  # type: ignore[arg-type]
-                current = _value(getattr(item, event.field))
+                current = trail_text(getattr(item, event.field))
                 if current != event.new:
                     # Someone changed the field after this call; putting the old value back
                     # would silently undo their work.

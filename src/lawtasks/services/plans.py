@@ -18,7 +18,6 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from lawtasks.access import Access
-from lawtasks.audit import text_value
 from lawtasks.commands import UNSET, _Unset
 from lawtasks.dates import parse_date
 from lawtasks.domain import (
@@ -26,6 +25,8 @@ from lawtasks.domain import (
     Status,
     check_slug,
     period_end,
+    trail_text,
+    trail_value,
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
@@ -39,7 +40,6 @@ from lawtasks.services.writes import (
     _Batch,
     _commit,
     _retry_busy,
-    _value,
 )
 
 # The meta key that records the plan commands use when none is named (schema 5).
@@ -355,10 +355,8 @@ def _set_field(
     old = plan.period_end if name == "end_date" else getattr(plan, name)
     setattr(plan, name, new)
     batch.session.add(plan)
-    # A switch is written yes/no, as verify reads it back (audit.text_value).
-    old_text, new_text = (text_value(old), text_value(new)) if name == "signoff" else (old, new)
-    batch.record(field=name, old=old_text, new=new_text, subject=subject)
-    return Change(plan.slug, name, _value(old_text), _value(new_text))
+    batch.record(field=name, old=old, new=new, subject=subject)
+    return Change(plan.slug, name, trail_text(old), trail_text(new))
 
 
 def _set_in_use(session: Session, batch: _Batch, plan: Plan, recorded: Meta | None) -> Change:
@@ -409,20 +407,13 @@ def revert_plan_event(session: Session, batch: _Batch, access: Access, event: Ev
         return Change(plan.slug, name, current, previous.slug)
     if name == "state" and event.new == PlanState.REMOVED.value:
         raise DomainError("error.undo_removed", plan=plan.slug, backup=event.subject or "-")
-    current = text_value(getattr(plan, name))  # a switch as yes/no, as its event has it
+    current = trail_text(getattr(plan, name))
     if current != event.new:
         raise DomainError("error.undo_plan_conflict", plan=plan.slug, field=t(f"field.{name}"),
                           value=current or "-")  # fmt: skip
     if name == "state" and event.old == PlanState.ARCHIVED.value:
         _refuse_the_plan_in_use(session, plan, "error.plan_archive_in_use")
-    restored: object = event.old
-    if name == "end_date" and event.old is not None:
-        restored = date.fromisoformat(event.old)
-    elif name in ("tolerance", "evidence_limit") and event.old is not None:
-        restored = int(event.old)
-    elif name == "signoff":
-        restored = event.old == "yes"
-    setattr(plan, name, restored)
+    setattr(plan, name, trail_value(name, event.old))
     session.add(plan)
     batch.record(field=name, old=current, new=event.old, reverts=event.batch)
     return Change(plan.slug, name, current, event.old)

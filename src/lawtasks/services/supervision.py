@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 
 from lawtasks.access import Access
 from lawtasks.audit import EVIDENCE_FIELD, evidence_value
-from lawtasks.domain import ItemRef, Status, clean_text, file_size, parse_ref
+from lawtasks.domain import ItemRef, Status, clean_text, file_size, parse_ref, trail_text
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 from lawtasks.models import Event, Evidence, EvidenceFile, Task
@@ -43,7 +43,6 @@ from lawtasks.services.writes import (
     _ItemState,
     _Refs,
     _retry_busy,
-    _value,
 )
 
 ATTACH_ACTION = "attach"
@@ -233,7 +232,7 @@ class Supervision(LedgerBase):
                     ):
                         setattr(item, name, value)
                         batch.record(field=name, new=value, task_id=item.task_id, item_id=item.id)
-                        changes.append(Change(item.ref, name, None, _value(value)))
+                        changes.append(Change(item.ref, name, None, trail_text(value)))
                     batch.touch(item)
             if note_text is not None and changes:
                 noted: set[str] = set()

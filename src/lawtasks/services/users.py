@@ -8,6 +8,7 @@ from lawtasks.access import Access, grant_login, revoke_login
 from lawtasks.domain import (
     FIELD_LIMIT,
     clean_text,
+    trail_text,
 )
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
@@ -56,7 +57,7 @@ class Users(LedgerBase):
                 _keep_a_coordinator(access, name, leaving=False)
             for field, old, new in (
                 ("unit", user.unit, unit),
-                ("coordinator", _yes_no(user.coordinator), _yes_no(coordinator)),
+                ("coordinator", trail_text(user.coordinator), trail_text(coordinator)),
             ):
                 if old != new:
                     batch.record(field=field, old=old, new=new, subject=name)
@@ -92,10 +93,6 @@ class Users(LedgerBase):
             revoke_login(session.connection(), name)
             _commit(session)
             return Outcome(batch.id, batch.at, (Change(name, "user", name, None),), self.actor)
-
-
-def _yes_no(flag: bool) -> str:
-    return "yes" if flag else "no"
 
 
 def _keep_a_coordinator(access: Access, name: str, *, leaving: bool) -> None:

@@ -22,6 +22,7 @@ from lawtasks.domain import (
     Ref,
     Status,
     parse_ref,
+    trail_text,
 )
 from lawtasks.errors import DomainError
 from lawtasks.models import Event, Item, Plan, Task
@@ -55,17 +56,6 @@ class Outcome:
     @property
     def changed(self) -> bool:
         return bool(self.changes)
-
-
-def _value(value: object) -> str | None:
-    """How a field's value is written in the audit trail."""
-    if value is None:
-        return None
-    if isinstance(value, Status):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 # Item fields the officers set directly; status and progress go through _next_state.
@@ -235,8 +225,8 @@ class _Batch:
                 at=self.at,
                 action=action or self.action,
                 field=field,
-                old=_value(old),
-                new=_value(new),
+                old=trail_text(old),
+                new=trail_text(new),
                 reverts=reverts,
                 subject=subject,
                 for_unit=for_unit or self.for_unit,
@@ -360,7 +350,7 @@ def _apply_item(
             continue
         setattr(item, name, new)
         batch.record(field=name, old=old, new=new, task_id=item.task_id, item_id=item.id)
-        changes.append(Change(ref, name, _value(old), _value(new)))
+        changes.append(Change(ref, name, trail_text(old), trail_text(new)))
     if new_status is not Status.DONE:
         # A 销号 is of the item as done: reopened, it waits for a new one.
         changes += clear_signoff(batch, item)
@@ -378,7 +368,7 @@ def clear_signoff(batch: _Batch, item: _ItemState) -> list[Change]:
             continue
         setattr(item, name, None)
         batch.record(field=name, old=old, new=None, task_id=item.task_id, item_id=item.id)
-        changes.append(Change(item.ref, name, _value(old), None))
+        changes.append(Change(item.ref, name, trail_text(old), None))
     return changes
 
 
@@ -469,16 +459,3 @@ def _ref_of(session: Session, event: Event) -> str:
     if task is None:
         return "?"
     return f"{task.seq}.{item.seq}" if item else str(task.seq)
-
-
-def _parse_field(field: str, value: str | None) -> object:
-    """An audit-trail value back as the column's type."""
-    if value is None:
-        return None
-    if field == "progress":
-        return int(value)
-    if field == "due":
-        return date.fromisoformat(value)
-    if field == "signed_off_at":
-        return datetime.fromisoformat(value)
-    return value
