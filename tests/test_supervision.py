@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -606,6 +607,8 @@ def test_signoff_from_the_command_line(db_path: Path) -> None:
     code, out = _run(db_path, "signoff", "2.1", "--note", "材料齐全")
     assert code == 0, out
     assert "signed off by ∅ → office" in out
+    # The time is the officer's, to the minute, as log shows times: not the stored instant.
+    assert re.search(r"signed off at ∅ → \d{4}-\d\d-\d\d \d\d:\d\d$", out, re.MULTILINE), out
     code, out = _run(db_path, "signoff", "2.2", "--reject")
     assert code == 1
     assert "--reason" in out

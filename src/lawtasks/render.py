@@ -17,7 +17,15 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from lawtasks.domain import BIDI_CLASS, CONTROL_CLASS, Status, Warning, file_size, period_end
+from lawtasks.domain import (
+    BIDI_CLASS,
+    CONTROL_CLASS,
+    Status,
+    Warning,
+    file_size,
+    period_end,
+    trail_value,
+)
 from lawtasks.i18n import t
 from lawtasks.readmodel import EventView, EvidenceView, ItemView, NoteView, PlanView, TaskView
 
@@ -414,6 +422,11 @@ def describe(field: str, old: str | None, new: str | None) -> str:
             return Status(value).label
         if field == "coordinator":
             return t(f"value.{value}")
+        if field == "signed_off_at":
+            # Stored as a UTC instant to the microsecond; read on the officer's clock.
+            moment = trail_value(field, value)
+            assert isinstance(moment, datetime)
+            return local_time(moment)
         return printable(value).replace("\n", " ⏎ ")
 
     label = t(f"field.{field}")
