@@ -124,6 +124,13 @@ def opened(*after: str) -> Callable[[Any], Any]:
         await dashboard_shown(pilot)
         if after:
             await pilot.press(*after)
+            # The page scrolls with an animation: wait until it has come to rest at the end.
+            body = pilot.app.screen.query_one("#dash-body")
+            for _ in range(200):
+                await pilot.pause(0.05)
+                moving = pilot.app.animator.is_being_animated(body, "scroll_y")
+                if body.scroll_y == body.max_scroll_y and not moving:
+                    break
             await pilot.pause(0.2)
 
     return run_before
