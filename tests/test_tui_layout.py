@@ -363,3 +363,26 @@ def test_the_cli_word_report_draws_the_progress_chart_too(db_path: Path, tmp_pat
     command = [sys.executable, "-m", "lawtasks", "export", "-f", "docx", "-o", str(target)]
     subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert len(Document(str(target)).inline_shapes) >= 1
+
+
+def test_the_installed_textual_takes_the_whole_toast_compositor() -> None:
+    # Otherwise the toast test above would pass on Textual's own compositor only by luck.
+    from lawtasks.tui import wide_cells
+
+    assert wide_cells._compatible()
+
+
+def test_a_textual_with_another_compositor_keeps_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual._compositor import Compositor
+    from textual.screen import Screen
+
+    from lawtasks.tui import wide_cells
+
+    def changed(self: Compositor, crop: object) -> None:  # a later Textual's shape
+        raise AssertionError("never called")
+
+    monkeypatch.setattr(Compositor, "_render_chops", changed)
+    screen: Screen[None] = Screen()
+    before = screen._compositor
+    wide_cells.keep_wide_characters(screen)
+    assert screen._compositor is before

@@ -12,13 +12,14 @@ bounds are left out: the toast covers them. And a change under a toast repaints 
 toast's lines whole, since the terminal is written span by span and a span ending inside
 the toast would split the character there just the same.
 
-Textual's private compositor is extended, not copied; `tests/test_tui.py` checks a toast
-on screen, so an upgrade that changes the compositor fails there rather than on an
-officer's screen.
+Textual's private compositor is extended, not copied. A Textual whose compositor lacks the
+parts used here keeps its own (`_compatible`), so an upgrade cannot break the screen, and
+`tests/test_tui_layout.py` checks a toast on screen, so such an upgrade fails the suite.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -103,6 +104,27 @@ class WholeToastCompositor(Compositor):
         return cast("Sequence[Mapping[int, Strip]]", chops)
 
 
+def _compatible() -> bool:
+    """Whether this Textual's compositor has the private parts the subclass builds on, with
+    the shapes it expects: a Textual that changed them keeps its own compositor (and its
+    split toasts) rather than failing on the officer's screen."""
+    try:
+        chops = inspect.signature(Compositor._render_chops)
+        partial = inspect.signature(Compositor.render_partial_update)
+    except (AttributeError, TypeError, ValueError):
+        return False
+    probe = Compositor()
+    return (
+        list(chops.parameters) == ["self", "crop", "is_rendered_line"]
+        and list(partial.parameters) == ["self"]
+        and isinstance(getattr(Compositor, "cuts", None), property)
+        and all(hasattr(probe, name) for name in ("_cuts", "_dirty_regions", "visible_widgets"))
+        and callable(getattr(probe, "_get_renders", None))
+    )
+
+
 def keep_wide_characters(screen: Screen[Any]) -> None:
-    """Compose `screen` with WholeToastCompositor; call before it is first shown."""
-    screen._compositor = WholeToastCompositor()
+    """Compose `screen` with WholeToastCompositor, where this Textual allows; call before
+    it is first shown."""
+    if _compatible():
+        screen._compositor = WholeToastCompositor()
