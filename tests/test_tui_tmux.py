@@ -57,8 +57,13 @@ def start(
 ) -> None:
     """`lawtasks ARGUMENTS` in a tmux window of `size` (120x40 by default); the shell says
     how it exited."""
-    command = f"{lawtasks_script()} {arguments}; echo EXITED $?; sleep 60"
     width, height = (str(side) for side in size)
+    # The app starts once the terminal has its size: on a busy machine tmux could still be
+    # resizing the new window when the app read it, and the screen stayed at the old size.
+    wait = f'while [ "$(stty size)" != "{height} {width}" ]; do sleep 0.05; done'
+    command = f"{wait}; {lawtasks_script()} {arguments}; echo EXITED $?; sleep 60"
+    # COLUMNS and LINES would override the window's size (shutil.get_terminal_size).
+    env = {name: value for name, value in env.items() if name not in ("COLUMNS", "LINES")}
     subprocess.run(
         ["tmux", "-L", socket, "new-session", "-d", "-s", "app", "-x", width, "-y", height,
          command],
