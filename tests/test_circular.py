@@ -222,3 +222,25 @@ def test_an_empty_document_number_is_refused_and_nothing_is_written(
     assert "--number 不能为空" in result.stderr
     assert "Traceback" not in result.stderr
     assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "since"),
+    [(("--as-of", "2022-08-20"), "2022-09-01"), ((), "2022-10-01")],
+    ids=["as-of", "today"],
+)
+def test_a_period_starting_after_the_day_is_refused_naming_both(
+    clocked: Clocked, tmp_path: Path, day: tuple[str, ...], since: str
+) -> None:
+    _september(clocked)
+    path = tmp_path / "通报.md"
+    result = clocked(
+        "--today", TODAY, "--lang", "zh", "circular", "-f", "md", *day, "--since", since,
+        "-o", str(path),
+    )  # fmt: skip
+    assert result.exit_code != 0
+    last = day[1] if day else TODAY
+    (line,) = result.stderr.strip().splitlines()
+    assert f"--since {since} 晚于截至日期 {last}" in line
+    assert "Traceback" not in result.stderr
+    assert not path.exists()

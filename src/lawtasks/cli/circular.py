@@ -82,12 +82,16 @@ def circular(
     )
     from lawtasks.exporters.docx_report import office_name
     from lawtasks.exporters.files import output_path, write_atomically
+    from lawtasks.history import check_period
 
     settings = settings_of(ctx)
     slug = plan or settings.plan
     since_day = parse_date(since, year=settings.plan_year(slug)) if since else None
-    if as_of is not None:
-        _as_of(settings, slug, as_of)  # a typo costs no rebuild of the ledger
+    # The 通报's day: checked before the ledger is rebuilt for it, so a typo costs no read.
+    day = _as_of(settings, slug, as_of) if as_of is not None else settings.today
+    if since_day is not None:
+        # A period that starts after the 通报's day is a slip, refused as export refuses it.
+        check_period(since_day, day)
     view = _view(settings, slug, as_of)
     status, opened = _last_round(settings, view.slug, view.today)
     if number is not None and not number.strip():
