@@ -451,3 +451,70 @@ def test_on_postgresql_a_coordinators_login_undoes_a_round_with_its_event_only(
         fzb.undo()  # its last change not undone: the opening, answered now
     assert ledger.one("SELECT count(*) FROM reporting_round") == 1
     assert verify(ledger.engine).intact
+
+
+def test_a_return_that_changes_nothing_still_answers_the_round(
+    clocked: Clocked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """"No progress this month" is a report: a unit's sheet sent back as it went out answers
+    the round, once; a return that brings only evidence too, its files recorded for the unit."""
+    _units(clocked)
+    clocked.at(local(date(2022, 7, 1), 9))
+    clocked.ledger("office").open_round("2022-07")
+    made = clocked("--user", "office", "sheets", "-o", str(tmp_path))
+    assert made.exit_code == 0, made.output
+    ours = next(tmp_path.glob("*司法局.xlsx"))
+    clocked.at(local(date(2022, 7, 10), 9))
+    applied = clocked("--user", "alice", "apply", str(ours))
+    assert applied.exit_code == 0, applied.output
+    assert "Nothing to change; recorded as 司法局's return to round 2022-07 (" in applied.output
+    assert _states(clocked)["司法局"] == "reported"
+    again = clocked("--user", "alice", "apply", str(ours))
+    assert again.exit_code == 0, again.output
+    assert "Nothing to apply" in again.output
+    # The answer stays on record: it is no call of alice's to take back.
+    undone = clocked("--user", "alice", "undo")
+    assert undone.exit_code != 0
+    assert _states(clocked)["司法局"] == "reported"
+    # 县公安局's sheet, unchanged, brought back after the due day with a photo of 3.1.
+    folder = tmp_path / "ev"
+    folder.mkdir()
+    (folder / "3.1-照片.jpg").write_bytes(b"photo")
+    theirs = next(tmp_path.glob("*县公安局.xlsx"))
+    clocked.at(local(date(2022, 7, 27), 9))
+    applied = clocked("--user", "office", "apply", str(theirs), "--evidence", str(folder))
+    assert applied.exit_code == 0, applied.output
+    assert "Recorded as 县公安局's return to round 2022-07 (reported late)" in applied.output
+    assert _states(clocked)["县公安局"] == "late"
+    with Session(clocked.engine) as session:
+        attached = session.exec(select(Event).where(Event.action == "attach")).one()
+        assert (attached.actor, attached.for_unit) == ("office", "县公安局")
+        assert len(session.exec(select(RoundReturn)).all()) == 2
+    log = clocked("log", "3.1")
+    assert "office for 县公安" in log.output, log.output
+    assert verify(clocked.engine).intact
+
+
+def test_on_postgresql_an_officers_unchanged_return_answers_for_their_unit_only(
+    ledger: Ledger13,  # noqa: F811
+    fzb: Ledger,  # noqa: F811
+    zhang: Ledger,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from lawtasks.services.supervision import read_evidence
+
+    fzb.open_round("2022-07", date(2022, 7, 25))
+    # Another unit's sheet is not the officer's to answer with, in the app or the database.
+    with pytest.raises(DomainError):
+        zhang.apply_returns([], sheets={THEIRS: ()})
+    assert ledger.one("SELECT count(*) FROM round_return") == 0
+    # Their own, unchanged, with a file of one of their items: answered, the file theirs.
+    photo = tmp_path / "2.1-照片.jpg"
+    photo.write_bytes(b"photo")
+    (file,) = read_evidence([photo], 20 * 1024 * 1024)
+    outcome = zhang.apply_returns([], evidence=[("2.1", file)], sheets={OURS: ()})
+    assert [answer[:2] for answer in outcome.answered] == [(OURS, "2022-07")]
+    assert ledger.one("SELECT unit || ' ' || by FROM round_return") == f"{OURS} {OFFICER}"
+    assert ledger.one("SELECT for_unit FROM event WHERE action = 'attach'") == OURS
+    assert verify(ledger.engine).intact

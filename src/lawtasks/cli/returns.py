@@ -155,7 +155,8 @@ def apply(
     if result.conflicts:
         typer.echo("\n".join(result.conflicts), err=True)
         raise DomainError("returns.conflicts_refused", count=result.conflict_count)
-    if not result.entries and not attaching:
+    # A recorded sheet that changes nothing still answers its round ("no progress").
+    if not result.entries and not attaching and not result.sheets:
         if text:
             typer.echo(t("returns.nothing"))
         else:
@@ -178,10 +179,21 @@ def apply(
     outcome = ledger.apply_returns(result.entries, evidence=attaching, sheets=result.sheets)
     attached = _attached(outcome, attaching)
     if not text:
-        print_outcome(outcome, fmt, extra={"evidence": attached})
+        answered = [
+            {"unit": unit, "period": period, "late": late}
+            for unit, period, late in outcome.answered
+        ]
+        print_outcome(outcome, fmt, extra={"evidence": attached, "answered": answered})
         return
     if not outcome.changes:
-        # The files were all attached before, and the return brings nothing new.
+        if outcome.answered:
+            # The sheet changed nothing, and is still the unit's answer to the round.
+            for unit, period, late in outcome.answered:
+                state = t("round.late") if late else t("round.reported")
+                typer.echo(t("returns.answered", unit=unit, period=period, state=state))
+            return
+        # The files were all attached before, and the return brings nothing new (and its
+        # units had answered the round already).
         typer.echo(t("returns.nothing"))
         return
     items = {change.ref for change in outcome.changes}
@@ -194,6 +206,9 @@ def apply(
     )
     if attached:
         typer.echo(t("returns.evidence_attached", number=len(attached)))
+    for unit, period, late in outcome.answered:
+        state = t("round.late") if late else t("round.reported")
+        typer.echo(t("returns.answered_also", unit=unit, period=period, state=state))
 
 
 def _return_evidence(ledger: Any, directory: str) -> list[tuple[str, Any]]:

@@ -9,9 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from lawtasks.commands import ItemReturn, _Unset
-from lawtasks.domain import (
-    check_status_progress,
-)
+from lawtasks.domain import check_status_progress, unit_key
 from lawtasks.errors import DomainError
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
@@ -110,17 +108,29 @@ class Returns(LedgerBase):
                 if entry.note:
                     note = self._clean_note(entry.note)
                     changes.append(self._add_note(session, batch, task, item, note))
-            batch.for_unit = None
+            # The units whose sheets these are answer the round even when their sheets
+            # changed nothing: "no progress this month" is a report too.
+            for unit in sheets or {}:
+                if not access.may_change(unit):
+                    access.check_coordinator("access.action.answer_round")
+                answering.append(unit)
+            units = {unit_key(unit) for unit in answering}
             for task, item, file in attaching:
+                # A return's evidence is recorded for the unit it came from, as its rows are.
+                lead = item.lead_unit
+                batch.for_unit = lead if lead and unit_key(lead) in units else None
                 changes += store_evidence(session, batch, task, item, [file])
-            if not changes:
+            batch.for_unit = None
+            # Each unit answered the round its sheet was sent in, or the round in hand, on
+            # time or late (services.rounds); with nothing changed, only once per round.
+            answered = record_round_returns(
+                session, plan, batch, answering, sheets, only_new=not changes
+            )
+            if not changes and not answered:
                 session.rollback()
                 return Outcome(None, None, (), self.actor)
-            # Each unit answered the round its sheet was sent in, or the round in hand, on
-            # time or late (services.rounds).
-            record_round_returns(session, plan, batch, answering, sheets)
             _commit(session)
-            return Outcome(batch.id, batch.at, tuple(changes), self.actor)
+            return Outcome(batch.id, batch.at, tuple(changes), self.actor, answered=tuple(answered))
 
     def evidence_refusals(self, evidence: Sequence[tuple[str, EvidenceInput]]) -> list[str]:
         """A line for each file of a return's evidence that `apply_returns` would refuse

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from sqlalchemy import and_
 from sqlmodel import col, select
 
 from lawtasks.commands import UNSET, _Unset
@@ -194,6 +195,9 @@ class ItemChanges(LedgerBase):
                         ]
                     ),
                     col(Event.batch).not_in(reverted),
+                    # A unit's answer to a round stays on record: a return that changed
+                    # nothing (its batch only that answer) is not a call to take back.
+                    ~and_(col(Event.action) == ROUND_ACTION, col(Event.field) == RETURN_FIELD),
                 )
                 .order_by(col(Event.id).desc())
             ).first()

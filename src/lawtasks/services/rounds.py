@@ -83,16 +83,32 @@ def record_round_returns(
     batch: _Batch,
     units: Sequence[str],
     sheets: Mapping[str, Sequence[datetime]] | None = None,
-) -> None:
+    *,
+    only_new: bool = False,
+) -> list[tuple[str, str, bool]]:
     """Record that `units` answered with `batch` (services.apply): each the round its sheet
     was sent in, when `sheets` says when the unit's sheets were made (a sheet made while a
     round was open answers that round, even once the next one has opened); else the round
     in hand. On time when applied by the round's due day and before its close; late after.
+    With `only_new`, a unit that has answered that round already is not recorded again (a
+    return that changed nothing, applied twice, is one answer). Returns what was recorded,
+    as (unit, period, late).
     """
     rounds = list(session.exec(select(ReportingRound).where(ReportingRound.plan_id == plan.id)))
     in_hand = answered_round(session, plan)
     made = {unit_key(unit): list(times) for unit, times in (sheets or {}).items()}
     seen: set[tuple[str, int]] = set()
+    if only_new:
+        ids = [found.id for found in rounds]
+        seen = {
+            (unit_key(unit), round_id)
+            for unit, round_id in session.exec(
+                select(RoundReturn.unit, RoundReturn.round_id).where(
+                    col(RoundReturn.round_id).in_(ids)
+                )
+            )
+        }
+    recorded: list[tuple[str, str, bool]] = []
     for unit in units:
         targets = {
             found.id: found
@@ -123,6 +139,8 @@ def record_round_returns(
                 subject=found.period,
                 for_unit=unit,
             )
+            recorded.append((unit, found.period, late))
+    return recorded
 
 
 def _open_at(rounds: Sequence[ReportingRound], moment: datetime) -> ReportingRound | None:

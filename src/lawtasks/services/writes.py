@@ -52,6 +52,8 @@ class Outcome:
     actor: str
     # For an undo: when the reverted call was made.
     reverted_at: datetime | None = None
+    # For an apply: the reporting rounds it answered, as (unit, period, late).
+    answered: tuple[tuple[str, str, bool], ...] = ()
 
     @property
     def changed(self) -> bool:
