@@ -89,8 +89,14 @@ def test_the_circular_counts_names_and_ranks(clocked: Clocked) -> None:
     done = [i for i in items if i["status"] == "done" and i.get("signoff") != "awaiting"]
     assert counts["done"]["count"] == len(done)
     assert counts["awaiting"]["count"] == 1
+    # Every status is listed, at 0 too (none is blocked here), and the shares make 100.
+    assert [count["key"] for count in data["counts"]] == [
+        "done", "awaiting", "in_progress", "not_started", "blocked",
+    ]  # fmt: skip
+    assert counts["blocked"]["count"] == 0
+    assert sum(count["percent"] for count in data["counts"]) == 100
     for count in data["counts"]:
-        assert count["percent"] == round(100 * count["count"] / len(items))
+        assert abs(count["percent"] - 100 * count["count"] / len(items)) < 1
 
     red = [item["id"] for item in data["red"]]
     yellow = [item["id"] for item in data["yellow"]]
@@ -244,3 +250,60 @@ def test_a_period_starting_after_the_day_is_refused_naming_both(
     assert f"--since {since} 晚于截至日期 {last}" in line
     assert "Traceback" not in result.stderr
     assert not path.exists()
+
+
+def test_the_json_is_one_line_in_a_pipe_and_indented_in_a_file(
+    clocked: Clocked, tmp_path: Path
+) -> None:
+    _september(clocked)
+    printed = _circular(clocked, "-f", "json").stdout
+    assert len(printed.strip().splitlines()) == 1  # CliRunner's stdout is a pipe
+    path = tmp_path / "通报.json"
+    _circular(clocked, "-f", "json", "-o", str(path))
+    written = path.read_text(encoding="utf-8")
+    assert written.startswith('{\n  "schema": 1,')
+    assert json.loads(written) == json.loads(printed)
+
+
+def test_a_plan_without_sign_off_counts_no_awaiting(clocked: Clocked) -> None:
+    _september(clocked)
+    clocked.ledger("office").set_plan("tonglu-2022", signoff=False)
+    data = json.loads(_circular(clocked, "-f", "json").stdout)
+    keys = [count["key"] for count in data["counts"]]
+    assert keys == ["done", "in_progress", "not_started", "blocked"]
+    assert sum(count["percent"] for count in data["counts"]) == 100
+    # 3.2 waited for 销号: with sign-off off it is simply done.
+    done = next(count for count in data["counts"] if count["key"] == "done")
+    assert done["count"] == 3
+    markdown = _circular(clocked, "-f", "md").stdout
+    assert "待销号" not in markdown
+    assert "受阻 0 个（占 0%）" in markdown
+
+
+@pytest.mark.parametrize("total", range(1, 41))
+def test_the_shares_of_a_whole_make_100_and_each_is_within_a_point(total: int) -> None:
+    import itertools
+
+    from lawtasks.exporters.content import shares
+
+    tried = 0
+    for first, second in itertools.product(range(total + 1), repeat=2):
+        if first + second > total:
+            continue
+        counts = [first, 0, second, total - first - second]
+        got = shares(counts, total)
+        assert sum(got) == 100, (counts, got)
+        assert all(
+            abs(share - 100 * count / total) < 1 for share, count in zip(got, counts, strict=True)
+        )
+        assert got[1] == 0
+        tried += 1
+    assert tried > 0
+
+
+def test_shares_of_nothing_are_zero() -> None:
+    from lawtasks.exporters.content import shares
+
+    assert shares([0, 0], 0) == [0, 0]
+    # The review's 6 + 0 + 89 + 6 = 101: one of the two 6s gives its point back.
+    assert shares([1, 0, 16, 1], 18) == [6, 0, 89, 5]

@@ -10,7 +10,15 @@ from typing import Annotated, Any
 
 import typer
 
-from lawtasks.cli.core import Command, PlanOpt, Settings, app, ledger_files, settings_of
+from lawtasks.cli.core import (
+    Command,
+    PlanOpt,
+    Settings,
+    app,
+    ledger_files,
+    print_json,
+    settings_of,
+)
 from lawtasks.cli.reading import AsOfOpt, _as_of, _view
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
@@ -106,6 +114,11 @@ def circular(
     if fmt is CircularFormat.docx:
         data = render_docx(content, issued_by=settings.actor)
     else:
+        if output is None and fmt is CircularFormat.json:
+            # Printed as every command prints JSON: indented at a terminal, one line in a
+            # pipe; a file (-o) is indented, as export's is.
+            print_json(content.as_dict())
+            return
         text = render_json(content) if fmt is CircularFormat.json else render_markdown(content)
         if output is None:
             sys.stdout.write(text)

@@ -26,7 +26,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from lawtasks.domain import Status, Warning
-from lawtasks.exporters.content import long_date
+from lawtasks.exporters.content import long_date, shares
 from lawtasks.i18n import get_language, t
 from lawtasks.readmodel import JSON_SCHEMA_VERSION
 from lawtasks.render import printable
@@ -140,10 +140,6 @@ class Circular:
         }
 
 
-def _percent(count: int, total: int) -> int:
-    return round(100 * count / total) if total else 0
-
-
 def _entry(item: ItemView, signed_off: date | None = None) -> CircularItem:
     return CircularItem(
         item.id,
@@ -168,17 +164,22 @@ def build_circular(
     round) and the items signed off from `since` (the plan's start when None) to the day."""
     items = view.items
     total = len(items)
-    done = sum(1 for item in items if item.status is Status.DONE and item.signoff != "awaiting")
-    awaiting = sum(1 for item in items if item.signoff == "awaiting")
-    counts = [StatusCount("done", t("circular.done"), done, _percent(done, total))]
+    # Every status is counted, at 0 too, so that a program reads the same keys from every
+    # 通报; 待销号 apart only where the plan asks for 销号 (elsewhere done is done).
+    done = [item for item in items if item.status is Status.DONE]
+    awaiting = sum(1 for item in done if item.signoff == "awaiting")
+    tallies = [("done", t("circular.done"), len(done) - awaiting)]
     if view.signoff:
-        counts.append(
-            StatusCount("awaiting", t("circular.awaiting"), awaiting, _percent(awaiting, total))
-        )
-    for state in _OTHER_STATUSES:
-        number = sum(1 for item in items if item.status is state)
-        if number or state is Status.IN_PROGRESS:
-            counts.append(StatusCount(state.value, state.label, number, _percent(number, total)))
+        tallies.append(("awaiting", t("circular.awaiting"), awaiting))
+    tallies += [
+        (state.value, state.label, sum(1 for item in items if item.status is state))
+        for state in _OTHER_STATUSES
+    ]
+    percents = shares([number for _key, _label, number in tallies], total)
+    counts = [
+        StatusCount(key, label, number, share)
+        for (key, label, number), share in zip(tallies, percents, strict=True)
+    ]
 
     red = tuple(_entry(item) for item in items if item.warning is Warning.RED)
     yellow = tuple(_entry(item) for item in items if item.warning is Warning.YELLOW)

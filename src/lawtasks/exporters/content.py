@@ -8,6 +8,7 @@ into formulas) means the Word report, the 台账 and the Markdown never disagree
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -48,6 +49,22 @@ def attention_items(view: PlanView) -> tuple[list[ItemView], list[ItemView]]:
         item for item in view.items if item.warning is Warning.YELLOW and item.id not in urgent_ids
     ]
     return urgent, yellow
+
+
+def shares(counts: Sequence[int], total: int) -> list[int]:
+    """Each count's share of `total` in whole percent, summing to 100 when the counts make
+    up the total (largest remainder: the points lost to rounding down go to the counts
+    with the largest remainders, the first of equal ones first), so that a 通报's 6%, 0%,
+    89% and 6% never add up to 101. All 0 when `total` is."""
+    if total <= 0:
+        return [0] * len(counts)
+    floors = [100 * count // total for count in counts]
+    spare = 100 * sum(counts) // total - sum(floors)
+    # Python's sort is stable: among equal remainders the earlier count gets the point.
+    order = sorted(range(len(counts)), key=lambda i: -(100 * counts[i] % total))
+    for index in order[: max(spare, 0)]:
+        floors[index] += 1
+    return floors
 
 
 def long_date(day: date) -> str:
