@@ -237,7 +237,10 @@ def test_undo_takes_back_a_rounds_opening_while_nobody_answered_it(
     clocked.at(local(date(2022, 7, 2), 9))
     office.close_round()
     clocked.at(local(date(2022, 7, 3), 9))
-    assert clocked("--user", "office", "round", "open", "--period", "2022-09").exit_code == 0
+    opened = clocked(
+        "--user", "office", "--today", "2022-07-03", "round", "open", "--period", "2022-09"
+    )
+    assert opened.exit_code == 0, opened.output
     result = clocked("--user", "office", "undo")
     assert result.exit_code == 0, result.output
     assert _periods(clocked) == [("2022-07", False)]
@@ -299,7 +302,8 @@ def test_round_open_defaults_to_this_month_by_the_round_day(
     assert opened.exit_code == 0, opened.output
     assert "Opened reporting round 2022-02, due 2022-02-25." in opened.output
     assert clocked("--user", "office", "round", "close").exit_code == 0
-    dated = clocked("--user", "office", "round", "open", "--period", "2022-03", "--due", "3月20日")
+    dated = clocked("--user", "office", "--today", "2022-02-10", "round", "open", "--period",
+                    "2022-03", "--due", "3月20日")  # fmt: skip
     assert "due 2022-03-20" in dated.output, dated.output
     assert default_due("2022-02", 31) == date(2022, 2, 28)
     none = clocked("round", "status", "--period", "2022-05")
@@ -457,7 +461,7 @@ def test_a_return_that_changes_nothing_still_answers_the_round(
     clocked: Clocked,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    """"No progress this month" is a report: a unit's sheet sent back as it went out answers
+    """ "No progress this month" is a report: a unit's sheet sent back as it went out answers
     the round, once; a return that brings only evidence too, its files recorded for the unit."""
     _units(clocked)
     clocked.at(local(date(2022, 7, 1), 9))
@@ -518,3 +522,36 @@ def test_on_postgresql_an_officers_unchanged_return_answers_for_their_unit_only(
     assert ledger.one("SELECT unit || ' ' || by FROM round_return") == f"{OURS} {OFFICER}"
     assert ledger.one("SELECT for_unit FROM event WHERE action = 'attach'") == OURS
     assert verify(ledger.engine).intact
+
+
+def test_round_open_refuses_dates_no_unit_could_keep(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _units(clocked)
+    office = ("--user", "office")
+    # Due before the period begins; a period outside the plan's (2022): one line each.
+    before = clocked(*office, "--today", "2022-07-01", "round", "open", "--period", "2022-08",
+                     "--due", "2022-07-01")  # fmt: skip
+    assert before.exit_code != 0
+    assert "Due date 2022-07-01 is before round 2022-08 begins: choose 2022-08-01" in before.output
+    outside = clocked(*office, "--today", "2022-07-01", "round", "open", "--period", "2031-05")
+    assert outside.exit_code != 0
+    assert "Round 2031-05 is outside plan tonglu-2022's period (2022-01-01 to 2022-12-31)" in (
+        outside.output
+    )
+    assert "from 2022-01 to 2022-12" in outside.output
+    # No options once the plan's period is over: this month is named and refused, not opened.
+    late = clocked(*office, "--today", "2026-11-30", "round", "open")
+    assert late.exit_code != 0
+    assert "Round 2026-11 is outside plan tonglu-2022's period" in late.output
+    # A due date already past: refused, unless --force records a round held before.
+    past = clocked(*office, "--today", "2022-07-28", "round", "open", "--period", "2022-07")
+    assert past.exit_code != 0
+    assert "Due date 2022-07-25 has passed (today is 2022-07-28)" in past.output
+    assert "--force" in past.output
+    with Session(clocked.engine) as session:
+        assert session.exec(select(ReportingRound)).all() == []
+    forced = clocked(*office, "--today", "2022-07-28", "round", "open", "--period", "2022-07",
+                     "--force")  # fmt: skip
+    assert forced.exit_code == 0, forced.output
+    assert _periods(clocked) == [("2022-07", True)]

@@ -39,6 +39,7 @@ def round_open(
         str | None,
         typer.Option("--due", help=t("help.round_due"), show_default=False, metavar="DATE"),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("help.round_force"))] = False,
     fmt: TextFormatOpt = TextFormat.text,
     plan: PlanOpt = None,
 ) -> None:
@@ -47,9 +48,13 @@ def round_open(
 
     settings = settings_of(ctx)
     today = settings.today
+    # This month by default; one outside the plan's period is refused, naming the months
+    # that are in it, never opened for the plan silently.
     chosen = parse_period(period) if period is not None else f"{today:%Y-%m}"
     when = None if due is None else parse_date(due, year=int(chosen[:4]))
-    outcome = settings.ledger(plan).open_round(chosen, when)
+    # A due date already past is refused unless --force (a round the office ran before).
+    not_before = None if force else today
+    outcome = settings.ledger(plan).open_round(chosen, when, not_before=not_before)
     if fmt is TextFormat.json:
         print_outcome(outcome, fmt)
         return

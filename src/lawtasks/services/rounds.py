@@ -52,6 +52,33 @@ def default_due(period: str, round_day: int = DEFAULT_ROUND_DAY) -> date:
     return date(year, month, min(round_day, calendar.monthrange(year, month)[1]))
 
 
+def check_round_dates(plan: Plan, period: str, due: date, not_before: date | None) -> None:
+    """Refuse, naming the value and what is valid, a period outside the plan's period, a
+    due date before the period's first day, and one before `not_before` (today)."""
+    year, month = (int(part) for part in period.split("-"))
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    start, end = plan.start_date, plan.period_end
+    if last < start or first > end:
+        raise DomainError(
+            "error.round_period_outside",
+            period=period,
+            plan=plan.slug,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            first=f"{start:%Y-%m}",
+            last=f"{end:%Y-%m}",
+        )
+    if due < first:
+        raise DomainError(
+            "error.round_due_before", due=due.isoformat(), period=period, first=first.isoformat()
+        )
+    if not_before is not None and due < not_before:
+        raise DomainError(
+            "error.round_due_past", due=due.isoformat(), period=period, today=not_before.isoformat()
+        )
+
+
 def local_day(at: datetime) -> date:
     """The day a moment falls on where lawtasks runs: what an officer calls 'the 25th'."""
     return at.astimezone().date()
@@ -209,13 +236,22 @@ class Rounds(LedgerBase):
     """Opening and closing reporting rounds: a coordinator's."""
 
     @_retry_busy
-    def open_round(self, period: str, due: date | None = None) -> Outcome:
+    def open_round(
+        self, period: str, due: date | None = None, *, not_before: date | None = None
+    ) -> Outcome:
         """Open the round of `period` (YYYY-MM), due on `due` or the plan's round day of
-        that month. One round is open per plan at a time, and a period has one round."""
+        that month. One round is open per plan at a time, and a period has one round.
+
+        The period is a month of the plan's period, and the due date no earlier than the
+        period's first day; with `not_before` (the CLI's today, unless --force), a due date
+        already past is refused too: a round nobody can answer on time is a slip, unless
+        the office is recording one it ran before."""
         period = parse_period(period)
         with self._session() as session:
             plan = resolve_plan(session, self.plan_slug)
             self._access(session).check_coordinator("access.action.round")
+            when = due or default_due(period, plan.round_day)
+            check_round_dates(plan, period, when, not_before)
             current = open_round_of(session, plan)
             if current is not None:
                 raise DomainError("error.round_open", period=current.period)
@@ -226,7 +262,6 @@ class Rounds(LedgerBase):
             ).first()
             if used is not None:
                 raise DomainError("error.round_used", period=period)
-            when = due or default_due(period, plan.round_day)
             batch = self._batch(session, plan, ROUND_ACTION)
             session.add(
                 ReportingRound(
