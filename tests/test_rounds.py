@@ -555,3 +555,19 @@ def test_round_open_refuses_dates_no_unit_could_keep(
                      "--force")  # fmt: skip
     assert forced.exit_code == 0, forced.output
     assert _periods(clocked) == [("2022-07", True)]
+
+
+def test_round_status_json_times_are_to_the_second(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    import re
+    from datetime import timedelta
+
+    _units(clocked)
+    clocked.at(local(date(2022, 7, 1), 9))
+    clocked.ledger("office").open_round("2022-07")
+    clocked.at(local(date(2022, 7, 20), 10) + timedelta(seconds=2, microseconds=89540))
+    _return(clocked, "alice", "司法局", "2.1", 20)
+    status = json.loads(clocked("round", "status", "-f", "json").output)["round"]
+    (at,) = [unit["at"] for unit in status["units"] if unit["at"] is not None]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", at), at

@@ -26,7 +26,7 @@ from lawtasks.access import Access
 from lawtasks.domain import DEFAULT_ROUND_DAY, unit_key
 from lawtasks.errors import DomainError
 from lawtasks.models import Event, Item, Plan, ReportingRound, RoundReturn, Task
-from lawtasks.readmodel import resolve_plan
+from lawtasks.readmodel import iso, resolve_plan
 from lawtasks.services.base import LedgerBase
 from lawtasks.services.writes import Change, Outcome, _Batch, _commit, _retry_busy
 
@@ -325,7 +325,7 @@ class UnitAnswer:
         return {
             "unit": self.unit,
             "state": self.state,
-            "at": None if self.at is None else self.at.isoformat(),
+            "at": iso(self.at),  # to the second, as every JSON time
         }
 
 
