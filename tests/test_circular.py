@@ -307,3 +307,26 @@ def test_shares_of_nothing_are_zero() -> None:
     assert shares([0, 0], 0) == [0, 0]
     # The review's 6 + 0 + 89 + 6 = 101: one of the two 6s gives its point back.
     assert shares([1, 0, 16, 1], 18) == [6, 0, 89, 5]
+
+
+def test_the_suffix_of_o_says_the_format_unless_f_says_another(
+    clocked: Clocked, tmp_path: Path
+) -> None:
+    _september(clocked)
+    markdown = tmp_path / "通报.md"
+    _circular(clocked, "-o", str(markdown))
+    assert markdown.read_text(encoding="utf-8").startswith("# 关于")
+    data = tmp_path / "通报.json"
+    _circular(clocked, "-o", str(data))
+    assert json.loads(data.read_text(encoding="utf-8"))["plan"] == "tonglu-2022"
+    for args, words in (
+        (["-f", "md", "-o", str(tmp_path / "out.docx")], ["out.docx", "-f md"]),
+        (["-o", str(tmp_path / "out.pdf")], [".pdf", ".md", ".json", ".docx"]),
+        (["-o", str(tmp_path / "out.xlsx")], [".xlsx", ".md", ".json", ".docx"]),
+    ):
+        result = clocked("--today", TODAY, "--lang", "zh", "circular", *args)
+        assert result.exit_code != 0
+        (line,) = result.stderr.strip().splitlines()
+        assert all(word in line for word in words), line
+    written = sorted(path.name for path in tmp_path.iterdir() if "ledger" not in path.name)
+    assert written == ["通报.json", "通报.md"]

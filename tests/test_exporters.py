@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from lawtasks import i18n
+from lawtasks.db import make_engine
 from lawtasks.domain import Status
 from lawtasks.errors import DomainError
 from lawtasks.exporters import (
@@ -37,6 +38,7 @@ from lawtasks.exporters.csv_export import COLUMNS
 from lawtasks.exporters.markdown import cell
 from lawtasks.models import Event, Note, Plan
 from lawtasks.readmodel import ItemFilter, PlanView, filter_plan, load_history, load_plan
+from lawtasks.seed import seed
 from lawtasks.services import Ledger
 
 from .conftest import TODAY
@@ -951,3 +953,73 @@ def test_a_filtered_markdown_counts_what_it_shows(zh: None, request_: ExportRequ
     assert "筛选：状态 受阻" in blocked
     assert "已完成 [0/1]" in blocked
     assert "筛选" not in render_text("md", request_)
+
+
+# -- the format from -o's suffix ---------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> str:
+    url = f"sqlite:///{db_path}"
+    engine = make_engine(url)
+    seed(engine, actor="seeder")
+    engine.dispose()
+    return url
+
+
+def _export(url: str, *args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from lawtasks.cli import app
+
+    return CliRunner().invoke(app, ["--db", url, "--today", TODAY.isoformat(), "export", *args])
+
+
+def test_without_f_the_suffix_of_o_says_the_format(seeded: str, out: Path) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    for name in ("台账.xlsx", "报告.docx", "报告.md", "台账.csv", "数据.json", "报告.MARKDOWN"):
+        result = _export(seeded, "-o", str(out / name))
+        assert result.exit_code == 0, (name, result.stderr)
+    assert load_workbook(out / "台账.xlsx").worksheets[0].title == "Ledger"
+    assert Document(str(out / "报告.docx")).core_properties.subject == "tonglu-2022"
+    assert (out / "报告.md").read_text(encoding="utf-8").startswith("# ")
+    assert (out / "报告.MARKDOWN").read_bytes() == (out / "报告.md").read_bytes()
+    rows = list(csv.reader(io.StringIO((out / "台账.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0][:2] == ["id", "task"]
+    assert json.loads((out / "数据.json").read_text(encoding="utf-8"))["schema"] == 1
+
+
+def test_f_and_a_suffix_of_another_format_are_refused_naming_both(seeded: str, out: Path) -> None:
+    result = _export(seeded, "-f", "md", "-o", str(out / "x.docx"))
+    assert result.exit_code != 0
+    (line,) = result.stderr.strip().splitlines()
+    assert "x.docx" in line
+    assert ".docx" in line
+    assert "-f md" in line
+    assert list(out.iterdir()) == []
+    # The same format in either case is no disagreement.
+    assert _export(seeded, "-f", "xlsx", "-o", str(out / "y.XLSX")).exit_code == 0
+
+
+def test_an_unknown_suffix_is_refused_naming_the_valid_ones(seeded: str, out: Path) -> None:
+    for args in (["-o", str(out / "x.pdf")], ["-f", "docx", "-o", str(out / "x.pdf")]):
+        result = _export(seeded, *args)
+        assert result.exit_code != 0
+        (line,) = result.stderr.strip().splitlines()
+        assert ".pdf" in line
+        assert all(suffix in line for suffix in (".md", ".csv", ".json", ".xlsx", ".docx"))
+    assert list(out.iterdir()) == []
+
+
+def test_no_format_and_no_suffix_asks_for_f(seeded: str, out: Path) -> None:
+    for args in ([], ["-o", str(out)], ["-o", str(out / "报告")]):
+        result = _export(seeded, *args)
+        assert result.exit_code != 0
+        assert "-f" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert list(out.iterdir()) == []
+    # A directory with -f writes the default name inside it, as before.
+    assert _export(seeded, "-f", "xlsx", "-o", str(out)).exit_code == 0
+    assert [path.suffix for path in out.iterdir()] == [".xlsx"]

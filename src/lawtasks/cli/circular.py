@@ -58,9 +58,15 @@ def _last_round(settings: Settings, slug: str | None, day: date) -> tuple[Any, d
 def circular(
     ctx: typer.Context,
     fmt: Annotated[
-        CircularFormat,
-        typer.Option("--format", "-f", help=t("help.circular_format"), metavar="docx|md|json"),
-    ] = CircularFormat.docx,
+        CircularFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=t("help.circular_format"),
+            metavar="docx|md|json",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", help=t("help.output"), show_default=False, metavar="PATH"),
@@ -89,10 +95,19 @@ def circular(
         render_markdown,
     )
     from lawtasks.exporters.docx_report import office_name
-    from lawtasks.exporters.files import output_path, write_atomically
+    from lawtasks.exporters.files import output_format, output_path, write_atomically
     from lawtasks.history import check_period
 
     settings = settings_of(ctx)
+    # -f, else the suffix of -o's file (通报.md), else Word.
+    fmt = CircularFormat(
+        output_format(
+            None if fmt is None else fmt.value,
+            output,
+            [choice.value for choice in CircularFormat],
+            default=CircularFormat.docx.value,
+        )
+    )
     slug = plan or settings.plan
     since_day = parse_date(since, year=settings.plan_year(slug)) if since else None
     # The 通报's day: checked before the ledger is rebuilt for it, so a typo costs no read.

@@ -266,7 +266,10 @@ ExportFormat = StrEnum("ExportFormat", [(name, name) for name in FORMATS])  # ty
 @app.command(cls=Command, help=t("help.export"))
 def export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help=t("help.export_format"))],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", "-f", help=t("help.export_format"), show_default=False),
+    ] = None,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", help=t("help.output"), show_default=False, metavar="PATH"),
@@ -286,12 +289,16 @@ def export(
     from lawtasks.domain import Status
     from lawtasks.exporters import TEXT_FORMATS, default_filename, render_bytes, render_text
     from lawtasks.exporters import export as write_export
-    from lawtasks.exporters.files import output_path
+    from lawtasks.exporters.files import output_format, output_path
     from lawtasks.history import check_period, report_request
     from lawtasks.readmodel import ItemFilter
     from lawtasks.trend import CHART_FORMATS, with_progress
 
     settings = settings_of(ctx)
+    # -f, else the suffix of -o's file (台账.xlsx); one of the two must say it.
+    fmt = ExportFormat(
+        output_format(None if fmt is None else fmt.value, output, FORMATS, default=None)
+    )
     slug = plan or settings.plan
     since_day = parse_date(since, year=settings.plan_year(slug)) if since else None
     if since_day is not None and as_of is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lawtasks.durable import sync_directory
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import get_language, t
 
 
 def write_atomically(path: Path, data: bytes, *, keep: Sequence[Path] = ()) -> Path:
@@ -83,6 +83,45 @@ def output_path(output: str | Path, default_name: str) -> Path:
     existing directory (`export -f xlsx -o 报表/`)."""
     path = Path(output)
     return path / default_name if path.is_dir() else path
+
+
+# The suffix each format's files end in; `.markdown` is Markdown too.
+SUFFIXES = {
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+}
+
+
+def output_format(
+    fmt: str | None, output: str | Path | None, formats: Sequence[str], *, default: str | None
+) -> str:
+    """The format a command writes, from `-f` (`fmt`) and the file `-o` names.
+
+    Without `-f` the file's suffix says it (`circular -o 通报.md` is Markdown, `export -o
+    台账.xlsx` a 台账); a suffix that is not one of `formats`' (`.pdf`) is refused naming
+    those that are, and `-f` with another format's suffix (`-f md -o 通报.docx`) is refused
+    naming both, as Word would not open Markdown named .docx. A directory, or a name with
+    no suffix, writes `fmt`, else `default`; with neither, the error asks for `-f`.
+    """
+    suffixes = {suffix: name for suffix, name in SUFFIXES.items() if name in formats}
+    comma = "、" if get_language() == "zh" else ", "
+    valid = comma.join(suffixes)
+    suffix = "" if output is None or Path(output).is_dir() else Path(output).suffix
+    if suffix:
+        found = suffixes.get(suffix.lower())
+        if found is None:
+            raise DomainError("export.unknown_suffix", path=str(output), suffix=suffix, valid=valid)
+        if fmt is not None and fmt != found:
+            raise DomainError("export.suffix_mismatch", path=str(output), suffix=suffix, fmt=fmt)
+        return found
+    chosen = fmt or default
+    if chosen is None:
+        raise DomainError("export.format_needed", formats=comma.join(formats), valid=valid)
+    return chosen
 
 
 def _check_target(path: Path, target: Path, keep: Sequence[Path]) -> None:
