@@ -102,7 +102,7 @@ def test_a_file_goes_to_the_item_its_name_starts_with(tmp_path: Path) -> None:
         str(folder / name) for name in ("2.1x.pdf", "2-任务.pdf", "会议纪要2.1.pdf")
     )
     assert all("does not start with an item's ID" in line for line in refused)
-    assert evidence_in(tmp_path / "missing")[1] == [f"{tmp_path / 'missing'}: not a folder."]
+    assert evidence_in(tmp_path / "missing")[1] == [f"{tmp_path / 'missing'}: no such folder."]
     empty = _folder(tmp_path / "empty", {})
     assert evidence_in(empty)[1] == [f"{empty}: the folder holds no file."]
 
@@ -159,10 +159,11 @@ def test_a_bad_file_refuses_the_whole_return(engine: Engine, tmp_path: Path) -> 
             [ItemReturn(ref="2.1", progress=40, for_unit="司法局")], evidence=files
         )
     lines = str(refused.value).splitlines()
-    assert [line.split(":")[0] for line in lines[1:-1]] == [
-        "2.2-large.pdf",
-        "3.1-theirs.pdf",
-        "9.9-nowhere.pdf",
+    # Each named with its folder, as every other refusal of the folder's files is.
+    assert [line.split(": ")[0] for line in lines[1:-1]] == [
+        str(folder / "2.2-large.pdf"),
+        str(folder / "3.1-theirs.pdf"),
+        str(folder / "9.9-nowhere.pdf"),
     ]
     assert lines[-1].startswith("Nothing was applied")
     assert "over the plan's evidence limit of 1.0 KB" in lines[1]
@@ -292,7 +293,8 @@ def test_apply_refuses_bad_evidence_one_line_each(db_path: Path, tmp_path: Path)
         f"{folder / '2.1-照片'}: a folder, not a file.",
         f"{folder / '2.2-empty.pdf'}: the file is empty.",
         f"{folder / 'notes.txt'}: its name does not start with an item's ID",
-        "3.1-theirs.pdf: cannot be attached. alice (司法局) may not change 3.1",
+        # Every file named the same way, with its folder.
+        f"{folder / '3.1-theirs.pdf'}: cannot be attached. alice (司法局) may not change 3.1",
         "Nothing was applied",
     ):
         assert line in out, out
@@ -340,3 +342,25 @@ def test_on_postgresql_an_officers_login_applies_a_return_with_its_evidence(
     zhang.undo()
     assert ledger.one("SELECT removed FROM evidence") is True
     assert verify(ledger.engine).intact
+
+
+def test_apply_names_a_missing_return_or_evidence_folder_in_the_users_words(
+    db_path: Path, tmp_path: Path
+) -> None:
+    with_units(_engine(db_path))
+    code, out = _run(db_path, "office", "--lang", "zh", "apply", str(tmp_path / "nofile.xlsx"))
+    assert code == 1
+    assert f"无法打开填报 {tmp_path / 'nofile.xlsx'}：文件或目录不存在" in out, out
+    code, out = _run(
+        db_path, "office", "--lang", "en", "sheets", "--unit", "司法局", "-o", str(tmp_path)
+    )
+    (sheet,) = tmp_path.glob("*.xlsx")
+    fill_sheet(sheet, {"2.1": 45})
+    missing = tmp_path / "nodir"
+    code, out = _run(db_path, "alice", "apply", str(sheet), "--evidence", str(missing))
+    assert code == 1
+    assert f"{missing}: no such folder." in out, out
+    code, out = _run(db_path, "alice", "apply", str(sheet), "--evidence", str(sheet))
+    assert code == 1
+    assert f"{sheet}: not a folder." in out, out
+    assert item_row(_engine(db_path), "2.1").progress == 0

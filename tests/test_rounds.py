@@ -308,7 +308,10 @@ def test_round_open_defaults_to_this_month_by_the_round_day(
     assert default_due("2022-02", 31) == date(2022, 2, 28)
     none = clocked("round", "status", "--period", "2022-05")
     assert none.exit_code != 0
-    assert "no reporting round 2022-05" in none.output
+    # Named with the plan's rounds, so the next try is not a guess.
+    assert "no reporting round 2022-05: plan tonglu-2022 has rounds 2022-02, 2022-03" in (
+        none.output
+    )
 
 
 def test_verify_catches_a_round_or_return_altered_behind_the_apps_back(
@@ -571,3 +574,16 @@ def test_round_status_json_times_are_to_the_second(
     status = json.loads(clocked("round", "status", "-f", "json").output)["round"]
     (at,) = [unit["at"] for unit in status["units"] if unit["at"] is not None]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", at), at
+
+
+def test_round_status_lists_items_as_each_language_does(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _units(clocked)
+    clocked.at(local(date(2022, 7, 1), 9))
+    clocked.ledger("office").open_round("2022-07")
+    english = clocked("--lang", "en", "round", "status")
+    assert "Items not updated in the round: 1.1, 1.2, " in english.output, english.output
+    assert "、" not in english.output
+    chinese = clocked("--lang", "zh", "round", "status")
+    assert "本轮未更新的事项：1.1、1.2、" in chinese.output, chinese.output

@@ -4,8 +4,10 @@ items, by the service and, on PostgreSQL, by the database against an officer's o
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -771,3 +773,43 @@ def test_the_reports_tell_signed_off_from_awaiting(engine: Engine, tmp_path: Pat
     ]
     statuses = {row[0]: row[5] for row in cells if row[0] in ("2.1", "2.2")}
     assert statuses == {"2.1": "已销号", "2.2": "已完成（待销号）"}
+
+
+def test_evidence_out_names_a_file_given_for_a_folder_in_the_users_words(
+    db_path: Path, tmp_path: Path
+) -> None:
+    code, out = _run(db_path, "attach", "2.1", str(_file(tmp_path, "a.pdf", b"a")))
+    assert code == 0, out
+    taken = _file(tmp_path, "empty.txt", b"")
+    code, out = _run(db_path, "--lang", "zh", "evidence", "2.1", "-o", str(taken))
+    assert code == 1
+    assert f"{taken} 是文件，不是目录" in out, out
+    # Under a file: the system's reason in the user's language, not its English.
+    code, out = _run(db_path, "--lang", "zh", "evidence", "2.1", "-o", str(taken / "sub"))
+    assert code == 1
+    assert f"无法写入 {taken / 'sub'}：路径中有一项是文件，不是目录。" in out, out
+    code, out = _run(db_path, "--lang", "en", "evidence", "2.1", "-o", str(taken / "sub"))
+    assert "part of the path is a file, not a folder" in out, out
+    assert taken.read_bytes() == b""
+
+
+@pytest.mark.parametrize(
+    ("code", "zh", "en"),
+    [
+        (errno.ENOENT, "文件或目录不存在", "no such file or folder"),
+        (errno.EEXIST, "已存在", "it already exists"),
+        (errno.EACCES, "没有权限", "permission denied"),
+        (errno.EPERM, "没有权限", "permission denied"),
+        (errno.EISDIR, "是目录，不是文件", "it is a folder, not a file"),
+        (errno.ENOTDIR, "路径中有一项是文件，不是目录", "part of the path is a file, not a folder"),
+    ],
+)
+def test_the_common_os_errors_are_in_the_users_language(code: int, zh: str, en: str) -> None:
+    from lawtasks.i18n import os_reason
+
+    error = OSError(code, os.strerror(code))
+    assert (os_reason(error, lang="zh"), os_reason(error, lang="en")) == (zh, en)
+    assert os_reason(code, lang="zh") == zh
+    # Any other as the system says it.
+    other = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert os_reason(other, lang="zh") == os.strerror(errno.ENOSPC)

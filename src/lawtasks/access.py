@@ -25,7 +25,7 @@ from sqlalchemy import Connection, text
 from sqlmodel import Session, select
 
 from lawtasks.errors import DomainError
-from lawtasks.i18n import get_language, t
+from lawtasks.i18n import get_language, join_list, t
 from lawtasks.models import User
 
 # The PostgreSQL group role every user's login is granted; its privileges and the policies
@@ -124,15 +124,9 @@ class Access:
         coordinators = sorted(name for name, user in self.users.items() if user.coordinator)
         parts = []
         if officers:
-            parts.append(t("access.officers_of", unit=unit, names=_joiner().join(officers)))
-        parts.append(
-            t("access.coordinators", names=_joiner().join(coordinators) or t("access.none"))
-        )
+            parts.append(t("access.officers_of", unit=unit, names=join_list(officers)))
+        parts.append(t("access.coordinators", names=join_list(coordinators) or t("access.none")))
         return _separator().join(parts)
-
-
-def _joiner() -> str:
-    return "、" if get_language() == "zh" else ", "
 
 
 def _separator() -> str:

@@ -17,9 +17,10 @@ This is the bottom layer: it imports nothing of lawtasks, so that any module may
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -169,6 +170,37 @@ def t(key: str, /, *, lang: Lang | None = None, **params: object) -> str:
 def tn(key: str, count: int, /, *, lang: Lang | None = None, **params: object) -> str:
     """The plural message `key` for `count` things: `tn("out.changed", 3)`."""
     return t(key, lang=lang, count=count, **params)
+
+
+def join_list(values: Iterable[str], /, *, lang: Lang | None = None) -> str:
+    """A list as a sentence shows it: 县政府办、县财政局 in Chinese (the enumeration comma),
+    "县政府办, 县财政局" in any other language. The one joiner of the messages' lists."""
+    return ("、" if (lang or get_language()) == "zh" else ", ").join(values)
+
+
+# The operating system's errors officers meet, in their words: its own text (strerror) is
+# English on every system lawtasks runs on, and would sit inside a Chinese line.
+_OS_REASONS = {
+    errno.ENOENT: "oserror.not_found",
+    errno.EEXIST: "oserror.exists",
+    errno.EACCES: "oserror.permission",
+    errno.EPERM: "oserror.permission",
+    errno.EISDIR: "oserror.is_dir",
+    errno.ENOTDIR: "oserror.not_dir",
+}
+
+
+def os_reason(error: OSError | int, /, *, lang: Lang | None = None) -> str:
+    """Why the system refused, for a message's {reason}: the common cases (not found,
+    exists, permission, a folder, not a folder) in the user's language; any other as the
+    system says it. Every message that shows an OSError goes through here."""
+    code = error if isinstance(error, int) else error.errno
+    key = _OS_REASONS.get(code) if code is not None else None
+    if key is not None:
+        return t(key, lang=lang)
+    if isinstance(error, int):
+        return os.strerror(error)
+    return error.strerror or str(error)
 
 
 def words(domain: str, lang: Lang | None = None) -> gettext.NullTranslations:

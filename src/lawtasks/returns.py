@@ -48,7 +48,7 @@ from lawtasks.domain import (
     progress_note,
 )
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import os_reason, t
 from lawtasks.readmodel import ItemView, PlanView, ReturnContext
 
 # Sheet columns (1-based) of the 填报 layout; see lawtasks.exporters.sheets.
@@ -140,7 +140,7 @@ def read_returns(
             data = path.read_bytes()
         except OSError as error:
             raise DomainError(
-                "returns.unreadable", file=str(path), reason=error.strerror or str(error)
+                "returns.unreadable", file=str(path), reason=os_reason(error)
             ) from None
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             _read_sheet(path, data, view, items, result, context)

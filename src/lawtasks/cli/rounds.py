@@ -18,7 +18,7 @@ from lawtasks.cli.core import (
     print_outcome,
     settings_of,
 )
-from lawtasks.i18n import t
+from lawtasks.i18n import join_list, t
 
 round_app = typer.Typer(
     cls=Group, help=t("help.round"), no_args_is_help=True, rich_markup_mode=None
@@ -103,6 +103,6 @@ def round_status(
         when = "" if answer.at is None else f"  {answer.at.astimezone():%Y-%m-%d %H:%M}"
         typer.echo(f"  {printable(answer.unit)}  {shown[answer.state]}{when}")
     if found.not_updated:
-        typer.echo(t("round.not_updated", ids="、".join(found.not_updated)))
+        typer.echo(t("round.not_updated", ids=join_list(found.not_updated)))
     else:
         typer.echo(t("round.all_updated"))

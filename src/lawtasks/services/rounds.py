@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from lawtasks.access import Access
 from lawtasks.domain import DEFAULT_ROUND_DAY, unit_key
 from lawtasks.errors import DomainError
+from lawtasks.i18n import join_list
 from lawtasks.models import Event, Item, Plan, ReportingRound, RoundReturn, Task
 from lawtasks.readmodel import iso, resolve_plan
 from lawtasks.services.base import LedgerBase
@@ -209,7 +210,7 @@ def revert_round(session: Session, batch: _Batch, access: Access, event: Event) 
             select(RoundReturn.unit).where(RoundReturn.round_id == found.id)
         ).all()
         if answers:
-            units = "、".join(dict.fromkeys(answers))
+            units = join_list(dict.fromkeys(answers))
             raise DomainError("error.round_undo_answered", period=period, units=units)
         if found.closed_at is not None:
             raise DomainError(
@@ -385,7 +386,20 @@ def round_status(
                 )
             ).first()
             if found is None:
-                raise DomainError("error.round_unknown", period=wanted)
+                # Named with the rounds there are, so the next try is not a guess.
+                periods = session.exec(
+                    select(ReportingRound.period)
+                    .where(ReportingRound.plan_id == plan.id)
+                    .order_by(col(ReportingRound.period))
+                ).all()
+                if not periods:
+                    raise DomainError("error.round_unknown_none", period=wanted, plan=plan.slug)
+                raise DomainError(
+                    "error.round_unknown_listed",
+                    period=wanted,
+                    plan=plan.slug,
+                    periods=join_list(periods),
+                )
         answers: dict[str, RoundReturn] = {}
         for row in session.exec(
             select(RoundReturn)

@@ -30,7 +30,7 @@ from lawtasks.access import Access
 from lawtasks.audit import EVIDENCE_FIELD, evidence_value
 from lawtasks.domain import ItemRef, Status, clean_text, file_size, parse_ref, trail_text
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import os_reason, t
 from lawtasks.models import Event, Evidence, EvidenceFile, Task
 from lawtasks.readmodel import resolve_plan
 from lawtasks.services.base import LedgerBase
@@ -58,6 +58,8 @@ class EvidenceInput:
 
     name: str
     content: bytes
+    # Where it was read from, as the user named it: refusals name every file so.
+    origin: str = ""
 
     @property
     def size(self) -> int:
@@ -103,7 +105,7 @@ def read_one(raw: str | Path, limit: int) -> EvidenceInput | str:
         with path.open("rb") as file:
             content = file.read(limit + 1)  # a file that grew since stat still shows
     except OSError as error:
-        return t("evidence.refused_unreadable", path=shown, reason=error.strerror)
+        return t("evidence.refused_unreadable", path=shown, reason=os_reason(error))
     if len(content) > limit:
         return t(
             "evidence.refused_large",
@@ -113,7 +115,8 @@ def read_one(raw: str | Path, limit: int) -> EvidenceInput | str:
         )
     if not content:
         return t("evidence.refused_empty", path=shown)
-    return EvidenceInput(clean_text(path.name, field="evidence", limit=NAME_LIMIT), content)
+    name = clean_text(path.name, field="evidence", limit=NAME_LIMIT)
+    return EvidenceInput(name, content, origin=shown)
 
 
 # A return's evidence (`apply --evidence DIR`): a file named with an item's ID, then one of
@@ -129,11 +132,13 @@ def evidence_in(directory: str | Path) -> tuple[list[tuple[str, Path]], list[str
     subfolder named with an ID is returned, to be refused as a folder when read."""
     folder = Path(directory)
     try:
+        if not folder.exists():
+            return [], [t("evidence.refused_no_folder", path=str(directory))]
         if not folder.is_dir():
             return [], [t("evidence.refused_not_dir", path=str(directory))]
         entries = sorted(folder.iterdir(), key=lambda entry: entry.name)
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         return [], [t("evidence.refused_unreadable", path=str(directory), reason=reason)]
     found: list[tuple[str, Path]] = []
     refused: list[str] = []
@@ -176,7 +181,8 @@ class Supervision(LedgerBase):
             self._access(session).check_item(item.ref, item.lead_unit)
             # Checked again here: the limit may have changed since the files were read.
             refused = [
-                t("evidence.refused_large", path=file.name, size=file_size(file.size),
+                t("evidence.refused_large", path=file.origin or file.name,
+                  size=file_size(file.size),
                   limit=file_size(plan.evidence_limit))
                 for file in files
                 if file.size > plan.evidence_limit
@@ -359,11 +365,13 @@ def _check_return_evidence(
                 raise DomainError("error.evidence_task", ref=ref)
             access.check_item(items[0].ref, items[0].lead_unit)
         except DomainError as error:
-            refused.append(t("evidence.refused_item", path=file.name, reason=str(error)))
+            shown = file.origin or file.name
+            refused.append(t("evidence.refused_item", path=shown, reason=str(error)))
             continue
         if file.size > plan.evidence_limit:
             refused.append(
-                t("evidence.refused_large", path=file.name, size=file_size(file.size),
+                t("evidence.refused_large", path=file.origin or file.name,
+                  size=file_size(file.size),
                   limit=file_size(plan.evidence_limit))
             )  # fmt: skip
             continue
@@ -459,6 +467,8 @@ def unique_name(name: str, taken: set[str]) -> str:
 def write_evidence(files: Sequence[StoredEvidence], directory: Path) -> list[Path]:
     """Write `files` into `directory` (made if missing), never over a file already there."""
     written = []
+    if directory.exists() and not directory.is_dir():
+        raise DomainError("error.evidence_out_file", path=str(directory))
     try:
         directory.mkdir(parents=True, exist_ok=True)
         taken = {entry.name.casefold() for entry in directory.iterdir()}
@@ -469,6 +479,6 @@ def write_evidence(files: Sequence[StoredEvidence], directory: Path) -> list[Pat
             written.append(path)
     except OSError as error:
         raise DomainError(
-            "error.evidence_write", path=str(directory), reason=error.strerror or str(error)
+            "error.evidence_write", path=str(directory), reason=os_reason(error)
         ) from None
     return written
