@@ -813,3 +813,21 @@ def test_the_common_os_errors_are_in_the_users_language(code: int, zh: str, en: 
     # Any other as the system says it.
     other = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     assert os_reason(other, lang="zh") == os.strerror(errno.ENOSPC)
+
+
+def test_verify_names_each_place_of_an_altered_file_once(engine: Engine, tmp_path: Path) -> None:
+    office = Ledger(engine, actor="office")
+    minutes = _file(tmp_path, "会议纪要.pdf", b"minutes")
+    _attach(office, "2.1", minutes)
+    office.undo()
+    _attach(office, "2.1", minutes)  # attached, undone, attached again: one place
+    _attach(office, "2.2", minutes)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE evidence_file SET content = :bytes WHERE sha256 = :sha"),
+            {"bytes": b"forged", "sha": hashlib.sha256(b"minutes").hexdigest()},
+        )
+    (finding,) = verify(engine).findings
+    message = finding.message()
+    assert message.count("2.1 会议纪要.pdf") == 1, message
+    assert "2.1 会议纪要.pdf, 2.2 会议纪要.pdf" in message, message

@@ -43,7 +43,7 @@ from lawtasks.domain import (
     period_end,
     trail_text,
 )
-from lawtasks.i18n import known, t
+from lawtasks.i18n import join_list, known, t
 from lawtasks.models import (
     Event,
     Evidence,
@@ -871,10 +871,12 @@ class _Rows:
         removed iff an undo removed it), and each attaching event its attachment."""
         findings = []
         execute = self.connection.execute
-        names: dict[str, list[str]] = {}
+        # Each place a file is attached, once: attached, undone and attached again is still
+        # one place (its rows are kept, removed or not, since the trail names them).
+        names: dict[str, dict[str, None]] = {}
         rows = list(execute(sa_select(_table(Evidence)).order_by(col(Evidence.id))))
         for row in rows:
-            names.setdefault(row.sha256, []).append(f"{self.ref(None, row.item_id)} {row.name}")
+            names.setdefault(row.sha256, {})[f"{self.ref(None, row.item_id)} {row.name}"] = None
         files = _table(EvidenceFile)
         # One file at a time: the bytes of every file at once could be gigabytes.
         for (sha256,) in execute(sa_select(files.c.sha256).order_by(files.c.sha256)):
@@ -888,7 +890,7 @@ class _Rows:
             if found != sha256 or len(content) != stored.size:
                 findings.append(
                     Finding("trail.evidence_file", expected=sha256, found=found,
-                            ref="、".join(names.get(sha256, [])) or "-")
+                            ref=join_list(names.get(sha256, {})) or "-")
                 )  # fmt: skip
         seen = set()
         for row in rows:
