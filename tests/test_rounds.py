@@ -587,3 +587,24 @@ def test_round_status_lists_items_as_each_language_does(
     assert "、" not in english.output
     chinese = clocked("--lang", "zh", "round", "status")
     assert "本轮未更新的事项：1.1、1.2、" in chinese.output, chinese.output
+
+
+def test_a_change_undone_in_the_round_is_no_update(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    _units(clocked)
+    clocked.at(local(date(2022, 7, 1), 9))
+    clocked.ledger("office").open_round("2022-07")
+    clocked.at(local(date(2022, 7, 2), 9))
+    alice = clocked.ledger("alice")
+    alice.update(["2.1"], progress=30)
+    alice.update(["2.2"], progress=10)
+    found = round_status(clocked.engine, None)
+    assert found is not None
+    assert "2.1" not in found.not_updated
+    assert "2.2" not in found.not_updated
+    alice.undo()  # 2.2's change taken back
+    found = round_status(clocked.engine, None)
+    assert found is not None
+    assert "2.2" in found.not_updated
+    assert "2.1" not in found.not_updated

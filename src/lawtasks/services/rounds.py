@@ -359,7 +359,8 @@ def round_status(
 ) -> RoundStatus | None:
     """The round of `period` (the open one, else the latest, when None): each lead unit of
     the plan's items 已报送, 逾期报送 or 未报送, and which items got no change or note while
-    the round ran (from its opening to the next round's). None: the plan has no round."""
+    the round ran (from its opening to the next round's; a change undone is none). The CLI's
+    `round status` and the TUI's round dialog both read this. None: the plan has no round."""
     with Session(engine) as session:
         plan = resolve_plan(session, plan_slug)
         items: list[tuple[str, int]] = []
@@ -423,11 +424,16 @@ def round_status(
             .where(ReportingRound.plan_id == plan.id, col(ReportingRound.period) > found.period)
             .order_by(col(ReportingRound.period))
         ).first()
+        # A change taken back by `undo` is no update: the item stands as it did.
+        undone = select(Event.reverts).where(
+            Event.plan_id == plan.id, col(Event.reverts).is_not(None)
+        )
         query = select(Event.item_id).where(
             Event.plan_id == plan.id,
             col(Event.item_id).is_not(None),
             col(Event.action).in_(["set", "note"]),
             Event.at >= found.opened_at,
+            col(Event.batch).not_in(undone),
         )
         if later is not None:
             query = query.where(Event.at < later)
