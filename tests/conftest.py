@@ -73,6 +73,8 @@ def engine(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Engine]:
     seed(engine, actor="seeder")
     yield engine
     engine.dispose()
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres").drop_database(url)
 
 
 @pytest.fixture
