@@ -16,7 +16,19 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("textual", "openpyxl", "docx", "sqlmodel", "sqlalchemy", "pydantic", "alembic")
+HEAVY = (
+    "textual",
+    "openpyxl",
+    "docx",
+    "sqlmodel",
+    "sqlalchemy",
+    "pydantic",
+    "alembic",
+    # the charts: the dashboard's and the reports' pictures
+    "plotext",
+    "textual_plotext",
+    "matplotlib",
+)
 
 # Runs the CLI in-process, then prints which heavy modules were loaded on a line of its own.
 SCRIPT = """
@@ -92,7 +104,7 @@ def test_completion_of_ids_loads_no_heavy_library(env: dict[str, str]) -> None:
 def test_a_write_loads_the_orm_but_not_the_tui_or_office_libraries(env: dict[str, str]) -> None:
     modules = loaded(["set", "2.1", "--progress", "10"], env)
     assert "sqlalchemy" in modules  # the service layer is the ORM's
-    assert not {"textual", "openpyxl", "docx"} & set(modules)
+    assert not {"textual", "openpyxl", "docx", "matplotlib", "plotext"} & set(modules)
 
 
 def test_an_unknown_id_still_gets_the_orm_paths_message(env: dict[str, str]) -> None:
