@@ -498,6 +498,11 @@ def test_a_return_that_changes_nothing_still_answers_the_round(
         attached = session.exec(select(Event).where(Event.action == "attach")).one()
         assert (attached.actor, attached.for_unit) == ("office", "县公安局")
         assert len(session.exec(select(RoundReturn)).all()) == 2
+    # The photo is 3.1's report for the round: it is no longer among the items not updated.
+    found = round_status(clocked.engine, None)
+    assert found is not None
+    assert "3.1" not in found.not_updated
+    assert "3.2" in found.not_updated
     log = clocked("log", "3.1")
     assert "office for 县公安" in log.output, log.output
     assert verify(clocked.engine).intact

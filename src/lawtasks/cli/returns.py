@@ -161,7 +161,14 @@ def apply(
             typer.echo(t("returns.nothing"))
         else:
             print_json(
-                {"batch": None, "actor": settings.actor, "at": None, "changes": [], "evidence": []}
+                {
+                    "batch": None,
+                    "actor": settings.actor,
+                    "at": None,
+                    "changes": [],
+                    "evidence": [],
+                    "answered": [],
+                }
             )
         return
     if dry_run:

@@ -29,6 +29,7 @@ from lawtasks.i18n import join_list
 from lawtasks.models import Event, Item, Plan, ReportingRound, RoundReturn, Task
 from lawtasks.readmodel import iso, resolve_plan
 from lawtasks.services.base import LedgerBase
+from lawtasks.services.supervision import ATTACH_ACTION
 from lawtasks.services.writes import Change, Outcome, _Batch, _commit, _retry_busy
 
 ROUND_ACTION = "round"
@@ -358,9 +359,10 @@ def round_status(
     period: str | None = None,
 ) -> RoundStatus | None:
     """The round of `period` (the open one, else the latest, when None): each lead unit of
-    the plan's items 已报送, 逾期报送 or 未报送, and which items got no change or note while
-    the round ran (from its opening to the next round's; a change undone is none). The CLI's
-    `round status` and the TUI's round dialog both read this. None: the plan has no round."""
+    the plan's items 已报送, 逾期报送 or 未报送, and which items got no change, note or
+    evidence while the round ran (from its opening to the next round's; a change undone is
+    none). The CLI's `round status` and the TUI's round dialog both read this. None: the
+    plan has no round."""
     with Session(engine) as session:
         plan = resolve_plan(session, plan_slug)
         items: list[tuple[str, int]] = []
@@ -431,7 +433,8 @@ def round_status(
         query = select(Event.item_id).where(
             Event.plan_id == plan.id,
             col(Event.item_id).is_not(None),
-            col(Event.action).in_(["set", "note"]),
+            # A change, a note, or evidence filed for the item (佐证材料 report progress too).
+            col(Event.action).in_(["set", "note", ATTACH_ACTION]),
             Event.at >= found.opened_at,
             col(Event.batch).not_in(undone),
         )
