@@ -530,6 +530,11 @@ def test_on_postgresql_an_officers_unchanged_return_answers_for_their_unit_only(
     assert ledger.one("SELECT unit || ' ' || by FROM round_return") == f"{OURS} {OFFICER}"
     assert ledger.one("SELECT for_unit FROM event WHERE action = 'attach'") == OURS
     assert verify(ledger.engine).intact
+    # Their undo takes the file back; the answer stays on record.
+    zhang.undo()
+    assert ledger.one("SELECT removed FROM evidence") is True
+    assert ledger.one("SELECT count(*) FROM round_return") == 1
+    assert verify(ledger.engine).intact
 
 
 def test_round_open_refuses_dates_no_unit_could_keep(
