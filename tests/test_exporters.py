@@ -376,7 +376,7 @@ def test_xlsx_ledger_sheet(zh: None, request_: ExportRequest) -> None:
     # The title block: the plan's name, then the as-of date and the exporter.
     assert sheet["A1"].value == "桐庐县2022年主要工作任务"
     assert sheet["A2"].value == "截至 2022年6月1日\u3000\u3000导出人：张科长"
-    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:P1", "A2:P2"}
+    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:Q1", "A2:Q2"}
     header = [c.value for c in sheet[3]]
     assert header[:10] == LEDGER_HEADERS_ZH
     assert sheet.freeze_panes == "A4"
@@ -440,7 +440,7 @@ def test_xlsx_ledger_formats_styles_and_print_setup(zh: None, request_: ExportRe
     # Colours are rules on 状态, 进度 and 预警, not fills: they follow an edit.
     assert all(c.fill.fill_type is None for row in rows.values() for c in row)
     (formatting,) = list(sheet.conditional_formatting)
-    assert str(formatting.sqref) == f"A4:P{sheet.max_row}"
+    assert str(formatting.sqref) == f"A4:Q{sheet.max_row}"
     red_rule, yellow_rule = formatting.rules
     assert red_rule.formula == ['AND($G4<>"已完成",OR($H4="",$H4<100),OR($K4="红灯",$G4="受阻"))']
     assert red_rule.dxf.fill.fgColor.rgb.endswith("FFC7CE")
@@ -464,7 +464,7 @@ def test_xlsx_ledger_formats_styles_and_print_setup(zh: None, request_: ExportRe
     assert all(6 <= width <= 60 for width in widths.values())
     assert widths["C"] == 36  # 具体事项 wraps at its cap
     assert sum(widths.values()) <= 240  # A3 landscape, one page wide, at about 9 pt
-    assert sheet.auto_filter.ref == f"A3:P{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A3:Q{sheet.max_row}"
     assert sheet.print_title_rows == "$3:$3"
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A3)
@@ -1023,3 +1023,100 @@ def test_no_format_and_no_suffix_asks_for_f(seeded: str, out: Path) -> None:
     # A directory with -f writes the default name inside it, as before.
     assert _export(seeded, "-f", "xlsx", "-o", str(out)).exit_code == 0
     assert [path.suffix for path in out.iterdir()] == [".xlsx"]
+
+
+# -- evidence (佐证材料) -----------------------------------------------------------------------
+
+
+def test_every_format_lists_an_items_evidence(zh: None, changed: Engine, out: Path) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from lawtasks.services.supervision import EvidenceInput
+
+    office = Ledger(changed, actor="office")
+    office.attach(
+        "2.1",
+        [
+            EvidenceInput("2.1-会议纪要.pdf", b"m" * 12600),
+            EvidenceInput("现场照片.jpg", b"p" * 100),
+        ],
+    )
+    office.attach("3.1", [EvidenceInput(f"材料{n}.pdf", bytes([n])) for n in range(1, 8)])
+    request = make_request(changed)
+    line = "佐证材料：2.1-会议纪要.pdf（12.3 KB）、现场照片.jpg（100 B）"
+
+    markdown = render_text("md", request)
+    assert line in markdown.splitlines()
+    assert markdown.count("佐证材料：") == 2  # 2.1 and 3.1; no line for the others
+
+    export("docx", request, out / "r.docx")
+    rows = [
+        row.cells[0].text for table in Document(str(out / "r.docx")).tables for row in table.rows
+    ]
+    assert line in rows
+    assert sum(text.startswith("佐证材料：") for text in rows) == 2
+
+    export("xlsx", request, out / "r.xlsx")
+    sheet = load_workbook(out / "r.xlsx")["台账"]
+    header = [cell.value for cell in sheet[3]]
+    column = header.index("佐证材料")
+    by_id = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=4)}
+    assert by_id["2.1"] == "2.1-会议纪要.pdf、现场照片.jpg"
+    # A long list names the first five and counts them all.
+    assert by_id["3.1"] == "材料1.pdf、材料2.pdf、材料3.pdf、材料4.pdf、材料5.pdf 等 7 份"
+    assert by_id["1.1"] is None
+
+    export("csv", request, out / "r.csv")
+    table = list(csv.DictReader(io.StringIO((out / "r.csv").read_text(encoding="utf-8-sig"))))
+    evidence = {row["编号"]: row["佐证材料"] for row in table}
+    assert evidence["2.1"] == "2.1-会议纪要.pdf; 现场照片.jpg"
+    assert evidence["3.1"] == "; ".join(f"材料{n}.pdf" for n in range(1, 8))
+    assert evidence["1.1"] == ""
+
+
+def test_the_english_csv_calls_the_column_evidence(changed: Engine) -> None:
+    from lawtasks.services.supervision import EvidenceInput
+
+    Ledger(changed, actor="office").attach("2.1", [EvidenceInput("minutes.pdf", b"x")])
+    rows = list(csv.DictReader(io.StringIO(render_text("csv", make_request(changed)))))
+    assert {row["id"]: row["evidence"] for row in rows}["2.1"] == "minutes.pdf"
+    assert "Evidence: minutes.pdf (1 B)" in render_text("md", make_request(changed))
+
+
+def test_evidence_as_of_a_past_day_is_what_was_attached_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An attachment taken back later is in the report as of the day it stood, and one
+    attached later is not; each as-of report equals the one made that day."""
+    import lawtasks.services.base
+    from lawtasks.services.supervision import EvidenceInput
+
+    from .test_history import SEEDED, Clocked, docx_text, exports, local, xlsx_text
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    clocked = Clocked(url, make_engine(url), local(SEEDED, 9))
+    monkeypatch.setattr(lawtasks.services.base, "utcnow", lambda: clocked.now)
+    seed(clocked.engine, actor="seeder")
+    office = clocked.ledger("office")
+    first, second = date(2022, 4, 10), date(2022, 5, 20)
+    out = tmp_path / "out"
+    out.mkdir()
+    clocked.at(local(first, 10))
+    office.attach("2.1", [EvidenceInput("2.1-会议纪要.pdf", b"m" * 2048)])
+    made = exports(clocked, out, "--lang", "zh", "--today", first.isoformat())
+    clocked.at(local(second, 10))
+    office.undo()
+    office.attach("2.1", [EvidenceInput("2.1-整改报告.docx", b"r" * 10)])
+    later = exports(clocked, out, "--lang", "zh", "--today", second.isoformat())
+    again = exports(clocked, out, "--lang", "zh", "--as-of", first.isoformat())
+
+    assert "佐证材料：2.1-会议纪要.pdf（2.0 KB）" in made["md"]
+    assert "佐证材料：2.1-整改报告.docx（10 B）" in later["md"]
+    assert "会议纪要" not in later["md"]
+    assert "会议纪要" in str(xlsx_text(made["xlsx"]))
+    assert "会议纪要" in " ".join(docx_text(made["docx"]))
+    assert "2.1-会议纪要.pdf" in made["csv"]
+    for fmt in ("md", "csv", "json", "xlsx text", "docx text"):
+        assert again[fmt] == made[fmt], fmt
+    clocked.engine.dispose()

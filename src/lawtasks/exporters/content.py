@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from lawtasks.domain import Status, Warning
+from lawtasks.domain import Status, Warning, file_size
 from lawtasks.i18n import get_language, t
 from lawtasks.period import NAMED, PeriodSummary
 from lawtasks.readmodel import EventView, ItemFilter, ItemView, PlanView, TaskView, mean_progress
@@ -236,6 +236,33 @@ def note_byline(item: ItemView) -> str:
     if note is None:
         return ""
     return t("export.note_meta", author=note.author, at=local_time(note.created_at))
+
+
+def evidence_text(
+    item: ItemView, *, sizes: bool = True, separator: str | None = None, limit: int | None = None
+) -> str:
+    """An item's evidence (佐证材料) in words, oldest first: each file's name, with its size
+    where `sizes` (2.1-会议纪要.pdf（12.3 KB）), joined by `separator` (the language's list
+    comma by default); with `limit`, the first `limit` names and how many there are in all
+    (a.pdf、b.pdf 等 7 份). Empty when there is none. The Word report, the Markdown, the 台账
+    and the CSV all say it through here, from the view's evidence: as of a past day, what
+    was attached and not yet taken back then."""
+    names = [
+        t("export.evidence_file", name=file.name, size=file_size(file.size)) if sizes else file.name
+        for file in item.evidence
+    ]
+    join = _join if separator is None else separator.join
+    if limit is not None and len(names) > limit:
+        return t("export.evidence_more", names=join(names[:limit]), count=len(names))
+    return join(names)
+
+
+def evidence_line(item: ItemView) -> str | None:
+    """佐证材料：2.1-会议纪要.pdf（12.3 KB）、…, the line under an item in the Word report
+    and the Markdown; None when it has no evidence."""
+    if not item.evidence:
+        return None
+    return t("export.evidence_label") + evidence_text(item)
 
 
 def attention_entry(item: ItemView) -> str:

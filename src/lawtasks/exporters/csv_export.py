@@ -6,7 +6,7 @@ every export carries:
 
     id, task, title, text, status, status_label, signoff, signed_off_at, signed_off_by,
     progress, lead_unit, assisting_units, due, target, next_milestone, warning,
-    latest_note, latest_note_author, latest_note_at, updated_at, updated_by,
+    latest_note, latest_note_author, latest_note_at, updated_at, updated_by, evidence,
     plan, as_of, exported_by, trail_events, trail_head
 
 In English the header names are these codes, so scripts can rely on them; in Chinese they
@@ -17,8 +17,9 @@ otherwise; in Chinese it is the word the 台账's and the report's 状态 show f
 (已完成（待销号）, 已销号). `next_milestone` is the item's next milestone as the 台账 and
 the 填报 sheet show it (2022-09-30 60%, or with its text). `plan` is the plan's name, as every
 other format names it. Dates are ISO (2022-06-30) and times ISO with their UTC offset, as in
-the JSON; an empty cell means no value. Text is written whole: multi-line notes stay in one
-quoted cell.
+the JSON; an empty cell means no value. `evidence` names the item's evidence files, oldest
+first, joined with "; " (the JSON's `evidence` has their sizes and hashes). Text is written
+whole: multi-line notes stay in one quoted cell.
 
 With `since` (export --since) the CSV lists only the items that changed in the period (an
 event on the item, or a note on its task), with two more columns: `since`, the period's
@@ -41,7 +42,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from lawtasks.exporters.content import defuse
+from lawtasks.exporters.content import defuse, evidence_text
 from lawtasks.i18n import get_language, t
 from lawtasks.readmodel import iso
 
@@ -71,6 +72,8 @@ COLUMNS = (
     "latest_note_at",
     "updated_at",
     "updated_by",
+    # The item's evidence (佐证材料) by name, oldest first, joined with "; ".
+    "evidence",
     "plan",
     "as_of",
     "exported_by",
@@ -128,6 +131,7 @@ def render_csv(request: ExportRequest) -> str:
         row["latest_note"] = note.text if note else None
         row["latest_note_author"] = note.author if note else None
         row["latest_note_at"] = iso(note.created_at) if note else None
+        row["evidence"] = evidence_text(item, sizes=False, separator="; ")
         row["plan"] = view.name
         row["as_of"] = view.today.isoformat()
         row["exported_by"] = request.exported_by

@@ -54,6 +54,7 @@ from lawtasks.exporters.content import (
     display_width,
     due_state,
     due_text,
+    evidence_text,
     filter_statement,
     long_date,
     period_sentences,
@@ -506,6 +507,19 @@ def _note_row(document: Document, table: Table, item: ItemView, widths: tuple[fl
     paragraph.add_run(byline, style="Byline")
 
 
+def _evidence_row(
+    document: Document, table: Table, item: ItemView, widths: tuple[float, ...]
+) -> None:
+    """The item's evidence (佐证材料), names and sizes, on a row of its own, across the
+    table, under its latest note."""
+    if not item.evidence:
+        return
+    cells = _row(document, table, widths)
+    paragraph = cells[0].merge(cells[-1]).paragraphs[0]
+    paragraph.add_run(t("export.evidence_label")).bold = True
+    paragraph.add_run(printable(evidence_text(item)))
+
+
 def _task(document: Document, task: TaskView) -> None:
     document.add_heading(printable(task_heading(task)), level=2)
     # The progress line stays on the page of the table it introduces.
@@ -536,6 +550,7 @@ def _task(document: Document, task: TaskView) -> None:
         _warning_cell(cells[7], item)
         _centre(cells, (0, 4, 5, 6, 7))
         _note_row(document, table, item, widths)
+        _evidence_row(document, table, item, widths)
 
 
 def _attention(document: Document, request: ExportRequest) -> None:

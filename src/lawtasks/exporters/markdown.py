@@ -17,6 +17,7 @@ from lawtasks.exporters.content import (
     changes_intro,
     counts_sentence,
     due_text,
+    evidence_line,
     figures,
     filter_statement,
     long_date,
@@ -88,6 +89,9 @@ def _item_detail(item: ItemView) -> list[str]:
     if note is not None:
         lines += [printable(t("export.latest_note_line", byline=note_byline(item))), ""]
         lines += [*_quote(note.text), ""]
+    evidence = evidence_line(item)
+    if evidence is not None:
+        lines += [printable(evidence), ""]
     return lines
 
 

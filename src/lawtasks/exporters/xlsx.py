@@ -5,11 +5,12 @@ Sheets, in the current language:
 - 台账 (Ledger): a title block (the plan's name; the as-of date, the exporter and
   the filters applied), then one row per item under a frozen header row:
   序号 | 工作任务 | 具体事项 | 责任单位 | 完成时限 | 目标 | 状态 | 进度 | 最新进展 | 更新时间,
-  then 预警 | 配合单位 | 更新人 | 存在问题 | 下一步措施 | 下一节点. 具体事项 is the item's short
-  title on the first line and its full text below; 状态 says 已完成（待销号） or 已销号 for a
-  done item of a plan that asks for 销号, as every report does; 下一节点 is the item's next
-  milestone (2022-09-30 60%, or its text); 最新进展 is the latest note with its author and
-  time on a last line, less the 存在问题 and 下一步措施 a unit's return put in their own
+  then 预警 | 配合单位 | 更新人 | 存在问题 | 下一步措施 | 下一节点 | 佐证材料 (the evidence
+  files by name, a long list counted). 具体事项 is the item's short title on the first
+  line and its full text below; 状态 says 已完成（待销号） or 已销号 for a done item of a
+  plan that asks for 销号, as every report does; 下一节点 is the item's next milestone
+  (2022-09-30 60%, or its text); 最新进展 is the latest note with its author and time on a
+  last line, less the 存在问题 and 下一步措施 a unit's return put in their own
   columns. 完成时限 is a date cell, 进度 a number shown as 30%, 更新时间 a date-time on this
   machine's clock. 状态 offers the status labels as a drop-down list. Rows are coloured by
   conditional formatting on 状态, 进度 and 预警 (red: 红灯 or 受阻; yellow: 黄灯; done or at
@@ -51,6 +52,7 @@ from lawtasks.exporters.content import (
     Figures,
     change_rows,
     display_width,
+    evidence_text,
     figures,
     filter_statement,
     item_text,
@@ -85,9 +87,11 @@ ROW_CM = LINE_HEIGHT / 72 * 2.54  # a row of one line, in centimetres
 SHOWN_DPI = 96
 # The title and the as-of line sit above the header of the 台账 and of 汇总.
 HEADER_ROW = 3
-# 工作任务, 具体事项, 目标, 最新进展 and the rest wrap past these widths: the 16 columns add
-# up to about 250 characters, which A3 landscape prints one page wide at about 10 pt.
-LEDGER_CAPS = {2: 16, 3: 36, 4: 14, 6: 18, 9: 32, 12: 14, 13: 10, 14: 22, 15: 22, 16: 16}
+# 工作任务, 具体事项, 目标, 最新进展 and the rest wrap past these widths: the 17 columns add
+# up to about 275 characters, which A3 landscape prints one page wide at about 10 pt.
+LEDGER_CAPS = {2: 16, 3: 36, 4: 14, 6: 18, 9: 32, 12: 14, 13: 10, 14: 22, 15: 22, 16: 16, 17: 24}
+# 佐证材料 names this many files, then counts them all.
+EVIDENCE_NAMED = 5
 FILLS = {"red": "FFC7CE", "yellow": "FFEB9C"}
 HEADER_FILL = "D9E1F2"
 BORDER_COLOUR = "808080"
@@ -142,6 +146,8 @@ def _ledger_headers() -> list[str]:
         t("label.next_steps"),
         # The item's next milestone (每季度的形象进度): 2022-09-30 60%, or its text.
         t("label.next_milestone"),
+        # Its evidence (佐证材料) by name; a long list names the first and counts them all.
+        t("label.evidence"),
     ]
 
 
@@ -174,6 +180,7 @@ def _ledger_row(item: ItemView, task_title: str, headers: list[str], labels: _La
         text(parts.get("problems"), 13),
         text(parts.get("next_steps"), 14),
         text(item.next_milestone.label if item.next_milestone else None, 15),
+        text(evidence_text(item, sizes=False, limit=EVIDENCE_NAMED) or None, 16),
     ]
 
 
