@@ -53,10 +53,14 @@ def wait_for(socket: str, text: str, timeout: float = 20) -> str:
 
 
 def start(
-    socket: str, arguments: str, env: dict[str, str], size: tuple[int, int] = (120, 40)
+    socket: str,
+    arguments: str,
+    env: dict[str, str],
+    size: tuple[int, int] = (120, 40),
+    cwd: Path | None = None,
 ) -> None:
-    """`lawtasks ARGUMENTS` in a tmux window of `size` (120x40 by default); the shell says
-    how it exited."""
+    """`lawtasks ARGUMENTS` in a tmux window of `size` (120x40 by default), in `cwd` (the
+    working directory by default); the shell says how it exited."""
     width, height = (str(side) for side in size)
     # The app starts once the terminal has its size: on a busy machine tmux could still be
     # resizing the new window when the app read it, and the screen stayed at the old size.
@@ -66,7 +70,7 @@ def start(
     env = {name: value for name, value in env.items() if name not in ("COLUMNS", "LINES")}
     subprocess.run(
         ["tmux", "-L", socket, "new-session", "-d", "-s", "app", "-x", width, "-y", height,
-         command],
+         *(["-c", str(cwd)] if cwd else []), command],
         env=env,
         check=True,
     )  # fmt: skip
@@ -184,3 +188,46 @@ def test_a_standard_terminal_shows_help_quit_and_the_filter(
     assert words["quit"] in lines[-1]
     keys(tmux, "q")
     wait_for(tmux, "EXITED 0")
+
+
+def test_keys_sent_together_stay_in_the_dialog_open(tmux: str, tmp_path: Path) -> None:
+    """One `send-keys` of several keys reaches the app in one read, as over SSH: each key
+    stays in the dialog it was typed at, in order, and enter acts on what they chose."""
+    db = tmp_path / "ledger.db"
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {
+        **os.environ,
+        "LAWTASKS_DB": str(db),
+        "LAWTASKS_USER": "fzb",
+        "LANG": "C.UTF-8",
+        "TERM": "xterm-256color",
+    }
+    subprocess.run([lawtasks_script(), "init"], env=env, check=True, capture_output=True)
+    start(tmux, "--lang zh --today 2022-08-12 tui", env, size=(80, 24), cwd=out)
+    wait_for(tmux, "q 退出")
+    keys(tmux, "j")
+    time.sleep(0.5)
+    keys(tmux, "f")
+    wait_for(tmux, "按状态或预警筛选")
+    keys(tmux, "Space", "Enter")  # ticks 未开始 and applies it; the tree's space is done
+    wait_for(tmux, "筛选：未开始")
+    keys(tmux, "Escape")
+    time.sleep(0.5)
+    keys(tmux, "f", "Down", "Down", "Down", "Space", "Enter", "Space")  # all in one read
+    shown = wait_for(tmux, "筛选：受阻")
+    assert "1.1 ○" not in shown  # no item is blocked: the tree is empty
+    keys(tmux, "Escape")
+    time.sleep(0.5)
+    keys(tmux, "e")
+    wait_for(tmux, "导出台账")
+    keys(tmux, "Down", "Enter")  # Word, the format below the first
+    wait_for(tmux, "已导出")
+    keys(tmux, "q")
+    wait_for(tmux, "EXITED 0")
+    assert [file.suffix for file in out.iterdir()] == [".docx"]
+    log = subprocess.run(
+        [lawtasks_script(), "--lang", "zh", "log"], env=env, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    assert "状态" not in log.stdout  # nothing was marked done

@@ -27,6 +27,7 @@ from lawtasks.tui.commands import LedgerCommands
 from lawtasks.tui.i18n_bindings import translate_bindings
 from lawtasks.tui.screens.main import MainScreen
 from lawtasks.tui.textual_words import palette_prompt, system_commands
+from lawtasks.tui.typed_keys import KeysInOrder
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -37,8 +38,9 @@ POLL_SECONDS = 1.0
 T = TypeVar("T")
 
 
-class LawtasksApp(App[None]):
-    """Holds the ledger's reader, engine and service; the main screen does the work."""
+class LawtasksApp(KeysInOrder):
+    """Holds the ledger's reader, engine and service; the main screen does the work. Keys
+    typed together are taken in order, each by the screen typed at (KeysInOrder)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "lawtasks"

@@ -64,6 +64,7 @@ from lawtasks.tui.screens.import_dialog import ImportDialog, ImportDone, sentenc
 from lawtasks.tui.screens.plan_picker import PlanPicker
 from lawtasks.tui.screens.supervision_dialogs import AttachDialog, RoundDialog
 from lawtasks.tui.source import LedgerSource
+from lawtasks.tui.typed_keys import hold_keys, release_keys
 from lawtasks.tui.wide_cells import keep_wide_characters
 from lawtasks.tui.widgets.detail_pane import DetailPane
 from lawtasks.tui.widgets.key_hints import KeyHints
@@ -632,6 +633,7 @@ class MainScreen(Screen[None]):
     # -- another plan -----------------------------------------------------------------------
 
     def action_open_plan(self) -> None:
+        hold_keys(self.app)  # for the picker: `o ↓ enter` typed at once opens the next plan
         self.read_plans()
 
     @work(thread=True, exclusive=True, group="plans")
@@ -644,6 +646,7 @@ class MainScreen(Screen[None]):
     @on(PlansRead)
     def plans_read(self, message: MainScreen.PlansRead) -> None:
         if message.error is not None:
+            release_keys(self.app)
             self.say(str(message.error), severity="error")
             return
 
@@ -925,6 +928,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(PromptDialog(t("tui.prompt.reject", ref=ref), check=check), done)
 
     def action_round_status(self) -> None:
+        hold_keys(self.app)  # for the round's dialog, shown once it is read
         self.read_round()
 
     @work(thread=True, exclusive=True, group="round")
@@ -940,6 +944,8 @@ class MainScreen(Screen[None]):
 
     @on(RoundRead)
     def round_read(self, message: MainScreen.RoundRead) -> None:
+        if message.error is not None or message.status is None:
+            release_keys(self.app)  # no dialog: the keys typed meanwhile are the tree's
         if message.error is not None:
             self.say(str(message.error), severity="error")
         elif message.status is None:
