@@ -371,6 +371,52 @@ def test_remind_never_addresses_a_unit_it_does_not_have(cli: Cli, tmp_path: Path
     assert notice[-2:] == [OFFICE, "2022年6月1日"]
 
 
+def test_remind_docx_chases_a_unit_that_owes_the_round_and_names_the_round(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("set", "2.1", "--due", "2022-05-01", "--unit", "县司法局")  # red
+    cli.ok("set", "1.1", "--status", "done", "--unit", "县委办")  # nothing to chase
+    cli.ok("round", "open", "--period", "2022-06")  # due 2022-06-25
+    data = cli.json("remind")
+    assert sorted(data["unreported"]) == ["县司法局", "县委办"]
+    assert [unit["unit"] for unit in data["units"]] == ["县司法局"]
+
+    result = cli("remind", "-f", "docx", "-o", str(tmp_path), "--lang", "zh")
+    assert result.exit_code == 0, result.stderr
+    written = sorted(path.name for path in tmp_path.iterdir() if path.suffix == ".docx")
+    assert written == ["tonglu-2022-催办单-县司法局.docx", "tonglu-2022-催办单-县委办.docx"]
+    owing = texts(load_docx((tmp_path / "tonglu-2022-催办单-县委办.docx").read_bytes()))
+    assert owing[1] == "致县委办："
+    assert owing[2] == (
+        f"贵单位尚未报送填报轮次 2022-06 的进展情况，请于2022年6月25日前报送{OFFICE}。"
+    )
+    assert owing[-2:] == [OFFICE, "2022年6月1日"]
+    assert not load_docx((tmp_path / "tonglu-2022-催办单-县委办.docx").read_bytes()).tables
+    # A unit with items to chase is told about the round too, then about its items.
+    both = texts(load_docx((tmp_path / "tonglu-2022-催办单-县司法局.docx").read_bytes()))
+    assert both[2].startswith("贵单位尚未报送填报轮次 2022-06 的进展情况")
+    assert both[3].startswith("经核查，贵单位牵头的")
+
+
+def test_a_reminder_names_the_round_the_unit_answered_or_missed(
+    zh: None, request_: ExportRequest
+) -> None:
+    view = request_.view  # today 2022-06-01
+    items = [item for item in view.items if item.id == "2.1"]
+    lines = {}
+    for reported, due in ((True, date(2022, 5, 25)), (False, date(2022, 5, 25))):
+        data = render_reminder(
+            view, "县司法局", items, office=OFFICE, reply_by=date(2022, 6, 8),
+            round_period="2022-05", round_due=due, reported=reported,
+        )  # fmt: skip
+        lines[reported] = texts(load_docx(data))[2]
+    assert lines[True] == "贵单位已报送填报轮次 2022-05（报送截止日期2022年5月25日）的进展情况。"
+    assert lines[False] == (
+        "贵单位尚未报送填报轮次 2022-05 的进展情况，报送截止日期2022年5月25日已过，"
+        f"请立即报送{OFFICE}。"
+    )
+
+
 def test_remind_signs_with_the_office_set_once(cli: Cli, tmp_path: Path) -> None:
     cli.ok("set", "2.1", "--due", "2022-05-01", "--unit", "县司法局")
     result = cli(

@@ -16,9 +16,11 @@ from lawtasks.readmodel import ItemView, PlanView, TaskView
 
 __all__ = [
     "PERIOD_FIELDS",
+    "Notice",
     "UnitItems",
     "items_by_unit",
     "needs_reminder",
+    "notices",
     "period_changes",
     "reminders",
     "unit_key",
@@ -82,3 +84,34 @@ def reminders(view: PlanView, within: int) -> list[tuple[str | None, list[ItemVi
     named = sorted((unit, items) for unit, items in by_unit.items() if unit is not None)
     unnamed = [(None, by_unit[None])] if None in by_unit else []
     return [*named, *unnamed]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One lead unit's 催办单: the items to remind it of (none when it is chased only for
+    its report), and whether it has answered the open round (None: no round is open)."""
+
+    unit: str
+    items: tuple[ItemView, ...]
+    reported: bool | None
+
+
+def notices(
+    found: list[tuple[str | None, list[ItemView]]],
+    *,
+    round_open: bool,
+    unreported: list[str],
+) -> list[Notice]:
+    """The 催办单 to write, by unit name: each unit with items to remind it of (`found`, as
+    `reminders` gives it; the unit-less items are the coordinator's, never a notice), and
+    each unit that has not answered the open round, even with nothing red or yellow, as
+    `remind` names it in text and JSON. `unreported` are the round's unit names."""
+    owing = {unit_key(unit) for unit in unreported}
+    by_unit: dict[str, Notice] = {}
+    for unit, items in found:
+        if unit is not None:
+            reported = None if not round_open else unit_key(unit) not in owing
+            by_unit[unit_key(unit)] = Notice(unit, tuple(items), reported)
+    for unit in unreported if round_open else ():
+        by_unit.setdefault(unit_key(unit), Notice(unit, (), False))
+    return sorted(by_unit.values(), key=lambda notice: notice.unit)

@@ -331,36 +331,23 @@ def remind(
             }
         )
         return
-    if unreported and in_round is not None and fmt is RemindFormat.text:
-        units = "、".join(printable(unit) for unit in unreported)
-        typer.echo(t("remind.unreported", period=in_round.period, units=units))
-    if not by_unit and not unassigned:
-        if awaiting:
-            _echo_awaiting(awaiting, fmt is RemindFormat.docx)
-        elif not unreported:
-            typer.echo(t("remind.none"))
-        return
     if fmt is RemindFormat.docx:
-        from lawtasks.exporters.docx_report import office_name, render_reminder
-        from lawtasks.exporters.files import write_atomically
-
-        directory = _output_dir(output)
-        office = office_name()
-        for unit, items in by_unit:
-            safe = _file_safe(unit)
-            path = directory / f"{view.slug}-{t('remind.doc_title')}-{safe}.docx"
-            write_atomically(
-                path,
-                render_reminder(
-                    view, unit, items, office=office, reply_by=answer_by, issued_by=settings.actor
-                ),
-                keep=ledger_files(settings),
-            )
-            typer.echo(t("out.exported", path=str(path)))
+        written = _write_notices(settings, view, found, in_round, unreported, answer_by, output)
+        if not written and not unassigned and not awaiting:
+            typer.echo(t("remind.none"))
         if unassigned:
             ids = "、".join(item.id for item in unassigned)
             typer.echo(t("remind.unassigned_docx", ids=ids), err=True)
         _echo_awaiting(awaiting, docx=True)
+        return
+    if unreported and in_round is not None:
+        units = "、".join(printable(unit) for unit in unreported)
+        typer.echo(t("remind.unreported", period=in_round.period, units=units))
+    if not by_unit and not unassigned:
+        if awaiting:
+            _echo_awaiting(awaiting, docx=False)
+        elif not unreported:
+            typer.echo(t("remind.none"))
         return
     for unit, items in by_unit:
         typer.echo(t("remind.title", unit=printable(unit), count=len(items)))
@@ -371,6 +358,44 @@ def remind(
         for item in unassigned:
             typer.echo(_reminder_line(item, due_state(item, view.today)))
     _echo_awaiting(awaiting, docx=False)
+
+
+def _write_notices(
+    settings: Any,
+    view: Any,
+    found: list[Any],
+    in_round: Any,
+    unreported: list[str],
+    reply_by: "date",
+    output: str,
+) -> int:
+    """remind -f docx: a 催办单 for each unit with items to chase and for each unit that
+    owes the open round (asked to report by its due date), each naming the round; how
+    many were written."""
+    from lawtasks.exporters.docx_report import office_name, render_reminder
+    from lawtasks.exporters.files import write_atomically
+    from lawtasks.followup import notices
+
+    # A bad -o is refused even when no notice is due, as on any other day.
+    directory = _output_dir(output)
+    to_send = notices(found, round_open=in_round is not None, unreported=unreported)
+    office = office_name()
+    for notice in to_send:
+        path = directory / f"{view.slug}-{t('remind.doc_title')}-{_file_safe(notice.unit)}.docx"
+        data = render_reminder(
+            view,
+            notice.unit,
+            notice.items,
+            office=office,
+            reply_by=reply_by,
+            issued_by=settings.actor,
+            round_period=None if in_round is None else in_round.period,
+            round_due=None if in_round is None else in_round.due,
+            reported=notice.reported is not False,
+        )
+        write_atomically(path, data, keep=ledger_files(settings))
+        typer.echo(t("out.exported", path=str(path)))
+    return len(to_send)
 
 
 def _echo_awaiting(items: list[Any], docx: bool) -> None:

@@ -698,18 +698,61 @@ def render_docx(request: ExportRequest) -> bytes:
 def render_reminder(
     view: PlanView,
     unit: str,
-    items: list[ItemView],
+    items: list[ItemView] | tuple[ItemView, ...],
     *,
     office: str,
     reply_by: date,
     issued_by: str = "",
+    round_period: str | None = None,
+    round_due: date | None = None,
+    reported: bool = True,
 ) -> bytes:
     """A 催办单: a notice to one lead unit listing its red, yellow and soon-due items, each
     with its status, due date and days overdue, asking for an answer by `reply_by`; signed
-    by `office`. `issued_by` (who made it) goes in the file's properties only."""
+    by `office`. `issued_by` (who made it) goes in the file's properties only.
+
+    With a round open (`round_period`, due `round_due`) the notice names it: a unit that
+    has not `reported` is asked to report by the round's due date (at once, once it is
+    past), and one that has is told it did; a unit chased only for its report has no
+    `items`, and its notice no table."""
     document = new_document(REMINDER_TABLE_PT)
     title_block(document, t("remind.doc_title"), [])
     flush_line(document, t("remind.doc_to", unit=printable(unit)))
+    if round_period is not None and round_due is not None:
+        if reported:
+            key = "remind.doc_round_reported"
+        elif round_due >= view.today:
+            key = "remind.doc_round_unreported"
+        else:
+            key = "remind.doc_round_unreported_late"
+        body_paragraph(
+            document,
+            t(key, period=round_period, due=long_date(round_due), office=printable(office)),
+            keep_with_next=bool(items),
+        )
+    if items:
+        _reminder_items(document, view, items, office=office, reply_by=reply_by)
+    signature(document, office, view.today)
+
+    props = document.core_properties
+    props.title = f"{t('remind.doc_title')} {printable(unit)}"
+    props.subject = view.slug
+    props.author = printable(issued_by or office)
+    props.last_modified_by = printable(issued_by or office)
+    if view.trail is not None:
+        props.comments = head_line(view.trail)
+    return save_document(document, view.today)
+
+
+def _reminder_items(
+    document: Document,
+    view: PlanView,
+    items: list[ItemView] | tuple[ItemView, ...],
+    *,
+    office: str,
+    reply_by: date,
+) -> None:
+    """The 催办单's request about its items, and their table."""
     body_paragraph(
         document,
         t(
@@ -742,13 +785,3 @@ def render_reminder(
         _warning_cell(cells[5], item)
         cells[6].paragraphs[0].add_run(due_state(item, view.today))
         _centre(cells, (0, 2, 3, 4, 5, 6))
-    signature(document, office, view.today)
-
-    props = document.core_properties
-    props.title = f"{t('remind.doc_title')} {printable(unit)}"
-    props.subject = view.slug
-    props.author = printable(issued_by or office)
-    props.last_modified_by = printable(issued_by or office)
-    if view.trail is not None:
-        props.comments = head_line(view.trail)
-    return save_document(document, view.today)
