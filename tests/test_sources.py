@@ -832,3 +832,11 @@ def test_a_sheet_title_names_its_year_as_a_report_title_does(
     # The plan year anchors the deadlines written without one (6月底前).
     first = plan.tasks[0].items[0]
     assert first.due == date(year, 6, 30)
+
+
+@pytest.mark.parametrize("name", ["缺失.docx", "缺失.txt", "缺失.xlsx"])
+def test_a_missing_file_is_said_in_the_interfaces_language(tmp_path: Path, name: str) -> None:
+    result = lawtasks(tmp_path / "zh.db", "--lang", "zh", "import", str(tmp_path / name))
+    assert result.exit_code == 1
+    assert "文件或目录不存在" in result.stderr
+    assert "No such file" not in result.stderr

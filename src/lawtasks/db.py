@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 
 from lawtasks.access import WRITER_LOCK
 from lawtasks.errors import DatabaseError
+from lawtasks.i18n import os_reason
 from lawtasks.location import (
     SCHEMA_VERSION,
     default_db_path,
@@ -145,9 +146,7 @@ def _prepare_file(path: Path) -> None:
             # failure a full disk.
             raise DatabaseError("error.db_not_regular", db=str(path))
     except OSError as error:
-        raise DatabaseError(
-            "error.db_cannot_open", db=str(path), reason=error.strerror or str(error)
-        ) from None
+        raise DatabaseError("error.db_cannot_open", db=str(path), reason=os_reason(error)) from None
 
 
 def _url_fault(error: Exception) -> str:

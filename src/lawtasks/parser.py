@@ -104,6 +104,7 @@ from pathlib import Path
 from lawtasks.dates import deadline_in
 from lawtasks.domain import CONTROL_CLASS, INVISIBLE_CLASS, chinese_number
 from lawtasks.errors import ReportParseError
+from lawtasks.i18n import os_reason
 
 __all__ = [
     "SKIP_REASONS",
@@ -453,9 +454,7 @@ def read_report(path: Path) -> ParsedPlan:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReportParseError(
-            "parse.unreadable", source=str(path), reason=exc.strerror or str(exc)
-        ) from exc
+        raise ReportParseError("parse.unreadable", source=str(path), reason=os_reason(exc)) from exc
     text = decode_report(data, source_name=path.name)
     return parse_report(text, source_name=path.name)
 

@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 from lawtasks.errors import ReportParseError
+from lawtasks.i18n import os_reason
 from lawtasks.parser import ParsedPlan, decode_report, parse_report
 from lawtasks.sources.table import ColumnMap, parse_columns
 
@@ -87,9 +88,7 @@ def read_plan_file(path: Path, *, columns: ColumnMap | None = None) -> ParsedPla
         with path.open("rb") as file:
             head = file.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise ReportParseError(
-            "parse.unreadable", source=str(path), reason=exc.strerror or str(exc)
-        ) from exc
+        raise ReportParseError("parse.unreadable", source=str(path), reason=os_reason(exc)) from exc
     kind = sniff(path, head)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         # An empty file, /dev/null, a file of blank lines: named as given.
@@ -129,9 +128,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ReportParseError(
-            "parse.unreadable", source=str(path), reason=exc.strerror or str(exc)
-        ) from exc
+        raise ReportParseError("parse.unreadable", source=str(path), reason=os_reason(exc)) from exc
 
 
 def _decode(data: bytes, path: Path) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lawtasks.errors import ReportParseError
+from lawtasks.i18n import os_reason
 from lawtasks.parser import ParsedPlan
 from lawtasks.sources.table import ColumnMap, Table, read_table
 
@@ -38,9 +39,7 @@ def read_xlsx(
     try:
         stream = path.open("rb")
     except OSError as exc:
-        raise ReportParseError(
-            "parse.unreadable", source=str(path), reason=exc.strerror or str(exc)
-        ) from exc
+        raise ReportParseError("parse.unreadable", source=str(path), reason=os_reason(exc)) from exc
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
