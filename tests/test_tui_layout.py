@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from rich.style import Style
 from sqlalchemy import Engine
+from textual.color import Color
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
@@ -258,6 +261,46 @@ def test_no_color_is_honoured_by_the_tui(engine: Engine, monkeypatch: pytest.Mon
         assert app.no_color  # Textual then paints in monochrome
 
     run(engine, scenario)
+
+
+def grey_contrast(style: Style) -> float:
+    """How far apart the greys of a cell's text and background are, 0 to 255."""
+    assert style.color is not None
+    assert style.bgcolor is not None
+    text, background = (Color.from_rich_color(c).monochrome for c in (style.color, style.bgcolor))
+    return abs(text.r - background.r)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_without_colour_red_reads_at_least_as_well_as_yellow(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """NO_COLOR greyed red to 237 on the background's 235: the most urgent mark, in the
+    header and the tree, was the one an officer could hardly see."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    Ledger(engine, actor="x").update(["5.1"], due="2022-05-01")  # red on TODAY
+
+    def marks(widget: PlanHeader | PlanTree, height: int) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for strip in widget.render_lines(Region(0, 0, widget.size.width, height)):
+            for segment in strip:
+                for glyph in (WARNING_GLYPH[Warning.RED], WARNING_GLYPH[Warning.YELLOW]):
+                    if glyph in segment.text and segment.style is not None:
+                        found.setdefault(glyph, grey_contrast(segment.style))
+        return found
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        screen = main_screen(app)
+        for widget in (screen.query_one(PlanHeader), screen.query_one(PlanTree)):
+            contrast = marks(widget, widget.size.height)
+            red, yellow = (
+                contrast[WARNING_GLYPH[Warning.RED]],
+                contrast[WARNING_GLYPH[Warning.YELLOW]],
+            )
+            assert red >= yellow, (type(widget).__name__, red, yellow)
+            assert red >= 128
+
+    run(engine, scenario, size=(width, 40))
 
 
 def test_list_keeps_the_glyphs_without_colour(db_path: Path) -> None:

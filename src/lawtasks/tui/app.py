@@ -9,7 +9,7 @@ the first screen is painted.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from lawtasks.domain import default_actor
@@ -25,6 +26,7 @@ from lawtasks.reading import PlanEntry, Reads, plan_setting
 from lawtasks.readmodel import EventView, PlanView
 from lawtasks.tui.commands import LedgerCommands
 from lawtasks.tui.i18n_bindings import translate_bindings
+from lawtasks.tui.monochrome import RedMarks
 from lawtasks.tui.screens.main import MainScreen
 from lawtasks.tui.textual_words import palette_prompt, system_commands
 from lawtasks.tui.typed_keys import KeysInOrder
@@ -138,6 +140,17 @@ class LawtasksApp(KeysInOrder):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=palette_prompt()))
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters = super().get_line_filters()
+        if self.no_color:
+            # Red (the red warning) light rather than near-black once greyed.
+            return [self._red_marks, *filters]
+        return filters
+
+    @cached_property
+    def _red_marks(self) -> RedMarks:
+        return RedMarks()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         return system_commands(super().get_system_commands(screen))
