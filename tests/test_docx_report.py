@@ -443,6 +443,22 @@ def test_remind_errors_in_chinese(cli: Cli, tmp_path: Path) -> None:
     assert a_file.read_text(encoding="utf-8") == "x"
 
 
+def test_a_folder_named_like_a_file_is_refused_for_notices_and_sheets(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.ok("set", "2.1", "--due", "2022-05-01", "--unit", "县司法局")
+    for command in (["remind", "-f", "docx"], ["sheets"]):
+        target = tmp_path / "催办单.DOCX"
+        line = one_error_line(cli(*command, "-o", str(target), "--lang", "zh"))
+        assert line.startswith(f"lawtasks: -o {target} 以 .DOCX 结尾，像是文件名")
+        assert not target.exists()
+    # A folder that exists under such a name is the officer's choice, and is used.
+    kept = tmp_path / "v1.docx"
+    kept.mkdir()
+    assert cli("remind", "-f", "docx", "-o", str(kept)).exit_code == 0
+    assert [path.suffix for path in kept.iterdir()] == [".docx"]
+
+
 # -- rendered through LibreOffice ----------------------------------------------------------------
 
 

@@ -444,9 +444,12 @@ def _output_dir(output: str) -> "Path":
     """The directory -o names, made (with its parents) when it does not exist yet."""
     from pathlib import Path
 
+    from lawtasks.exporters.files import check_directory_name
+
     directory = Path(output)
     if directory.exists() and not directory.is_dir():
         raise DomainError("export.dir_is_file", path=str(directory))
+    check_directory_name(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:

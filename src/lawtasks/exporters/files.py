@@ -67,6 +67,7 @@ def ensure_directory(name: str | Path) -> Path:
     """The directory `name`, made with its parents if missing (`sheets -o 填报/`); a file in
     the way, or a directory that cannot be made, is one error naming the path."""
     directory = Path(name)
+    check_directory_name(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -76,6 +77,15 @@ def ensure_directory(name: str | Path) -> Path:
             "export.write_failed", path=str(directory), reason=error.strerror or str(error)
         ) from error
     return directory
+
+
+def check_directory_name(directory: Path) -> None:
+    """A folder to make for `-o` (sheets, remind -f docx) whose name ends in a file format's
+    suffix (`-o 催办单.docx`) is refused: the officer meant a file, and would find a folder
+    of that name. A folder that already exists under such a name is used as it is."""
+    suffix = directory.suffix
+    if suffix.lower() in SUFFIXES and not directory.exists():
+        raise DomainError("export.dir_with_suffix", path=str(directory), suffix=suffix)
 
 
 def output_path(output: str | Path, default_name: str) -> Path:
