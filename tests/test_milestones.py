@@ -391,14 +391,15 @@ def test_the_sheet_and_the_ledger_show_the_next_milestone_and_a_return_still_app
     data = json.loads(_run(db_path, "show", "2.1", "-f", "json")[1])["item"]
     assert data["progress"] == 70
     assert len(data["milestones"]) == 2
-    # The 台账: the next milestone in its last column.
+    # The 台账: the next milestone in its column (佐证材料 comes after it).
     ledger_file = tmp_path / "台账.xlsx"
     code, text_out = _run(db_path, "--today", "2022-05-01", "export", "-f", "xlsx", "-o",
                           str(ledger_file))  # fmt: skip
     assert code == 0, text_out
     sheet = load_workbook(ledger_file).worksheets[0]
     header = [cell.value for cell in sheet[3]]
-    assert header[-1] == "Next milestone"
-    shown = {row[0].value: row[-1].value for row in sheet.iter_rows(min_row=4)}
+    column = header.index("Next milestone")
+    assert header[column + 1 :] == ["Evidence"]
+    shown = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=4)}
     assert shown["2.1"] == "2022-09-30 60%"
     assert shown["2.2"] == "2022-06-30 完成方案"
