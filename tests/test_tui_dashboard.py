@@ -210,6 +210,49 @@ def test_g_opens_the_dashboard_with_the_plans_figures(worked_engine: Engine) -> 
     asyncio.run(scenario())
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_dashboards_footer_keeps_help_and_quit_and_question_mark_opens_help(
+    worked_engine: Engine, lang: str
+) -> None:
+    """The dashboard's footer showed only esc and the palette, and ? did nothing there."""
+    from textual.widgets._footer import FooterKey
+
+    from lawtasks import i18n
+    from lawtasks.i18n import t
+    from lawtasks.tui.screens.dialogs import HelpScreen
+    from lawtasks.tui.widgets.key_hints import KeyHints
+
+    async def scenario() -> None:
+        app = make(worked_engine, lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("g")
+            screen = await dashboard_shown(pilot)
+            footer = screen.query_one(KeyHints)
+            words = [f"{key.key_display} {key.description}" for key in footer.query(FooterKey)]
+            assert f"? {t('tui.key.help')}" in words
+            assert f"^q {t('tui.key.quit')}" in words
+            bottom = [strip.text for strip in screen._compositor.render_strips()][-1]
+            assert t("tui.key.help") in bottom
+            assert t("tui.key.quit") in bottom
+            await pilot.press("question_mark")
+            await pilot.pause()
+            help_screen = app.screen
+            assert isinstance(help_screen, HelpScreen)
+            rows = dict(help_screen.keys)
+            assert rows["esc / q / g"] == t("tui.key.close")
+            assert rows["^q"] == t("tui.key.quit")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "DashboardScreen"
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert not app.is_running
+
+    i18n.set_language(lang)
+    asyncio.run(scenario())
+
+
 def test_the_palette_opens_the_dashboard(worked_engine: Engine) -> None:
     async def scenario() -> None:
         app = make(worked_engine, "en")

@@ -225,6 +225,44 @@ def partial_update_lines(app: LawtasksApp) -> list[str]:
     return [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in sequences.split("\n")]
 
 
+# -- the help ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_help_lists_every_key_says_how_to_close_and_end_reaches_its_last_line(
+    engine: Engine, lang: str
+) -> None:
+    """The help lacked the status menu's 1 2 3 4, = and ctrl+q, did not say how to close
+    it, and at 80×24 End stopped short of its last line."""
+    from lawtasks.tui.screens.dialogs import HelpScreen
+
+    i18n.set_language(lang)
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = dict(help_screen.keys)
+        assert rows["+ / ="] == t("tui.key.plus")
+        assert rows["q / ^q"] == t("tui.key.quit")
+        assert "1 2 3 4" in rows
+        assert Status.BLOCKED.label in rows["1 2 3 4"]
+        keys = list(rows)
+        assert keys.index("1 2 3 4") == keys.index("s") + 1
+        closing = t("tui.help.close")
+        assert closing in "".join(screen_lines(app))
+        await pilot.press("end")
+        await pilot.pause(0.3)
+        shown = "".join(line.replace(" ", "") for line in screen_lines(app))
+        # The last row and the note under the table are on screen, the closing line too.
+        assert f"^p{t('tui.key.palette')}".replace(" ", "") in shown
+        assert t("tui.help.on_task").replace(" ", "")[-6:] in shown
+        assert closing.replace(" ", "") in shown
+
+    run(engine, scenario, size=(80, 24))
+
+
 # -- warnings without colour -----------------------------------------------------------------
 
 

@@ -48,7 +48,8 @@ class LawtasksApp(KeysInOrder):
     TITLE = "lawtasks"
     COMMANDS: ClassVar = App.COMMANDS | {LedgerCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "tui.key.quit", show=False, priority=True),
+        # Shown where a screen has no q to quit (the dashboard's q closes it).
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
     ]
 
     def __init__(

@@ -27,13 +27,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual_plotext import PlotextPlot
 
 from lawtasks.errors import DomainError
 from lawtasks.i18n import t
 from lawtasks.render import printable
 from lawtasks.tui.i18n_bindings import translate_bindings
+from lawtasks.tui.screens.dialogs import HelpScreen, help_rows
+from lawtasks.tui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from textual_plotext.plot import Plot
@@ -93,7 +95,10 @@ class DashboardScreen(Screen[None]):
     CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,g", "close", "tui.key.close"),
+        Binding("question_mark", "help", "tui.key.help", key_display="?"),
     ]
+    # As on the main screen, help and quit (the app's ctrl+q) are always in the footer.
+    FOOTER_RANK = ("help", "app.quit", "close")
 
     class Read(Message):
         """The dashboard as of trail event `token`, or why it could not be read."""
@@ -131,7 +136,7 @@ class DashboardScreen(Screen[None]):
             yield Label(Text(t("tui.dashboard.red")), classes="dash-heading")
             yield Static("", id="dash-no-red", classes="dash-empty")
             yield _table("dash-red")
-        yield Footer()
+        yield KeyHints(self.FOOTER_RANK)
 
     @staticmethod
     def _legend() -> Text:
@@ -323,3 +328,7 @@ class DashboardScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        rows = [("↑ ↓ / pgup pgdn / home end", t("tui.key.dashboard_scroll")), *help_rows(self)]
+        self.app.push_screen(HelpScreen(rows))

@@ -8,14 +8,14 @@ show the error inline, so that invalid input never leaves the dialog.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -229,8 +229,33 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
+def help_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """A row per action `screen` binds, and the app's keys (ctrl+q): every key of each,
+    `+ / =`, read from the bindings themselves so that the help cannot drift from them."""
+    keys: dict[str, list[str]] = {}
+    descriptions: dict[str, str] = {}
+    for node in (screen, screen.app):
+        own = {binding.action for binding in node.BINDINGS if isinstance(binding, Binding)}
+        for bindings in node._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.action not in own:
+                    continue
+                # The app's "quit" is the screen's "app.quit": one row for q and ctrl+q.
+                action = f"app.{binding.action}" if node is screen.app else binding.action
+                display = binding.key_display or screen.app.get_key_display(binding)
+                keys.setdefault(action, []).append(display)
+                descriptions.setdefault(action, binding.description)
+    rows = [
+        (" / ".join(dict.fromkeys(displays)), descriptions[action])
+        for action, displays in keys.items()
+    ]
+    rows.append((screen.app.get_key_display(Binding("ctrl+p", "")), t("tui.key.palette")))
+    return rows
+
+
 class HelpScreen(ModalScreen[None]):
-    """Every key, from the bindings themselves, so the list cannot drift from the code."""
+    """Every key, from the bindings themselves, so the list cannot drift from the code;
+    the line at the bottom says how to scroll it and close it, whatever the scroll."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "tui.key.close"),
@@ -238,9 +263,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", "tui.key.close", show=False),
     ]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, keys: list[tuple[str, str]], *, note: str | None = None) -> None:
         super().__init__()
         self.keys = keys
+        self.note = note
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -256,7 +282,9 @@ class HelpScreen(ModalScreen[None]):
             # Scrolls on a short terminal: every key stays reachable at 80x24.
             with VerticalScroll(id="help-scroll"):
                 yield Static(table, id="help-table")
-                yield Label(Text(t("tui.help.on_task")), classes="dialog-hint")
+                if self.note:
+                    yield Static(Text(self.note), classes="dialog-hint")
+            yield Label(Text(t("tui.help.close")), classes="dialog-hint", id="help-close")
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()

@@ -40,7 +40,7 @@ from lawtasks.domain import (
     parse_progress,
 )
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t, tn
+from lawtasks.i18n import join_list, t, tn
 from lawtasks.readmodel import (
     EventView,
     ItemFilter,
@@ -58,6 +58,7 @@ from lawtasks.tui.screens.dialogs import (
     NoteDialog,
     PromptDialog,
     StatusMenu,
+    help_rows,
 )
 from lawtasks.tui.screens.export_dialog import ExportDialog
 from lawtasks.tui.screens.import_dialog import ImportDialog, ImportDone, sentences
@@ -110,7 +111,7 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_done", "tui.key.toggle", key_display="space"),
         Binding("s", "choose_status", "tui.key.status"),
-        Binding("plus,equals_sign", "progress(1)", "tui.key.plus", key_display="+"),
+        Binding("plus,equals_sign", "progress(1)", "tui.key.plus"),
         Binding("minus", "progress(-1)", "tui.key.minus", key_display="-"),
         Binding("p", "set_progress", "tui.key.progress", show=False),
         Binding("n", "note", "tui.key.note"),
@@ -715,27 +716,22 @@ class MainScreen(Screen[None]):
                 self.say(t("tui.filter.none"), severity="warning")
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.key_help()))
+        self.app.push_screen(HelpScreen(self.key_help(), note=t("tui.help.on_task")))
 
     def key_help(self) -> list[tuple[str, str]]:
-        """Every key of this screen and what it does, read from its own bindings."""
+        """Every key of this screen and what it does, read from its own bindings, with the
+        tree's and the status menu's."""
         rows = [
             ("↑ ↓ / j k", t("tui.key.move")),
             ("← → / enter", t("tui.key.fold")),
             ("tab", t("tui.key.focus")),
         ]
-        own = {binding.action for binding in self.BINDINGS if isinstance(binding, Binding)}
-        keys: dict[str, list[str]] = {}
-        descriptions: dict[str, str] = {}
-        for bindings in self._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.action in own:
-                    display = binding.key_display or self.app.get_key_display(binding)
-                    keys.setdefault(binding.action, []).append(display)
-                    descriptions[binding.action] = binding.description
-        for action, displays in keys.items():
-            rows.append((" / ".join(dict.fromkeys(displays)), descriptions[action]))
-        rows.append(("ctrl+p", t("tui.key.palette")))
+        for keys, description in help_rows(self):
+            rows.append((keys, description))
+            if keys == self.app.get_key_display(Binding("s", "")):
+                # The menu's digits, said where the menu is.
+                statuses = join_list([status.label for status in Status])
+                rows.append(("1 2 3 4", t("tui.key.status_digits", statuses=statuses)))
         return rows
 
     # -- returns from the lead units (填报) ---------------------------------------------------

@@ -74,9 +74,13 @@ class KeyHints(Footer):
     def hints(self) -> dict[str, Hint]:
         """The screen's shown bindings by action, in its order (one key per action)."""
         hints: dict[str, Hint] = {}
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+        for node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if binding.show:
-                hints.setdefault(action_name(binding.action), Hint(binding, enabled, tooltip))
+                # The app's quit (ctrl+q) is the screen's app.quit (q): one hint, the first.
+                action = action_name(binding.action)
+                if node is self.app and "." not in action:
+                    action = f"app.{action}"
+                hints.setdefault(action, Hint(binding, enabled, tooltip))
         return hints
 
     def compose(self) -> ComposeResult:
