@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from lawtasks.exporters import ExportRequest, export
 from lawtasks.exporters.chart import progress_png
+from lawtasks.history import load_plan_as_of
 from lawtasks.readmodel import load_plan
 from lawtasks.trend import chart_points, load_trend, with_progress
 
@@ -119,12 +120,22 @@ def test_the_xlsx_summary_shows_the_picture_under_the_bar_chart(
 
 def test_as_of_a_past_day_the_picture_ends_that_day(clocked: Clocked, tmp_path: Path) -> None:  # noqa: F811
     work(clocked)
-    view = load_plan(clocked.engine, slug=None, today=DAYS[1])
-    request = with_progress(clocked.engine, ExportRequest(view=view, exported_by="x"), "docx")
+    # export --as-of: the ledger as it stood, and its picture, end that day at one figure.
+    then = load_plan_as_of(clocked.engine, slug=None, day=DAYS[1])
+    request = with_progress(
+        clocked.engine, ExportRequest(view=then, exported_by="x"), "docx", as_of=True
+    )
     assert request.progress is not None
     assert request.progress[-1][:2] == (DAYS[1], 7.2)
+    assert round(then.progress, 1) == 7.2
     document = Document(str(export("docx", request, tmp_path / "then.docx")))
     assert len(document.inline_shapes) == 1
+    # export --today of a past day: the items as they are now, and the picture ends there.
+    now = load_plan(clocked.engine, slug=None, today=DAYS[1])
+    request = with_progress(clocked.engine, ExportRequest(view=now, exported_by="x"), "docx")
+    assert request.progress is not None
+    assert request.progress[-1][0] == DAYS[1]
+    assert round(request.progress[-1][1], 1) == round(now.progress, 1) != 7.2
 
 
 def test_without_a_series_there_is_no_picture(clocked: Clocked, tmp_path: Path) -> None:  # noqa: F811

@@ -122,12 +122,29 @@ def test_a_series_as_of_a_past_day_ignores_what_came_after(
     clocked: Clocked,  # noqa: F811
 ) -> None:
     work(clocked)
-    earlier = load_trend(clocked.engine, slug=None, today=DAYS[1])
+    earlier = load_trend(clocked.engine, slug=None, today=DAYS[1], as_of=True)
     later = load_trend(clocked.engine, slug=None, today=LAST)
     assert earlier.points == later.points[: len(earlier.points)]
     assert earlier.change_days == DAYS[:2]
     assert earlier.latest is not None
     assert earlier.latest.actual == 7.2
+
+
+def test_a_series_to_a_past_day_of_the_ledger_now_ends_where_its_figures_stand(
+    clocked: Clocked,  # noqa: F811
+) -> None:
+    """A report made with --today for a past day shows the items as they are now: its chart
+    ends at the same figure, the changes made since counting on that day."""
+    from lawtasks.readmodel import load_plan
+
+    work(clocked)
+    now = load_trend(clocked.engine, slug=None, today=DAYS[1])
+    as_it_stood = load_trend(clocked.engine, slug=None, today=DAYS[1], as_of=True)
+    view = load_plan(clocked.engine, slug=None, today=DAYS[1])
+    assert now.latest is not None
+    assert round(now.latest.actual, 1) == round(view.progress, 1) != 7.2
+    # The days before are the same either way.
+    assert now.points[:-1] == as_it_stood.points[:-1]
 
 
 def test_the_dashboard_ranks_units_and_lists_the_red(clocked: Clocked) -> None:  # noqa: F811

@@ -201,8 +201,13 @@ def _mean(total: float, count: int) -> float:
     return round(total / count, 1) if count else 0.0
 
 
-def load_trend(engine: Engine, *, slug: str | None, today: date) -> Trend:
-    """The plan `slug` (None: the plan in use) day by day up to `today`: see the module."""
+def load_trend(engine: Engine, *, slug: str | None, today: date, as_of: bool = False) -> Trend:
+    """The plan `slug` (None: the plan in use) day by day up to `today`: see the module.
+
+    A change made after `today` counts on `today`, as the ledger is shown on that day (a
+    report made with --today for a past day shows the items as they are now): the series
+    ends where the report's figures stand. With `as_of` the ledger is shown as it stood at
+    the end of `today` (history), and such a change is left out, as it is there."""
     plan, tasks, state, created, events = _read(engine, slug)
     imported_day = next((_day(event) for event in events if event.id == created), None)
     # Past the end of the plan's period and its last change nothing moves but the calendar:
@@ -218,7 +223,7 @@ def load_trend(engine: Engine, *, slug: str | None, today: date) -> Trend:
     while day >= first:
         # Take back every event made after the end of `day`.
         dirty = False
-        while position < len(events) and _day(events[position]) > day:
+        while position < len(events) and _on(events[position], last, as_of=as_of) > day:
             event = events[position]
             position += 1
             if event.id != created:  # the import that made the plan stands for the days before
@@ -244,6 +249,13 @@ def load_trend(engine: Engine, *, slug: str | None, today: date) -> Trend:
         tasks=tuple(task_trends),
         change_days=tuple(sorted(day for day in state.changed if first <= day <= last)),
     )
+
+
+def _on(event: Any, last: date, *, as_of: bool) -> date:
+    """The day an event moves the series on: its own, or the series' last day for one made
+    later, unless the series is of the ledger as it stood (`as_of`)."""
+    day = _day(event)
+    return day if as_of else min(day, last)
 
 
 def _day(event: Any) -> date:
@@ -327,13 +339,16 @@ def chart_points(trend: Trend) -> tuple[tuple[date, float, float], ...]:
 CHART_FORMATS = ("docx", "xlsx")
 
 
-def with_progress(engine: Engine, request: ExportRequest, fmt: str) -> ExportRequest:
+def with_progress(
+    engine: Engine, request: ExportRequest, fmt: str, *, as_of: bool = False
+) -> ExportRequest:
     """`request` with its plan's progress day by day up to the day of its view, for a
     format that draws it (the Word report, the xlsx); any other as it is, the trail unread.
-    The chart is the whole plan's, as the report's overall figures are, filtered or not."""
+    The chart is the whole plan's, as the report's overall figures are, filtered or not;
+    `as_of` when the view is the ledger as it stood at the end of its day (--as-of)."""
     if fmt not in CHART_FORMATS:
         return request
-    trend = load_trend(engine, slug=request.view.slug, today=request.view.today)
+    trend = load_trend(engine, slug=request.view.slug, today=request.view.today, as_of=as_of)
     return replace(request, progress=chart_points(trend))
 
 

@@ -318,7 +318,7 @@ def export(
     )
     if fmt.value in CHART_FORMATS:
         # The Word report and the xlsx draw the plan's progress over time, from the trail.
-        request = with_progress(settings.engine, request, fmt.value)
+        request = with_progress(settings.engine, request, fmt.value, as_of=as_of is not None)
     if output is None and fmt.value in TEXT_FORMATS:
         if fmt.value == "csv" and not sys.stdout.isatty():
             # Redirected to a file or a pipe (`export -f csv > 台账.csv`): the file's bytes,

@@ -847,7 +847,7 @@ class MainScreen(Screen[None]):
                 exported_by=self.lawtasks.actor,
             )
             # The Word report and the xlsx draw the plan's progress over time (lawtasks.trend).
-            request = with_progress(self.lawtasks.engine, request, fmt)
+            request = with_progress(self.lawtasks.engine, request, fmt, as_of=as_of_day is not None)
             written = export(fmt, request, path, keep=ledger_files(self.lawtasks.url))
         except DomainError as error:
             self.post_message(self.Exported(None, error))
