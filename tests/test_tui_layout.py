@@ -225,6 +225,49 @@ def partial_update_lines(app: LawtasksApp) -> list[str]:
     return [re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line) for line in sequences.split("\n")]
 
 
+# -- the tree's columns ----------------------------------------------------------------------
+
+
+def columns(lines: list[str], mark: str) -> set[int]:
+    """The cell where `mark` stands on each line of the tree that shows an item."""
+    from rich.cells import cell_len
+
+    found = set()
+    for line in lines:
+        tree_part = line.split("▕")[0]
+        if tree_part.startswith(("├", "└")) and mark in tree_part:
+            found.add(cell_len(tree_part[: tree_part.rindex(mark)]))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_filtered_tree_keeps_its_columns_when_the_scrollbar_goes(
+    engine: Engine, lang: str
+) -> None:
+    """At 80×24 the plan's tree scrolls; filtered to a few items it no longer does, and the
+    rows drawn before the scrollbar went sat one cell right of the others."""
+    i18n.set_language(lang)
+    Ledger(engine, actor="x").update(["1.2", "2.3", "4.4", "6.4"], progress=30)
+
+    async def scenario(pilot: Pilot[None], app: LawtasksApp) -> None:
+        screen = main_screen(app)
+        tree = screen.query_one(PlanTree)
+        assert tree.show_vertical_scrollbar
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("down", "space", "enter")  # in progress
+        await settled(pilot, app)
+        await pilot.pause(0.2)
+        assert not tree.show_vertical_scrollbar
+        lines = screen_lines(app)
+        shown = [line for line in lines if line.startswith(("├", "└"))]
+        assert len(shown) == 4
+        assert len(columns(lines, "%")) == 1, shown
+        assert len(columns(lines, WARNING_GLYPH[Warning.YELLOW]) | columns(lines, "■")) <= 1
+
+    run(engine, scenario, size=(80, 24))
+
+
 # -- the help ---------------------------------------------------------------------------------
 
 

@@ -8,7 +8,9 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -50,6 +52,7 @@ class PlanTree(Tree[Node]):
         # The items of folded tasks whose nodes are not made yet, by task ID.
         self._pending: dict[str, Sequence[ItemView]] = {}
         self._shape: list[str] = []  # every task and item ID shown, in order
+        self._label_width = 0  # the width the cached lines' labels were cut to
         translate_bindings(self)
 
     # -- content --------------------------------------------------------------------------
@@ -148,6 +151,16 @@ class PlanTree(Tree[Node]):
         return self.cursor_node.data if self.cursor_node else None
 
     # -- rendering ------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Labels are cut to the width the scrollbar leaves, but Textual's line cache is
+        # keyed by the widget's width: when a filter left too few rows to scroll, lines
+        # drawn beside the scrollbar stayed one cell short and their columns one cell off.
+        width = self.scrollable_content_region.width
+        if width != self._label_width:
+            self._label_width = width
+            self._invalidate()
+        return super().render_lines(crop)
 
     def render_label(self, node: TreeNode[Node], base_style: Style, style: Style) -> Text:
         """A fixed right-hand part (status, progress, colour) and a title cut to fit.
