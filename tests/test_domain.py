@@ -312,3 +312,18 @@ def test_one_reading_of_chinese_numerals(text: str, number: int | None) -> None:
     from lawtasks.domain import chinese_number
 
     assert chinese_number(text) == number
+
+
+def test_a_progress_note_is_written_with_the_languages_colon_and_read_with_either() -> None:
+    from lawtasks import i18n
+    from lawtasks.domain import progress_note, report_parts
+
+    parts = {"done_so_far": "已完成初稿", "problems": "人手不足"}
+    i18n.set_language("zh")
+    assert progress_note(parts) == "进展情况：已完成初稿\n存在问题：人手不足"
+    i18n.set_language("en")
+    assert progress_note(parts) == "Done so far: 已完成初稿\nProblems: 人手不足"
+    # Notes written before (进展情况:…) and in the other language read the same.
+    older = "进展情况:已完成初稿\n存在问题:人手不足"
+    english = "Done so far: 已完成初稿\nProblems:人手不足"
+    assert report_parts(older) == report_parts(english) == parts

@@ -178,7 +178,7 @@ def test_the_round_trip(ledger_with_units: Path, sheets: Path, tmp_path: Path) -
         "tester",
     )
     assert first["notes"][0]["text"] == (  # type: ignore[index]
-        "Done so far:已完成决策目录编制\nProblems:人手不足\nNext steps:9月底前完成合法性审查"
+        "Done so far: 已完成决策目录编制\nProblems: 人手不足\nNext steps: 9月底前完成合法性审查"
     )
     assert first["notes"][0]["author"] == "tester"  # type: ignore[index]
     assert (item(db, "2.2")["status"], item(db, "2.2")["progress"]) == ("in_progress", 80)
@@ -234,7 +234,7 @@ def test_script_returns_in_csv_and_json_lines(ledger_with_units: Path, tmp_path:
     first = item(db, "5.1")
     assert (first["progress"], first["lead_unit"], first["due"]) == (30, "县信访局", "2022-09-30")
     assert item(db, "6.2")["status"] == "blocked"
-    assert item(db, "6.2")["notes"][0]["text"] == "Problems:经费未到位"  # type: ignore[index]
+    assert item(db, "6.2")["notes"][0]["text"] == "Problems: 经费未到位"  # type: ignore[index]
 
     lines = tmp_path / "returns.jsonl"
     lines.write_text(

@@ -338,8 +338,8 @@ def test_the_same_terse_report_two_rounds_running_is_two_reports(db: Path, tmp_p
         assert dump(db) == again
 
     assert [note["text"] for note in item(db, "1.1")["notes"]] == [  # type: ignore[union-attr]
-        "Done so far:按计划推进",
-        "Done so far:按计划推进",
+        "Done so far: 按计划推进",
+        "Done so far: 按计划推进",
     ]
 
 

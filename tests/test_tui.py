@@ -760,7 +760,7 @@ def test_a_applies_a_return_after_showing_its_preview(
     row = item(engine, "2.1")
     # Applied by the TUI's officer, for the unit whose sheet it is.
     assert (row.progress, row.updated_by) == (70, "tui-officer")
-    assert row.notes[0].text == "Done so far:已完成目录编制"
+    assert row.notes[0].text == "Done so far: 已完成目录编制"
     applied = {(e.actor, e.for_unit) for e in load_history(engine, slug=None, ref="2.1")}
     assert ("tui-officer", "县司法局") in applied
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t
+from lawtasks.i18n import labelled, t
 
 # Words officers use for the four statuses besides their labels, in supervision notices
 # (办结, 正在办理) and in their own sheets (完成, 推进中, 未启动, 暂停).
@@ -229,8 +229,9 @@ REPORT_PARTS = ("done_so_far", "problems", "next_steps")
 
 
 def progress_note(parts: dict[str, str]) -> str | None:
-    """The parts of a progress report as one note, a labelled line each."""
-    lines = [f"{t(f'label.{name}')}:{parts[name]}" for name in REPORT_PARTS if parts.get(name)]
+    """The parts of a progress report as one note, a labelled line each (进展情况：…, in
+    English Done so far: …)."""
+    lines = [labelled(t(f"label.{name}"), parts[name]) for name in REPORT_PARTS if parts.get(name)]
     return "\n".join(lines) or None
 
 
@@ -241,9 +242,10 @@ def report_parts(note: str | None) -> dict[str, str]:
     labels = {t(f"label.{name}", lang=lang): name for name in REPORT_PARTS for lang in ("zh", "en")}
     parts: dict[str, str] = {}
     for line in note.splitlines():
-        label, sep, text = line.partition(":")
-        if sep and label.strip() in labels:
-            parts[labels[label.strip()]] = text.strip()
+        # Either colon: notes written before the language's own (进展情况:…) read the same.
+        found = re.match(r"([^:：]+)[:：](.*)", line)
+        if found and found[1].strip() in labels:
+            parts[labels[found[1].strip()]] = found[2].strip()
     return parts
 
 

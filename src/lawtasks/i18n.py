@@ -178,6 +178,12 @@ def join_list(values: Iterable[str], /, *, lang: Lang | None = None) -> str:
     return ("、" if (lang or get_language()) == "zh" else ", ").join(values)
 
 
+def labelled(label: str, text: str, /, *, lang: Lang | None = None) -> str:
+    """A labelled value as a line shows it: 进展情况：… with the full-width colon in Chinese,
+    "Done so far: …" in any other language."""
+    return f"{label}：{text}" if (lang or get_language()) == "zh" else f"{label}: {text}"
+
+
 # The operating system's errors officers meet, in their words: its own text (strerror) is
 # English on every system lawtasks runs on, and would sit inside a Chinese line.
 _OS_REASONS = {
