@@ -184,6 +184,12 @@ def labelled(label: str, text: str, /, *, lang: Lang | None = None) -> str:
     return f"{label}：{text}" if (lang or get_language()) == "zh" else f"{label}: {text}"
 
 
+def aside(text: str, note: str, /, *, lang: Lang | None = None) -> str:
+    """A text with a note in brackets: 会议纪要.pdf（12.3 KB） with full-width brackets in
+    Chinese, "会议纪要.pdf (12.3 KB)" in any other language."""
+    return f"{text}（{note}）" if (lang or get_language()) == "zh" else f"{text} ({note})"
+
+
 # The operating system's errors officers meet, in their words: its own text (strerror) is
 # English on every system lawtasks runs on, and would sit inside a Chinese line.
 _OS_REASONS = {

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from lawtasks.domain import Status, Warning, file_size
-from lawtasks.i18n import get_language, t
+from lawtasks.i18n import aside, get_language, t
 from lawtasks.period import NAMED, PeriodSummary
 from lawtasks.readmodel import EventView, ItemFilter, ItemView, PlanView, TaskView, mean_progress
 from lawtasks.render import describe_change, local_time, percent
@@ -248,8 +248,7 @@ def evidence_text(
     and the CSV all say it through here, from the view's evidence: as of a past day, what
     was attached and not yet taken back then."""
     names = [
-        t("export.evidence_file", name=file.name, size=file_size(file.size)) if sizes else file.name
-        for file in item.evidence
+        aside(file.name, file_size(file.size)) if sizes else file.name for file in item.evidence
     ]
     join = _join if separator is None else separator.join
     if limit is not None and len(names) > limit:
