@@ -161,23 +161,28 @@ def main() -> int:
         }
         env.pop("LAWTASKS_OFFICE", None)
         env.pop("LAWTASKS_PLAN", None)
+        # Each change on its own day (faketime), so that the report's chart of progress over
+        # time has a history to draw.
         steps = [
-            ["init"],
-            ["set", "1.1", "1.2", "--unit", "县委办"],
-            ["set", "2.1", "2.2", "2.3", "--unit", "县司法局"],
-            ["set", "2.1", "--progress", "60", "--due", "2022-05-31",
-             "--target", "重大行政决策目录化管理实现100%覆盖"],
-            ["note", "2.1", "已完成2022年度重大行政决策事项目录编制并向社会公布；"
-             "对全县各乡镇（街道）和部门开展专项督查，发现问题12个，已整改9个，"
-             "其余3个正在整改中。"],
-            ["set", "1.1", "--progress", "40", "--target", "领导干部学法全覆盖"],
-            ["set", "2.2", "--due", "2022-06-20"],
-            ["block", "2.3", "--note", "等待省里统一部署数字化平台建设"],
-            ["milestone", "add", "1.1", "2022-09-30", "--progress", "70"],
-            ["milestone", "add", "2.3", "2022-09-30", "--text", "完成平台建设方案"],
+            ("2022-01-05", ["init"]),
+            ("2022-01-10", ["set", "1.1", "1.2", "--unit", "县委办"]),
+            ("2022-01-10", ["set", "2.1", "2.2", "2.3", "--unit", "县司法局"]),
+            ("2022-02-15", ["set", "2.1", "--progress", "20"]),
+            ("2022-03-01", ["milestone", "add", "1.1", "2022-09-30", "--progress", "70"]),
+            ("2022-03-01", ["milestone", "add", "2.3", "2022-09-30", "--text", "完成平台建设方案"]),
+            ("2022-03-10", ["set", "1.1", "--progress", "20"]),
+            ("2022-04-20", ["set", "2.1", "--progress", "60", "--due", "2022-05-31",
+                            "--target", "重大行政决策目录化管理实现100%覆盖"]),
+            ("2022-04-20", ["note", "2.1", "已完成2022年度重大行政决策事项目录编制并向社会公布；"
+                            "对全县各乡镇（街道）和部门开展专项督查，发现问题12个，已整改9个，"
+                            "其余3个正在整改中。"]),
+            ("2022-05-01", ["set", "2.2", "--due", "2022-06-20"]),
+            ("2022-05-25", ["set", "1.1", "--progress", "40", "--target", "领导干部学法全覆盖"]),
+            ("2022-06-10", ["block", "2.3", "--note", "等待省里统一部署数字化平台建设"]),
         ]  # fmt: skip
-        for step in steps:
-            run(lawtasks, *step, env=env)
+        faketime = shutil.which("faketime") or "faketime"
+        for day, step in steps:
+            run(faketime, f"{day} 10:00:00", lawtasks, *step, env=env)
         today = ("--today", "2022-06-30")
         run(lawtasks, *today, "export", "-f", "docx", "-o", str(tmp / "report.docx"), env=env)
         run(lawtasks, *today, "remind", "-f", "docx", "-o", str(tmp / "催办"), env=env)
