@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
 from sqlalchemy import Engine
@@ -160,6 +161,56 @@ def test_chinese_labels_keep_their_width(engine: Engine) -> None:
     status = next(line for line in lines if line.startswith("状态"))
     glyph = status.index(STATUS_GLYPH[Status.NOT_STARTED])
     assert cell_len(status[:glyph]) == 10  # the label column is 完成时限's 8, and a gap of 2
+
+
+TARGET = "全面推进政府机构职能体系建设，权责清单目录化管理实现100%覆盖，2022-06-30前完成动态调整。"
+NOTE = "已将《习近平法治思想学习纲要》纳入各乡镇、部门学习计划，覆盖率100%。Catalogue sent."
+
+
+def test_the_detail_wraps_between_words_keeps_numbers_whole_and_indents(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """At 120 columns the target read 目录化管理实现10 / 0%覆盖; wrapped note lines and an
+    evidence file's sha256 started at the margin. Every width from 24 to 70 is tried."""
+    from lawtasks.render import NO_LINE_START
+    from lawtasks.services.supervision import read_evidence
+
+    i18n.set_language("zh")
+    ledger = Ledger(engine, actor="x")
+    ledger.update(["1.1"], target=TARGET)
+    ledger.add_note("1.1", NOTE)
+    evidence = tmp_path / "2.1-县政府常务会议纪要（第十二次）.pdf"
+    evidence.write_bytes(b"%PDF-1.4 minutes")
+    ledger.attach("1.1", read_evidence([evidence], ledger.evidence_limit()))
+    for width in range(24, 71):
+        lines = [line.rstrip() for line in detail_lines(engine, "1.1", width)]
+        # 100% (the target's and the note's) and 2022-06-30 stay whole on their lines.
+        assert sum(line.count("100%") for line in lines) == 2, (width, lines)
+        assert sum(line.count("2022-06-30") for line in lines) == 1, (width, lines)
+        assert all(line.strip()[:1] not in NO_LINE_START for line in lines), (width, lines)
+        notes = lines.index(t("label.notes"))
+        note_lines = lines[notes + 2 : lines.index("", notes)]
+        assert len(note_lines) > 1
+        assert all(line.startswith("    ") for line in note_lines), (width, note_lines)
+        files = lines.index(t("label.evidence"))
+        file_lines = lines[files + 1 : lines.index("", files)]
+        assert file_lines[0].startswith("  2.1-")
+        assert all(line.startswith("    ") for line in file_lines[1:]), (width, file_lines)
+        assert "sha256:" in "".join(file_lines)
+
+
+@pytest.mark.parametrize("width", range(8, 40))
+def test_a_list_of_ids_never_starts_a_line_with_its_comma(width: int) -> None:
+    from rich.text import Text
+
+    from lawtasks.render import flow_lines
+
+    i18n.set_language("zh")
+    text = t("round.not_updated", ids="、".join(["2.3", "3.1", "4.2", "5.1", "6.4", "10.12"]))
+    lines = [line.plain for line in flow_lines(Text(text), width)]
+    assert all(not line.startswith(("、", "，", "。")) for line in lines), lines
+    assert all(cell_len(line) <= width for line in lines), lines
+    assert "".join(lines) == text
 
 
 def test_the_detail_pane_scrolls_from_the_tree(engine: Engine) -> None:
@@ -510,3 +561,52 @@ def test_a_textual_with_another_compositor_keeps_its_own(monkeypatch: pytest.Mon
     before = screen._compositor
     wide_cells.keep_wide_characters(screen)
     assert screen._compositor is before
+
+
+# -- changes in words ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            [
+                "结束填报轮次 是 → ∅",
+                "销号 否 → 是",
+                "计划状态 在用 → 已归档",
+                "本轮报送 ∅ → 逾期报送",
+                "佐证材料大小上限 20.0 MB → 5 B",
+                "备注：材料齐全",
+                "备注：材料齐全 ✗",
+            ],
+        ),
+        (
+            "en",
+            [
+                "round closed yes → ∅",
+                "sign-off no → yes",
+                "state active → archived",
+                "round answered ∅ → reported late",
+                "evidence limit 20.0 MB → 5 B",
+                "note: 材料齐全",
+                "note: 材料齐全 ✗",
+            ],
+        ),
+    ],
+)
+def test_changes_are_said_in_the_language(lang: str, expected: list[str]) -> None:
+    """The undo of `round close` printed 结束填报轮次 yes → ∅; `plans set --evidence-limit 5`
+    echoed 20971520 → 5; a note read 备注: with the half-width colon."""
+    from lawtasks.render import describe
+
+    i18n.set_language(lang)
+    assert [
+        describe("round_closed", "yes", None),
+        describe("signoff", "no", "yes"),
+        describe("state", "active", "archived"),
+        describe("round_return", None, "late"),
+        describe("evidence_limit", "20971520", "5"),
+        describe("note", None, "材料齐全"),
+        describe("note", "材料齐全", None),
+    ] == expected

@@ -106,7 +106,7 @@ def test_mark_done_and_add_a_chinese_note_in_a_real_terminal(tmux: str, tmp_path
     time.sleep(0.3)
     keys(tmux, "C-s")
     # The typed text shows in the dialog at once; the confirmation only once it is saved.
-    wait_for(tmux, "备注: 学习计划已印发")
+    wait_for(tmux, "备注：学习计划已印发")
     keys(tmux, "q")
     wait_for(tmux, "EXITED 0")
 

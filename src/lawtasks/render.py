@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -26,7 +27,7 @@ from lawtasks.domain import (
     period_end,
     trail_value,
 )
-from lawtasks.i18n import t
+from lawtasks.i18n import join_list, labelled, t
 from lawtasks.readmodel import EventView, EvidenceView, ItemView, NoteView, PlanView, TaskView
 
 if TYPE_CHECKING:
@@ -256,6 +257,98 @@ def _warning_count(warning: Warning, count: int) -> Text:
     return Text(f"{WARNING_GLYPH[warning]} {warning.label} {count}", style=WARNING_STYLE[warning])
 
 
+# -- lines broken where a reader expects ----------------------------------------------------
+
+# Characters no line starts with (Chinese closing punctuation, and the % of 100%), and
+# characters no line ends with (opening brackets and quotes).
+NO_LINE_START = frozenset("、，。；：！？）」』”’》〉】…%％,.;:!?)]}")
+NO_LINE_END = frozenset("（「『“‘《〈【([{")
+
+
+def _break_points(plain: str) -> list[bool]:
+    """Where a line may start, by index: after a space, and before or after a wide (CJK)
+    character, but never before closing punctuation or % nor after an opening bracket, so
+    that 100% and 2022-06-30 stay whole and no line starts with 、."""
+    allowed = [False] * (len(plain) + 1)
+    for index in range(1, len(plain)):
+        before, here = plain[index - 1], plain[index]
+        if here in NO_LINE_START or before in NO_LINE_END or here == " ":
+            continue
+        allowed[index] = before == " " or cell_len(before) > 1 or cell_len(here) > 1
+    return allowed
+
+
+def flow_lines(text: Text, width: int, indent: int = 0) -> list[Text]:
+    """`text` in lines of at most `width` cells, broken at the places `_break_points`
+    allows (a word longer than a line is cut by cells), each line after the first of a
+    paragraph indented by `indent`; styles are kept."""
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        plain = paragraph.plain
+        allowed = _break_points(plain)
+        widths = [0]
+        for character in plain:
+            widths.append(widths[-1] + cell_len(character))
+        start, first = 0, True
+        while True:
+            room = max(1, width - (0 if first else indent))
+            if widths[-1] - widths[start] <= room:
+                end = len(plain)
+            else:
+                fits = [
+                    index
+                    for index in range(start + 1, len(plain))
+                    if allowed[index]
+                    and widths[index] - widths[start] - _trailing_spaces(plain, start, index)
+                    <= room
+                ]
+                end = fits[-1] if fits else start + 1
+                while not fits and end < len(plain) and widths[end + 1] - widths[start] <= room:
+                    end += 1
+            line = paragraph[start:end]
+            line.rstrip()
+            if not first and indent:
+                line = Text(" " * indent) + line
+            lines.append(line)
+            if end >= len(plain):
+                break
+            start, first = end, False
+            while start < len(plain) and plain[start] == " ":
+                start += 1
+    return lines
+
+
+def _trailing_spaces(plain: str, start: int, end: int) -> int:
+    return len(plain[start:end]) - len(plain[start:end].rstrip(" "))
+
+
+class Flow:
+    """Text that wraps where a reader expects (`flow_lines`), its continuation lines
+    indented: a note's, an evidence file's sha256 and a target's 100% were cut mid-number
+    or lost their indent when Rich folded them by cells."""
+
+    def __init__(self, text: Text | str, *, indent: int = 0) -> None:
+        self.text = text if isinstance(text, Text) else Text(text)
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in flow_lines(self.text, options.max_width, self.indent):
+            line.no_wrap = True
+            line.overflow = "crop"
+            yield line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        plain = self.text.plain
+        allowed = _break_points(plain)
+        longest, start = 0, 0
+        for index in range(1, len(plain) + 1):
+            if index == len(plain) or allowed[index] or plain[index] == "\n":
+                longest = max(longest, cell_len(plain[start:index].strip()))
+                start = index
+        widest = max((cell_len(line) for line in plain.split("\n")), default=0)
+        return Measurement(min(longest, widest), widest).clamp(max_width=options.max_width)
+
+
 class Fields:
     """Labels and values in two columns, the labels' as wide as the longest label while that
     leaves the values two thirds of the width; past that, a long label wraps at its spaces
@@ -263,8 +356,10 @@ class Fields:
     left 13 columns for the values of the TUI's detail pane at 80×24."""
 
     def __init__(self, rows: Sequence[tuple[str, str | Text]]) -> None:
+        # The values wrap where a reader expects: 100% and a date whole, no line
+        # starting with 、.
         self.rows = [
-            (label, value if isinstance(value, Text) else Text(printable(value)))
+            (label, Flow(value if isinstance(value, Text) else Text(printable(value))))
             for label, value in rows
         ]
 
@@ -295,7 +390,9 @@ def _notes(notes: Sequence[NoteView]) -> list[RenderableType]:
     for note in notes:
         created = local_time(note.created_at)
         rendered.append(Text(f"  {created}  {printable(note.author)}", style="dim"))
-        rendered.append(Text("    " + printable(note.text).replace("\n", "\n    ")))
+        # Every line of the note indented, those it wraps to as well.
+        for paragraph in printable(note.text).split("\n"):
+            rendered.append(Padding(Flow(paragraph), (0, 0, 0, 4)))
     if not notes:
         rendered.append(Text(f"  {t('label.none')}"))
     return rendered
@@ -311,7 +408,8 @@ def evidence_lines(evidence: Sequence[EvidenceView]) -> list[RenderableType]:
             f"  sha256:{file.sha256[:12]}",
             style="dim",
         )
-        rendered.append(line)
+        # Wrapped, the size, time and hash stay under the name, not at the margin.
+        rendered.append(Flow(line, indent=4))
     return rendered
 
 
@@ -357,7 +455,7 @@ def history_lines(events: Sequence[EventView]) -> list[RenderableType]:
             # As `log`'s action column: an undo must not read as the change it reverted.
             line.append(f"[{t(f'action.{event.action}')}] ", style="bold")
         line.append(describe_change(event))
-        lines.append(line)
+        lines.append(Flow(line, indent=4))
     return lines
 
 
@@ -412,16 +510,30 @@ def describe_change(event: EventView) -> str:
     return describe(event.field, event.old, event.new) if event.field else printable(event.new)
 
 
+# Fields the trail writes as yes/no (domain.trail_text), shown as the language's words.
+SWITCH_FIELDS = frozenset({"signoff", "coordinator", "round_closed"})
+# A unit's answer to a round, as the trail writes it, and its words.
+ROUND_ANSWERS = {"on_time": "round.reported", "late": "round.late"}
+
+
 def describe(field: str, old: str | None, new: str | None) -> str:
-    """`进度 30 → 60`: a field's label, with status codes shown as their labels."""
+    """`进度 30 → 60`: a field's label and its values in the language's words: a status its
+    label, a switch 是/否 (yes/no), a plan's state, a unit's answer to a round, a size as
+    people read it, a time on the officer's clock."""
 
     def show(value: str | None) -> str:
         if value is None:
             return "∅"
         if field == "status":
             return Status(value).label
-        if field == "coordinator":
+        if field in SWITCH_FIELDS and value in ("yes", "no"):
             return t(f"value.{value}")
+        if field == "state":
+            return t(f"value.plan_{value}")
+        if field == "round_return" and value in ROUND_ANSWERS:
+            return t(ROUND_ANSWERS[value])
+        if field == "evidence_limit" and value.isdigit():
+            return file_size(int(value))
         if field == "signed_off_at":
             # Stored as a UTC instant to the microsecond; read on the officer's clock.
             moment = trail_value(field, value)
@@ -431,8 +543,10 @@ def describe(field: str, old: str | None, new: str | None) -> str:
 
     label = t(f"field.{field}")
     if field == "note":
-        # A note is added (new) or retracted by undo (old, with a cross).
-        return f"{label}: {show(new)}" if new is not None else f"{label}: {show(old)} ✗"
+        # A note is added (new) or retracted by undo (old, with a cross); the colon is the
+        # language's (备注：…).
+        text = show(new) if new is not None else f"{show(old)} ✗"
+        return labelled(label, text)
     return f"{label} {show(old)} → {show(new)}"
 
 
@@ -477,7 +591,7 @@ def item_detail(
             (t("label.signed_off"), f"{local_time(item.signed_off_at)}  {item.signed_off_by}")
         )
     return Group(
-        Text(printable(item.text)),
+        Flow(printable(item.text)),
         Text(""),
         _fields(rows),
         Text(""),
@@ -517,7 +631,7 @@ def task_detail(task: TaskView, history: Sequence[EventView]) -> RenderableType:
         more = len(task.items) - TASK_DETAIL_ITEMS
         item_rows.add_row("…", Text(t("label.more_items", count=more), style="dim"), "", "")
     return Group(
-        Text(printable(task.body)),
+        Flow(printable(task.body)),
         Text(""),
         _fields(rows),
         Text(""),
@@ -574,12 +688,9 @@ def skipped_lines(parsed: ParsedPlan, *, lines: bool) -> list[tuple[str, str]]:
     `lines`, every line skipped under it. Nothing when nothing was skipped."""
     if not parsed.skipped:
         return []
-    from lawtasks.i18n import get_language
-
     labels = dict.fromkeys(t(f"skip.{line.reason}") for line in parsed.skipped)
-    joiner = "、" if get_language() == "zh" else ", "
     count = len(parsed.skipped)
-    shown = [("skipped", t("out.import_skipped", count=count, reasons=joiner.join(labels)))]
+    shown = [("skipped", t("out.import_skipped", count=count, reasons=join_list(labels)))]
     if lines:
         for line in parsed.skipped:
             reason = t(f"skip.{line.reason}")

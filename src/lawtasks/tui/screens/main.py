@@ -462,7 +462,7 @@ class MainScreen(Screen[None]):
             names = [(change.new or "").rsplit(" (", 1)[0] for change in files]
             ref = files[0].ref if files else ""
             if names:
-                self.say(t("tui.attach.done", ref=ref, name="、".join(names)), timeout=3)
+                self.say(t("tui.attach.done", ref=ref, name=join_list(names)), timeout=3)
             else:
                 self.say(t("tui.unchanged"), timeout=2)
         elif message.write.kind is WriteKind.SIGN_OFF and outcome.changes:

@@ -14,8 +14,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from lawtasks.i18n import t
-from lawtasks.render import printable
+from lawtasks.i18n import join_list, t
+from lawtasks.render import Flow, printable
 from lawtasks.tui.i18n_bindings import translate_bindings
 from lawtasks.tui.screens.import_dialog import PathSuggester
 
@@ -99,13 +99,14 @@ class RoundDialog(ModalScreen[None]):
         state = t("round.open_state") if status.open else t("round.closed_state")
         title = t("round.title", period=status.period, due=status.due.isoformat(), state=state)
         if status.not_updated:
-            rest = t("round.not_updated", ids="、".join(status.not_updated))
+            rest = t("round.not_updated", ids=join_list(status.not_updated))
         else:
             rest = t("round.all_updated")
         with Vertical(classes="dialog"):
             yield Label(Text(title), classes="dialog-title")
             yield Static(round_table(status), id="round-table")
-            yield Static(Text(rest), id="round-rest")
+            # Wrapped between IDs: no line starts with the list's 、.
+            yield Static(Flow(rest), id="round-rest")
             yield Label(Text(t("tui.round.hint")), classes="dialog-hint")
 
     def action_close(self) -> None:
