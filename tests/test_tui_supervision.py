@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from lawtasks.i18n import t
 from lawtasks.returns import ItemReturn
 from lawtasks.services import Ledger
+from lawtasks.services.supervision import read_one
 from lawtasks.tui.app import LawtasksApp, make_app
 from lawtasks.tui.screens.dialogs import PromptDialog
 from lawtasks.tui.screens.main import MainScreen
@@ -67,13 +68,17 @@ def test_m_attaches_a_file_and_the_detail_lists_it(engine: Engine, tmp_path: Pat
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, AttachDialog)
-        # A path that is no file: one line in the dialog, nothing written.
-        dialog.query_one("#attach-path", Input).value = str(tmp_path / "none.txt")
-        await pilot.press("enter")
-        await pilot.pause()
-        error = str(dialog.query_one("#attach-error", Static).render())
-        assert t("tui.attach.missing", path=str(tmp_path / "none.txt")) in error
-        assert app.screen is dialog
+        # A path that is no file: one line in the dialog, the one `lawtasks attach` says
+        # (文件不存在, or a folder), nothing written.
+        for wrong in (tmp_path / "none.txt", tmp_path):
+            dialog.query_one("#attach-path", Input).value = str(wrong)
+            await pilot.press("enter")
+            await pilot.pause()
+            error = str(dialog.query_one("#attach-error", Static).render())
+            cli_says = read_one(str(wrong), 1024)
+            assert isinstance(cli_says, str)
+            assert error == cli_says
+            assert app.screen is dialog
         dialog.query_one("#attach-path", Input).value = str(minutes)
         dialog.query_one("#attach-note", Input).value = "7月会议"
         await pilot.press("enter")

@@ -53,8 +53,16 @@ class AttachDialog(ModalScreen[tuple[Path, str | None] | None]):
         typed = self.query_one("#attach-path", Input).value.strip()
         error = self.query_one("#attach-error", Static)
         path = Path(typed).expanduser()
-        if not typed or not path.is_file():
-            error.update(Text(t("tui.attach.missing", path=typed)))
+        # What `lawtasks attach` says of the same path, in the same words.
+        problem = None
+        if not typed:
+            problem = t("tui.attach.missing")
+        elif not path.exists():
+            problem = t("evidence.refused_missing", path=typed)
+        elif path.is_dir():
+            problem = t("evidence.refused_directory", path=typed)
+        if problem is not None:
+            error.update(Text(problem))
             self.query_one("#attach-path", Input).focus()
             return
         note = self.query_one("#attach-note", Input).value.strip()
