@@ -288,3 +288,24 @@ def test_this_textual_has_what_the_key_order_builds_on() -> None:
     from lawtasks.tui import typed_keys
 
     assert typed_keys._compatible()
+
+
+def test_keys_typed_after_q_go_with_the_app(engine: Engine) -> None:
+    """The keys still waiting when q closed the app are dropped, not handled on a screen
+    stack that is gone (which raised on the way out)."""
+    app = make_app(engine=engine, actor="office", today=TODAY, poll_interval=0.2)
+
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot)
+            for key in ("q", "down", "space", "f"):
+                app.post_message(events.Key(key, KEY_CHARACTERS.get(key, key)))
+            for _ in range(300):
+                if not app.is_running:
+                    break
+                await asyncio.sleep(0.01)
+            assert not app.is_running
+
+    asyncio.run(main())
+    assert app.return_code in (None, 0)
+    assert events_count(engine) == 0

@@ -29,7 +29,6 @@ screen, and `tests/test_tui_keys.py` fails on such an upgrade.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections import deque
 from contextlib import suppress
@@ -37,7 +36,7 @@ from typing import Any, ClassVar
 
 from textual import events
 from textual._time import get_time
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.dom import NoScreen
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -73,6 +72,7 @@ class KeysInOrder(App[None]):
         # When a screen was last uncovered (a dialog closed): keys typed earlier were
         # typed at the dialog.
         self._uncovered_at = 0.0
+        self._shown_at = 0.0
         self._stack_depth = 0
 
     @property
@@ -94,6 +94,7 @@ class KeysInOrder(App[None]):
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
 
     def _screen_changed(self, _screen: Screen[Any]) -> None:
+        self._shown_at = get_time()
         depth = len(self.screen_stack)
         if depth < self._stack_depth:
             self._uncovered_at = get_time()
@@ -133,7 +134,12 @@ class KeysInOrder(App[None]):
             self._deliver_later()
             return
         self._held_since = None
-        if not self._takes_keys(self.screen):
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            self._typed.clear()  # the app is closing: the keys typed last go with it
+            return
+        if not self._takes_keys(screen):
             if self._waiting_since is None:
                 self._waiting_since = now
             if now - self._waiting_since < SETTLE_SECONDS:
@@ -145,12 +151,13 @@ class KeysInOrder(App[None]):
             await self._take(key)
         self._deliver_soon()
 
-    @staticmethod
-    def _takes_keys(screen: Screen[Any]) -> bool:
-        """Whether `screen` is shown, has its focus, and has handled every message."""
+    def _takes_keys(self, screen: Screen[Any]) -> bool:
+        """Whether `screen` is shown, has its focus (if it is just shown and will have
+        one), and has handled every message."""
         if not screen.is_mounted:
             return False
-        if screen.focused is None and screen.focus_chain:
+        just_shown = get_time() - self._shown_at < SETTLE_SECONDS
+        if just_shown and screen.focused is None and screen.focus_chain:
             return False
         return all(_idle(node) for node in screen.walk_children(with_self=True))
 
@@ -183,10 +190,8 @@ class KeysInOrder(App[None]):
 
 
 def _idle(node: MessagePump) -> bool:
-    queue: asyncio.Queue[object] = node._message_queue
-    # Unfinished counts a message being handled too, not only those waiting.
-    unfinished: int = getattr(queue, "_unfinished_tasks", queue.qsize())
-    return unfinished == 0
+    """Whether `node` has no message waiting (one peeked at and kept counts as waiting)."""
+    return node._message_queue.qsize() == 0 and node._pending_message is None
 
 
 def _compatible() -> bool:
@@ -199,6 +204,7 @@ def _compatible() -> bool:
                 and list(inspect.signature(MessagePump._on_message).parameters)
                 == ["self", "message"]
                 and callable(getattr(MessagePump, "_context", None))
+                and "_pending_message" in vars(MessagePump(None))
                 and callable(getattr(Screen, "_clear_tooltip", None))
                 and callable(getattr(events.Key, "_set_forwarded", None))
                 and all(
