@@ -676,8 +676,10 @@ def test_a_plan_turns_sign_off_off_and_sets_its_evidence_limit(
     assert _view_item(engine, "2.1").signoff is None  # type: ignore[attr-defined]
     with pytest.raises(DomainError, match="over the plan's evidence limit"):
         office.attach("2.1", read_evidence([_file(tmp_path, "a.pdf", b"x" * 2000)], LIMIT))
-    with pytest.raises(DomainError, match="not a file size"):
-        office.set_plan("tonglu-2022", evidence_limit="2TB")
+    # Too large, and too small to hold any file: a bare 5 is 5 bytes, a slip for 5MB.
+    for wrong in ("2TB", "5", "1023B"):
+        with pytest.raises(DomainError, match=f"{wrong} is not a file size .*from 1KB to 1GB"):
+            office.set_plan("tonglu-2022", evidence_limit=wrong)
     assert verify(engine).intact
     office.undo()  # the done
     office.undo()  # the settings
@@ -699,7 +701,7 @@ def test_plans_set_signoff_and_evidence_limit_from_the_command_line(db_path: Pat
     assert "not a switch" in out
     code, out = _run(db_path, "plans", "set", "tonglu-2022", "--evidence-limit", "50MB")
     assert code == 0, out
-    assert "52428800" in out
+    assert "evidence limit 20.0 MB → 50.0 MB" in out
     assert _run(db_path, "done", "2.1")[0] == 0
     code, out = _run(db_path, "summary", "-f", "json")
     plan = json.loads(out)["plan"]

@@ -311,14 +311,15 @@ def parse_tolerance(value: int | str) -> int:
 
 
 # The largest evidence file a plan may be set to store: PostgreSQL's bytea holds 1 GB, and
-# a file is read whole into memory.
-EVIDENCE_LIMIT_MAX = 1024 * 1024 * 1024
+# a file is read whole into memory. The smallest limit is 1 KB: a bare number is bytes, and
+# `--evidence-limit 5` (5 bytes: no minutes, notice or photo fits) is a slip for 5MB.
+EVIDENCE_LIMIT_MIN, EVIDENCE_LIMIT_MAX = 1024, 1024 * 1024 * 1024
 _SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "M": 1024**2, "MB": 1024**2,
                "G": 1024**3, "GB": 1024**3}  # fmt: skip
 
 
 def parse_size(value: int | str) -> int:
-    """A file size: bytes, or `500KB`, `20MB`, `1GB` (binary units), from 1 byte to 1 GB."""
+    """A file size: bytes, or `500KB`, `20MB`, `1GB` (binary units), from 1 KB to 1 GB."""
     if isinstance(value, bool):
         raise DomainError("error.evidence_limit", value=value)
     if isinstance(value, int):
@@ -329,7 +330,7 @@ def parse_size(value: int | str) -> int:
         if match is None:
             raise DomainError("error.evidence_limit", value=value)
         number = int(match.group(1)) * _SIZE_UNITS[match.group(2)]
-    if not 1 <= number <= EVIDENCE_LIMIT_MAX:
+    if not EVIDENCE_LIMIT_MIN <= number <= EVIDENCE_LIMIT_MAX:
         raise DomainError("error.evidence_limit", value=value)
     return number
 
