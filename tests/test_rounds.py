@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from lawtasks.audit import verify
+from lawtasks.cli import app
 from lawtasks.commands import ItemReturn
 from lawtasks.errors import DomainError
 from lawtasks.exporters.content import long_date
@@ -165,10 +166,13 @@ def test_a_quarter_of_rounds(
         ("round_closed", "2022-07", None, "yes"),
     ]
     assert verify(clocked.engine).intact
-    trail = clocked("log")
+    # Wide enough that the change column is not cut.
+    trail = clocked.runner.invoke(
+        app, ["--db", clocked.url, "--user", "张科长", "log"], env={"COLUMNS": "200"}
+    )
     assert trail.exit_code == 0, trail.output
     assert "round opened" in trail.output
-    assert "round answered ∅ → late" in trail.output
+    assert "round answered ∅ → reported late" in trail.output
 
 
 def test_opening_is_checked_and_a_coordinators(
