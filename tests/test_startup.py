@@ -151,3 +151,17 @@ print("LOADED", sorted(m for m in ("sqlalchemy", "sqlmodel", "alembic") if m in 
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     )
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_tuis_first_screen_loads_no_orm_and_no_charts() -> None:
+    """The TUI paints its first screen from the lean reader (lawtasks.entry's fast start):
+    its modules must not pull in the ORM (about 0.25 s) nor the dashboard's plotting."""
+    script = (
+        "import json, sys\n"
+        "import lawtasks.tui.app, lawtasks.tui.screens.main\n"
+        f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules and m != 'textual']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []

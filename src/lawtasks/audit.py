@@ -38,6 +38,7 @@ from sqlmodel import Session, col, func, select
 from lawtasks.domain import (
     DEFAULT_EVIDENCE_LIMIT,
     DEFAULT_TOLERANCE,
+    EVIDENCE_FIELD,
     PlanState,
     Status,
     period_end,
@@ -133,8 +134,6 @@ PLAN_IMPORTED: Mapping[str, str | None] = {
 # The meta key of the plan in use, and the field of the events that choose it.
 IN_USE_KEY = "plan_in_use"
 IN_USE_FIELD = "in_use"
-# The field of the events that attach evidence to an item (services.supervision).
-EVIDENCE_FIELD = "evidence"
 
 
 def evidence_value(name: str, size: int, sha256: str) -> str:

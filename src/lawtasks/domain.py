@@ -92,6 +92,10 @@ DEFAULT_ROUND_DAY = 25
 DEFAULT_EVIDENCE_LIMIT = 20 * 1024 * 1024
 
 
+# The field of the events that attach evidence to an item (services.supervision); here, not
+# in audit, because the TUI's first screen reads it and must not load the ORM audit loads.
+EVIDENCE_FIELD = "evidence"
+
 # -- values in the audit trail -----------------------------------------------------------------
 # An event keeps a field's old and new value as text. These two functions are the one
 # spelling of that text: the services write with `trail_text`, and undo, verify and the

@@ -255,7 +255,8 @@ def _evidence_dict(ref: str, file: Any) -> dict[str, Any]:
 
 def _attached(outcome: Any, attaching: list[tuple[str, Any]]) -> list[dict[str, Any]]:
     """The files the apply attached (one already attached under its name is not)."""
-    from lawtasks.audit import EVIDENCE_FIELD, evidence_value
+    from lawtasks.audit import evidence_value
+    from lawtasks.domain import EVIDENCE_FIELD
 
     stored = {
         (change.ref, change.new) for change in outcome.changes if change.field == EVIDENCE_FIELD

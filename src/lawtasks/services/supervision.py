@@ -27,8 +27,16 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from lawtasks.access import Access
-from lawtasks.audit import EVIDENCE_FIELD, evidence_value
-from lawtasks.domain import ItemRef, Status, clean_text, file_size, parse_ref, trail_text
+from lawtasks.audit import evidence_value
+from lawtasks.domain import (
+    EVIDENCE_FIELD,
+    ItemRef,
+    Status,
+    clean_text,
+    file_size,
+    parse_ref,
+    trail_text,
+)
 from lawtasks.errors import DomainError
 from lawtasks.i18n import os_reason, t
 from lawtasks.models import Event, Evidence, EvidenceFile, Task

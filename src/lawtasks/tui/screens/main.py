@@ -28,9 +28,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from lawtasks.audit import EVIDENCE_FIELD
 from lawtasks.dates import parse_date
 from lawtasks.domain import (
+    EVIDENCE_FIELD,
     FIELD_LIMIT,
     NOTE_LIMIT,
     PROGRESS_STEP,
