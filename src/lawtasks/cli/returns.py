@@ -20,7 +20,7 @@ from lawtasks.cli.core import (
     settings_of,
 )
 from lawtasks.errors import DomainError
-from lawtasks.i18n import t, tn
+from lawtasks.i18n import join_list, t, tn
 
 if TYPE_CHECKING:
     from datetime import date
@@ -74,10 +74,7 @@ def sheets(
     directory = ensure_directory(output)
     if unassigned:
         # Not silently skipped: someone must give these items a lead unit.
-        from lawtasks.i18n import get_language
-
-        separator = "、" if get_language() == "zh" else ", "
-        typer.echo(t("sheets.no_unit", ids=separator.join(unassigned)), err=True)
+        typer.echo(t("sheets.no_unit", ids=join_list(unassigned)), err=True)
     if not by_unit:
         typer.echo(t("sheets.none"))
         return

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from lawtasks.domain import Status, Warning
 from lawtasks.exporters.content import long_date, shares
-from lawtasks.i18n import get_language, t
+from lawtasks.i18n import get_language, join_list, labelled, t
 from lawtasks.readmodel import JSON_SCHEMA_VERSION
 from lawtasks.render import printable
 
@@ -235,10 +235,6 @@ def build_circular(
 # -- the text, shared by Word and Markdown ----------------------------------------------------
 
 
-def _join(parts: list[str]) -> str:
-    return ("、" if get_language() == "zh" else ", ").join(parts)
-
-
 def _comma() -> str:
     return "，" if get_language() == "zh" else ", "
 
@@ -269,8 +265,7 @@ def sections(circular: Circular) -> list[tuple[str, list[str]]]:
     lagging: list[str] = []
     for key, items in (("circular.red", circular.red), ("circular.yellow", circular.yellow)):
         if items:
-            colon = "：" if get_language() == "zh" else ": "
-            lagging.append(f"{t(key)}{colon}{len(items)}")
+            lagging.append(labelled(t(key), str(len(items))))
             lagging.extend(_item_line(item) for item in items)
     if not lagging:
         lagging.append(t("label.none"))
@@ -282,9 +277,10 @@ def sections(circular: Circular) -> list[tuple[str, list[str]]]:
     else:
         rounds.append(t("circular.round_line", period=found.period, due=long_date(found.due)))
         if found.late:
-            rounds.append(t("circular.late_units", units=_join([printable(u) for u in found.late])))
+            late = join_list([printable(u) for u in found.late])
+            rounds.append(t("circular.late_units", units=late))
         if found.unreported:
-            names = _join([printable(u) for u in found.unreported])
+            names = join_list([printable(u) for u in found.unreported])
             rounds.append(t("circular.unreported_units", units=names))
         if not found.late and not found.unreported:
             rounds.append(t("circular.all_on_time"))

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from lawtasks.domain import Status, Warning, file_size
-from lawtasks.i18n import aside, get_language, t
+from lawtasks.i18n import aside, get_language, join_list, t
 from lawtasks.period import NAMED, PeriodSummary
 from lawtasks.readmodel import EventView, ItemFilter, ItemView, PlanView, TaskView, mean_progress
 from lawtasks.render import describe_change, local_time, percent
@@ -70,11 +70,6 @@ def shares(counts: Sequence[int], total: int) -> list[int]:
 def long_date(day: date) -> str:
     """2022年6月30日 in Chinese, 2022-06-30 in English."""
     return t("export.date", year=day.year, month=day.month, day=day.day)
-
-
-def _join(parts: list[str]) -> str:
-    # The enumeration comma is punctuation, not a message: it follows the language.
-    return ("、" if get_language() == "zh" else ", ").join(parts)
 
 
 @dataclass(frozen=True)
@@ -144,8 +139,8 @@ def counts_sentence(view: PlanView) -> str:
                 signed_off=split["signed_off"],
             )
         counts.append(counted)
-    statuses = _join(counts)
-    warnings = _join(
+    statuses = join_list(counts)
+    warnings = join_list(
         [
             t("export.count", label=warning.label, count=count)
             for warning, count in shown.warning_counts.items()
@@ -175,13 +170,13 @@ def filter_statement(request: ExportRequest) -> str | None:
             f"（{numerals[number]}）" if number in numerals else str(number)
             for number in sorted(item_filter.tasks)
         ]
-        parts.append(t("export.filter_task", tasks=_join(tasks)))
+        parts.append(t("export.filter_task", tasks=join_list(tasks)))
     if item_filter.statuses:
         statuses = [status.label for status in Status if status in item_filter.statuses]
-        parts.append(t("export.filter_status", statuses=_join(statuses)))
+        parts.append(t("export.filter_status", statuses=join_list(statuses)))
     if item_filter.warnings:
         warnings = [warning.label for warning in Warning if warning in item_filter.warnings]
-        parts.append(t("export.filter_warning", warnings=_join(warnings)))
+        parts.append(t("export.filter_warning", warnings=join_list(warnings)))
     if item_filter.overdue:
         parts.append(t("export.filter_overdue"))
     if item_filter.unit:
@@ -250,7 +245,7 @@ def evidence_text(
     names = [
         aside(file.name, file_size(file.size)) if sizes else file.name for file in item.evidence
     ]
-    join = _join if separator is None else separator.join
+    join = join_list if separator is None else separator.join
     if limit is not None and len(names) > limit:
         return t("export.evidence_more", names=join(names[:limit]), count=len(names))
     return join(names)
@@ -319,7 +314,7 @@ def display_width(text: str) -> int:
 
 def _named(parts: list[str]) -> str:
     """The first NAMED of `parts`, joined, and how many more there are."""
-    shown = _join(parts[:NAMED])
+    shown = join_list(parts[:NAMED])
     more = len(parts) - NAMED
     return shown + t("export.period_more", n=more) if more > 0 else shown
 

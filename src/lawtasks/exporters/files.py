@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lawtasks.durable import sync_directory
 from lawtasks.errors import DomainError
-from lawtasks.i18n import get_language, t
+from lawtasks.i18n import join_list, t
 
 
 def write_atomically(path: Path, data: bytes, *, keep: Sequence[Path] = ()) -> Path:
@@ -118,8 +118,7 @@ def output_format(
     no suffix, writes `fmt`, else `default`; with neither, the error asks for `-f`.
     """
     suffixes = {suffix: name for suffix, name in SUFFIXES.items() if name in formats}
-    comma = "、" if get_language() == "zh" else ", "
-    valid = comma.join(suffixes)
+    valid = join_list(suffixes)
     suffix = "" if output is None or Path(output).is_dir() else Path(output).suffix
     if suffix:
         found = suffixes.get(suffix.lower())
@@ -130,7 +129,7 @@ def output_format(
         return found
     chosen = fmt or default
     if chosen is None:
-        raise DomainError("export.format_needed", formats=comma.join(formats), valid=valid)
+        raise DomainError("export.format_needed", formats=join_list(formats), valid=valid)
     return chosen
 
 
