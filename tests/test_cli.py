@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from typer.main import get_command
 from typer.testing import CliRunner, Result
 
+from lawtasks import i18n
 from lawtasks.cli import Settings, app, complete_ids
 from lawtasks.db import make_engine
 from lawtasks.errors import DomainError
@@ -152,6 +153,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         app, ["--db", str(path), "--user", "seeder", "--lang", "en", "init"]
     )
     assert result.exit_code == 0, result.output
+    i18n.set_language(None)  # --lang is process-wide: the test's own command chooses again
     return path
 
 
@@ -160,6 +162,8 @@ def seeded_postgres_template(postgres: Server) -> str:
     url = postgres.new_database()
     result = CliRunner().invoke(app, ["--db", url, "--user", "seeder", "--lang", "en", "init"])
     assert result.exit_code == 0, result.output
+    # --lang is process-wide: made during a test's set-up, it would choose that test's language.
+    i18n.set_language(None)
     make_engine(url).dispose()
     return url
 
