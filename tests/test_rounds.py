@@ -128,7 +128,7 @@ def test_a_quarter_of_rounds(
     clocked.at(local(date(2022, 9, 26), 9))
     shown = clocked("--today", "2022-09-26", "remind")
     assert shown.exit_code == 0, shown.output
-    assert "round 2022-09: 县公安局、县财政局" in shown.output
+    assert "round 2022-09: 县公安局, 县财政局" in shown.output
     data = json.loads(clocked("--today", "2022-09-26", "remind", "-f", "json").output)
     assert (data["round"], data["unreported"]) == ("2022-09", ["县公安局", "县财政局"])
 

@@ -419,7 +419,7 @@ def test_unusual_headers_are_mapped_with_columns(tmp_path: Path) -> None:
         read_plan_file(path)
     message = str(refused.value)
     assert "安排.xlsx" in message
-    assert "要做的事、谁来做、啥时候" in message  # the headers found
+    assert "要做的事, 谁来做, 啥时候" in message  # the headers found, as an English list
     assert "具体事项/工作内容/任务内容" in message  # the names looked for
     assert "--columns" in message
     mapping = parse_columns("具体事项=要做的事，责任单位=谁来做,due=啥时候")
@@ -580,9 +580,9 @@ def test_a_sheet_of_another_layout_is_refused_with_the_headers_found(tmp_path: P
     book.save(str(path))
     message = refused(tmp_path, path)
     assert (
-        "通讯录.xlsx: no header row lawtasks can read. Headers found: 姓名、电话、科室." in message
+        "通讯录.xlsx: no header row lawtasks can read. Headers found: 姓名, 电话, 科室." in message
     )
-    assert "Names looked for: 序号、工作任务/重点任务、具体事项/工作内容/任务内容" in message
+    assert "Names looked for: 序号, 工作任务/重点任务, 具体事项/工作内容/任务内容" in message
 
 
 def test_an_old_word_file_without_libreoffice_says_to_save_it_as_docx(

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from lawtasks.domain import Status, Warning, unit_key
 from lawtasks.errors import DomainError
+from lawtasks.i18n import join_list
 from lawtasks.period import PERIOD_FIELDS, period_changes
 from lawtasks.readmodel import ItemView, PlanView, TaskView
 
@@ -56,7 +57,7 @@ def items_by_unit(view: PlanView, unit: str | None = None) -> tuple[list[UnitIte
     if unit is not None:
         wanted = unit_key(unit)
         if wanted not in grouped:
-            known = "、".join(sorted(names.values())) or "—"
+            known = join_list(sorted(names.values())) or "—"
             raise DomainError("error.no_unit", value=unit, units=known)
         grouped = {wanted: grouped[wanted]}
     units = [UnitItems(names[key], tuple(rows)) for key, rows in grouped.items()]

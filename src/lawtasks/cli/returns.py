@@ -334,12 +334,12 @@ def remind(
         if not written and not unassigned and not awaiting:
             typer.echo(t("remind.none"))
         if unassigned:
-            ids = "、".join(item.id for item in unassigned)
+            ids = join_list(item.id for item in unassigned)
             typer.echo(t("remind.unassigned_docx", ids=ids), err=True)
         _echo_awaiting(awaiting, docx=True)
         return
     if unreported and in_round is not None:
-        units = "、".join(printable(unit) for unit in unreported)
+        units = join_list(printable(unit) for unit in unreported)
         typer.echo(t("remind.unreported", period=in_round.period, units=units))
     if not by_unit and not unassigned:
         if awaiting:
@@ -405,7 +405,7 @@ def _echo_awaiting(items: list[Any], docx: bool) -> None:
     if not items:
         return
     if docx:
-        ids = "、".join(item.id for item in items)
+        ids = join_list(item.id for item in items)
         typer.echo(t("remind.signoff_overdue_docx", ids=ids), err=True)
         return
     typer.echo(t("remind.signoff_overdue", number=len(items)))

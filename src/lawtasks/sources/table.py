@@ -64,7 +64,7 @@ from datetime import date, datetime
 from lawtasks.dates import deadline_in, parse_date
 from lawtasks.domain import chinese_number, period_end
 from lawtasks.errors import DomainError, ReportParseError
-from lawtasks.i18n import templates
+from lawtasks.i18n import join_list, templates
 from lawtasks.parser import (
     ParsedItem,
     ParsedPlan,
@@ -317,7 +317,7 @@ def _refined(table: Table, header: Header, names: dict[str, tuple[str, ...]]) ->
 
 def _found(cells: Iterable[str]) -> str:
     shown = [cell.replace("\n", "") for cell in cells if cell]
-    return "、".join(shown) if shown else "-"
+    return join_list(shown) if shown else "-"
 
 
 def _role_name(role: str) -> str:
@@ -336,7 +336,7 @@ def looked_for() -> str:
         "due": "完成时限/时间节点",
         "target": "工作目标/目标",
     }
-    return "、".join(groups.values())
+    return join_list(groups.values())
 
 
 def parse_columns(text: str) -> ColumnMap:
