@@ -353,12 +353,13 @@ def render_docx(circular: Circular, *, issued_by: str = "") -> bytes:
             body_paragraph(document, paragraph)
     signature(document, circular.office, circular.today)
 
-    props = document.core_properties
-    props.title = circular.title
-    props.subject = circular.slug
-    props.author = printable(issued_by or circular.office)
-    props.last_modified_by = printable(issued_by or circular.office)
-    return save_document(document, circular.today)
+    return save_document(
+        document,
+        circular.today,
+        title=circular.title,
+        subject=circular.slug,
+        author=issued_by or circular.office,
+    )
 
 
 def default_name(circular: Circular, fmt: str) -> str:

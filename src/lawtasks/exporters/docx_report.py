@@ -638,13 +638,22 @@ def title_block(document: Document, title: str, lines: list[str]) -> None:
     document.paragraphs[-1].paragraph_format.space_after = Pt(LINE_PT)
 
 
-def save_document(document: Document, today: date) -> bytes:
+def save_document(
+    document: Document, today: date, *, title: str, subject: str, author: str, comments: str = ""
+) -> bytes:
+    """The document's bytes, its properties saying what it is and who made it (shown as data:
+    control characters escaped), dated `today`, the same bytes for the same content."""
     import io
 
     from lawtasks.exporters.files import stable_zip
 
     stamp = datetime.combine(today, time.min)
     props = document.core_properties
+    props.title = printable(title)
+    props.subject = subject
+    props.author = printable(author)
+    props.last_modified_by = printable(author)
+    props.comments = comments
     props.created = stamp
     props.modified = stamp
     props.revision = 1
@@ -686,13 +695,14 @@ def render_docx(request: ExportRequest) -> bytes:
         # report filed away.
         document.add_paragraph(head_line(view.trail), style="Table Text")
 
-    props = document.core_properties
-    props.title = printable(report_title(view))
-    props.subject = view.slug
-    props.author = printable(request.exported_by)
-    props.last_modified_by = printable(request.exported_by)
-    props.comments = head_line(view.trail) if view.trail is not None else ""
-    return save_document(document, view.today)
+    return save_document(
+        document,
+        view.today,
+        title=report_title(view),
+        subject=view.slug,
+        author=request.exported_by,
+        comments=head_line(view.trail) if view.trail is not None else "",
+    )
 
 
 def render_reminder(
@@ -734,14 +744,14 @@ def render_reminder(
         _reminder_items(document, view, items, office=office, reply_by=reply_by)
     signature(document, office, view.today)
 
-    props = document.core_properties
-    props.title = f"{t('remind.doc_title')} {printable(unit)}"
-    props.subject = view.slug
-    props.author = printable(issued_by or office)
-    props.last_modified_by = printable(issued_by or office)
-    if view.trail is not None:
-        props.comments = head_line(view.trail)
-    return save_document(document, view.today)
+    return save_document(
+        document,
+        view.today,
+        title=f"{t('remind.doc_title')} {unit}",
+        subject=view.slug,
+        author=issued_by or office,
+        comments=head_line(view.trail) if view.trail is not None else "",
+    )
 
 
 def _reminder_items(
