@@ -115,7 +115,7 @@ def test_a_unit_is_matched_whole_and_a_unit_that_leads_nothing_is_named(
     code, _, err = cli(ledger_with_units, "sheets", "--unit", "审计", "-o", str(out))
     assert code == 1
     assert (
-        "No lead unit 审计: the lead units are 县司法局、县司法局法律援助中心、县委办、县审计局"
+        "No lead unit 审计: the lead units are 县司法局, 县司法局法律援助中心, 县委办, 县审计局"
         in err
     )
 
